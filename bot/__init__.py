@@ -1,0 +1,1 @@
+"""IOP self-screening assistant."""

@@ -1,0 +1,135 @@
+"""All configuration in one place: environment variables over ``data/clinic.yml`` over safe local defaults.
+
+Every setting can be given as an environment variable ``IOPBOT_<NAME>`` (upper case). Clinic-facing
+values (phone numbers, staffed hours, texts) normally live in the YAML file named by ``IOPBOT_SETTINGS``
+(default ``data/clinic.yml``). Nothing here touches the network or a database; ``get_settings()`` reads
+files only when first called.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+from pydantic import BaseSettings, Field
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class StaffedHours(BaseSettings):
+    """When people answer the helpline/chat. Days are 0=Monday … 6=Sunday; times are local HH:MM."""
+
+    timezone: str = "America/New_York"
+    days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4, 5, 6])
+    start: str = "00:00"
+    end: str = "24:00"
+
+    class Config:
+        env_prefix = "IOPBOT_HOURS_"
+
+
+class Settings(BaseSettings):
+    # where local state lives (SQLite file, generated keys, logs)
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""  # default: sqlite:///<data_dir>/iopbot.db
+    # Fernet key for transcripts at rest; generated into data_dir for local use when unset
+    encryption_key: str = ""
+    # console session signing key; generated into data_dir for local use when unset
+    secret_key: str = ""
+
+    host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    console_port: int = 8000
+    model_dir: Path = PROJECT_ROOT / "models"
+    # public base URL of the staff console, used in notification links
+    console_url: str = ""
+    console_session_minutes: int = 30
+
+    # clinic-facing values
+    clinic_name: str = "our clinic"
+    helpline_phone: str = "(555) 010-0000"
+    crisis_line: str = "988"
+    emergency_number: str = "911"
+    poison_control: str = "1-800-222-1222"
+    staffed_hours: StaffedHours = Field(default_factory=StaffedHours)
+
+    # notifications carry no health details, only a console link
+    handoff_webhook_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    notify_email_to: str = ""
+
+    # SMS (Twilio)
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_number: str = ""
+    twilio_api_base: str = "https://api.twilio.com"
+
+    # conversation sessions
+    session_expiration_minutes: int = 240
+    retention_days: int = 365
+
+    class Config:
+        env_prefix = "IOPBOT_"
+
+    # ---- derived values -------------------------------------------------------------------------
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'iopbot.db'}"
+
+    @property
+    def resolved_console_url(self) -> str:
+        return self.console_url or f"http://{self.host}:{self.console_port}"
+
+    def key(self, name: str) -> str:
+        """Return ``encryption_key`` or ``secret_key``; for local use generate and keep one in data_dir."""
+        value = getattr(self, name)
+        if value:
+            return value
+        path = self.data_dir / f"{name}.txt"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if name == "encryption_key":
+            from cryptography.fernet import Fernet
+
+            value = Fernet.generate_key().decode()
+        else:
+            value = secrets.token_urlsafe(48)
+        path.write_text(value)
+        path.chmod(0o600)
+        return value
+
+
+def _yaml_values(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of settings at the top level")
+    return data
+
+
+def load_settings(settings_file: Optional[Path] = None, **overrides: Any) -> Settings:
+    """Build settings: explicit overrides > environment > YAML file > defaults."""
+    path = settings_file or Path(os.environ.get("IOPBOT_SETTINGS", PROJECT_ROOT / "data" / "clinic.yml"))
+    file_values = _yaml_values(Path(path))
+    env_names = {k[len("IOPBOT_"):].lower() for k in os.environ if k.startswith("IOPBOT_")}
+    values = {k: v for k, v in file_values.items() if k not in env_names}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings, read once on first use."""
+    return load_settings()
