@@ -1,0 +1,67 @@
+"""Shared plumbing for actions: lazily loaded screening data, channel kind, storage access."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.config import get_settings
+from bot.conversation.channels import channel_kind
+
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def screening_data():
+    """(questionnaire, criteria), read from data/screening on first use."""
+    from bot.screening import load_criteria, load_questionnaire
+
+    return load_questionnaire(), load_criteria()
+
+
+def channel_of(tracker: Tracker) -> str:
+    return channel_kind(tracker.get_latest_input_channel())
+
+
+def for_whom(tracker: Tracker) -> str:
+    return "other" if tracker.get_slot("screening_for") == "other" else "self"
+
+
+def answers_of(tracker: Tracker) -> dict[str, Any]:
+    return dict(tracker.get_slot("screening_answers") or {})
+
+
+def settings():
+    return get_settings()
+
+
+def utter_lines(dispatcher, lines: list[str]) -> None:
+    for line in lines:
+        dispatcher.utter_message(text=line)
+
+
+def question_message(question, who: str, channel: str) -> dict[str, Any]:
+    """Kwargs for dispatcher.utter_message that ask ``question``: buttons on the web, numbers on SMS."""
+    if channel == "sms":
+        return {"text": question.text(for_whom=who, channel="sms")}
+    message: dict[str, Any] = {"text": question.text(for_whom=who, channel="web")}
+    if question.choices:
+        message["buttons"] = [{"title": c.label, "payload": c.label} for c in question.choices]
+    return message
+
+
+def store_call(fn_name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call ``bot.store.repositories.<fn_name>``; storage trouble is logged, never shown as a crash.
+
+    Returns None when the database is unreachable so the conversation (and the crisis path) carries on.
+    """
+    try:
+        from bot.store import repositories
+
+        return getattr(repositories, fn_name)(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - a person in crisis must still get an answer
+        log.exception("storage call %s failed", fn_name)
+        return None

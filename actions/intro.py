@@ -1,0 +1,106 @@
+"""Intro: notice, consent, and who the screening is for."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import channel_of, settings
+from bot.conversation import texts
+from bot.conversation.parsing import parse_for_whom
+
+_YES = re.compile(r"^\s*(1|y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|k|fine|go ahead|agree|i agree|alright|"
+                  r"of course|please do|yes please|sounds good)\b", re.I)
+_NO = re.compile(r"^\s*(2|n|no+|nope|nah|no thanks|not now|i don'?t agree|don'?t|do not|rather not)\b", re.I)
+
+
+def _consent(tracker: Tracker, text: str) -> bool | None:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if _NO.search(text) or intent == "deny":
+        return False
+    if _YES.search(text) or intent == "affirm":
+        return True
+    return None
+
+
+class ValidateIntroForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_intro_form"
+
+    def validate_consent_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: dict) -> dict[str, Any]:
+        consent = _consent(tracker, str(value or ""))
+        if consent is None:
+            dispatcher.utter_message(text="Sorry, I need a yes or a no to that.")
+            return {"consent_answer": None}
+        if not consent:
+            # ends the form: finish_intro says goodbye kindly, nothing is stored
+            return {"consent_answer": str(value), "consent_given": False, "screening_for": "declined"}
+        return {"consent_answer": str(value), "consent_given": True}
+
+    def validate_screening_for(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict) -> dict[str, Any]:
+        who = parse_for_whom(str(value or ""))
+        if who is None:
+            dispatcher.utter_message(text="Sorry, I didn't catch that.")
+            return {"screening_for": None}
+        return {"screening_for": who}
+
+
+class ActionAskConsentAnswer(Action):
+    def name(self) -> str:
+        return "action_ask_consent_answer"
+
+    async def run(self, dispatcher, tracker, domain):
+        channel = channel_of(tracker)
+        dispatcher.utter_message(text=texts.notice(settings(), channel))
+        if channel == "sms":
+            dispatcher.utter_message(text=texts.consent_question(channel))
+        else:
+            dispatcher.utter_message(
+                text=texts.consent_question(channel),
+                buttons=[{"title": "Yes, go ahead", "payload": "Yes"}, {"title": "No thanks", "payload": "No"}],
+            )
+        return []
+
+
+class ActionAskScreeningFor(Action):
+    def name(self) -> str:
+        return "action_ask_screening_for"
+
+    async def run(self, dispatcher, tracker, domain):
+        channel = channel_of(tracker)
+        if channel == "sms":
+            dispatcher.utter_message(text=texts.for_whom_question(channel))
+        else:
+            dispatcher.utter_message(
+                text=texts.for_whom_question(channel),
+                buttons=[{"title": "For myself", "payload": "For myself"},
+                         {"title": "For someone I care about", "payload": "For someone I care about"}],
+            )
+        return []
+
+
+class ActionFinishIntro(Action):
+    """After intro_form: start the screening, or end kindly when consent was declined."""
+
+    def name(self) -> str:
+        return "action_finish_intro"
+
+    async def run(self, dispatcher, tracker, domain):
+        if not tracker.get_slot("consent_given"):
+            dispatcher.utter_message(text=texts.consent_declined(settings()))
+            return [SlotSet("consent_answer", None), SlotSet("screening_for", None),
+                    SlotSet("consent_given", None)]
+        if tracker.get_slot("screening_for") == "other":
+            dispatcher.utter_message(text="Thank you for looking out for them. I'll ask about them, and "
+                                          "\"not sure\" is always an OK answer.")
+        else:
+            dispatcher.utter_message(text="Thank you. Answer in your own words - \"not sure\" is always OK, "
+                                          "and you can ask me \"why?\" or say \"talk to a person\" any time.")
+        return [SlotSet("screening_status", "in_progress"), SlotSet("screening_reasks", 0.0),
+                SlotSet("screening_current", None)]

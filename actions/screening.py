@@ -1,0 +1,175 @@
+"""The screening form: ask the next question from the questionnaire data, parse answers, score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    answers_of,
+    channel_of,
+    for_whom,
+    question_message,
+    screening_data,
+    settings,
+    store_call,
+)
+from actions.crisis import respond_to_crisis
+from bot.conversation import texts
+from bot.conversation.navigation import question_to_change
+
+
+def _current_question(tracker: Tracker, answers: dict[str, Any]):
+    questionnaire, _ = screening_data()
+    current = tracker.get_slot("screening_current")
+    if current and questionnaire.get(current) is not None and questionnaire.is_applicable(current, answers):
+        return questionnaire.get(current)
+    return questionnaire.next_question(answers)
+
+
+class ValidateScreeningForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_screening_form"
+
+    async def validate_screen_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: dict) -> dict[str, Any]:
+        from bot.screening import parse_answer, score
+
+        questionnaire, criteria = screening_data()
+        answers = answers_of(tracker)
+        question = _current_question(tracker, answers)
+        if question is None:
+            return {"screen_answer": "done", "screening_current": None}
+        parsed = parse_answer(question, str(value or ""))
+        reasks = int(tracker.get_slot("screening_reasks") or 0)
+        if parsed.status != "ok" and reasks < 1:
+            dispatcher.utter_message(text=texts.unclear_hint())
+            return {"screen_answer": None, "screening_reasks": 1.0, "screening_current": question.id}
+        answers[question.id] = parsed.value if parsed.status == "ok" else "unclear"
+        slots: dict[str, Any] = {"screening_answers": answers, "screening_reasks": 0.0}
+
+        if not tracker.get_slot("crisis_active") and score(answers, questionnaire, criteria).band == "urgent_safety":
+            # A safety answer means help now, before any further question.
+            respond_to_crisis(dispatcher, tracker, category="suicide", trigger=str(value or ""))
+            slots.update(screen_answer="crisis", screening_current=None, screening_status="paused",
+                         crisis_active=True)
+            return slots
+        following = questionnaire.next_question(answers)
+        if following is None:
+            slots.update(screen_answer="done", screening_current=None)
+        else:
+            slots.update(screen_answer=None, screening_current=following.id)
+        return slots
+
+
+class ActionAskScreenAnswer(Action):
+    def name(self) -> str:
+        return "action_ask_screen_answer"
+
+    async def run(self, dispatcher, tracker, domain):
+        answers = answers_of(tracker)
+        question = _current_question(tracker, answers)
+        if question is None:
+            return [SlotSet("screening_current", None)]
+        dispatcher.utter_message(**question_message(question, for_whom(tracker), channel_of(tracker)))
+        return [SlotSet("screening_current", question.id)]
+
+
+class ActionScoreScreening(Action):
+    """After the form: give the result with its reasons and the notice, store it, offer a person."""
+
+    def name(self) -> str:
+        return "action_score_screening"
+
+    async def run(self, dispatcher, tracker, domain):
+        from bot.screening import build_summary, person_message, score
+
+        if tracker.get_slot("screening_status") == "paused":
+            dispatcher.utter_message(text="Whenever you feel ready, just say \"continue\" and we'll pick up the "
+                                          "questions again. You can also ask for a person at any time.")
+            return []
+        questionnaire, criteria = screening_data()
+        answers = answers_of(tracker)
+        channel = channel_of(tracker)
+        result = score(answers, questionnaire, criteria)
+        summary = build_summary(result, answers, questionnaire, for_whom=for_whom(tracker), channel=channel)
+        store_call("save_screening", sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
+                   for_whom=for_whom(tracker), answers=answers, result=result.to_dict(), summary=summary)
+        dispatcher.utter_message(text=person_message(result, channel=channel))
+        offer = "Would you like someone from our team to contact you to talk it through?"
+        if channel == "sms":
+            dispatcher.utter_message(text=offer + " Reply YES or NO.")
+        else:
+            dispatcher.utter_message(text=offer, buttons=[{"title": "Yes, please", "payload": "Yes"},
+                                                          {"title": "No, thanks", "payload": "No"}])
+        return [SlotSet("screening_status", "completed"), SlotSet("screening_result", result.to_dict())]
+
+
+class ActionExplainQuestion(Action):
+    def name(self) -> str:
+        return "action_explain_question"
+
+    async def run(self, dispatcher, tracker, domain):
+        question = _current_question(tracker, answers_of(tracker))
+        if question is None or tracker.get_slot("screening_status") != "in_progress":
+            dispatcher.utter_message(text="I ask these questions so our team can suggest the right level of care "
+                                          "to talk about with a clinician. " + texts.NOT_ADVICE)
+        else:
+            dispatcher.utter_message(text=question.why)
+        return []
+
+
+class ActionChangeAnswer(Action):
+    """"Go back" or "change my answer about X": forget that answer so the form asks it again."""
+
+    def name(self) -> str:
+        return "action_change_answer"
+
+    async def run(self, dispatcher, tracker, domain):
+        questionnaire, _ = screening_data()
+        answers = answers_of(tracker)
+        text = tracker.latest_message.get("text") or ""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        target = question_to_change(text, questionnaire, answers, go_back=intent == "go_back")
+        if target is None:
+            dispatcher.utter_message(text="There's nothing to change yet - let's carry on.")
+            return [SlotSet("screening_status", "in_progress")]
+        answers.pop(target.id, None)
+        dispatcher.utter_message(text="Sure, let's redo that one.")
+        return [SlotSet("screening_answers", answers), SlotSet("screening_current", target.id),
+                SlotSet("screening_reasks", 0.0), SlotSet("screening_status", "in_progress")]
+
+
+class ActionRestartScreening(Action):
+    def name(self) -> str:
+        return "action_restart_screening"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text="OK, starting the questions again from the top.")
+        return [SlotSet("screening_answers", {}), SlotSet("screening_current", None),
+                SlotSet("screening_reasks", 0.0), SlotSet("screening_status", "in_progress"),
+                SlotSet("screening_result", None), SlotSet("crisis_active", False)]
+
+
+class ActionPauseScreening(Action):
+    def name(self) -> str:
+        return "action_pause_screening"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=texts.paused(settings(), channel_of(tracker)))
+        status = tracker.get_slot("screening_status")
+        return [SlotSet("screening_status", "paused" if status in ("in_progress", "paused") else status)]
+
+
+class ActionResumeScreening(Action):
+    def name(self) -> str:
+        return "action_resume_screening"
+
+    async def run(self, dispatcher, tracker, domain):
+        answered = len(answers_of(tracker))
+        if answered:
+            dispatcher.utter_message(text="Welcome back - let's continue where we left off.")
+        return [SlotSet("screening_status", "in_progress"), SlotSet("screening_reasks", 0.0)]

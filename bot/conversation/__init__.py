@@ -1,0 +1,1 @@
+"""Dialogue helpers shared by the actions: texts, small parsers, navigation. Plain Python, no Rasa."""

@@ -1,0 +1,43 @@
+"""Staffed hours: is someone at the clinic now, and when will someone reply."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, time
+from zoneinfo import ZoneInfo
+
+from bot.config import StaffedHours
+
+
+def _parse(hhmm: str) -> time:
+    if hhmm == "24:00":
+        return time(23, 59, 59)
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return time(hour, minute)
+
+
+def is_staffed(hours: StaffedHours, now: datetime | None = None) -> bool:
+    local = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(hours.timezone))
+    return local.weekday() in hours.days and _parse(hours.start) <= local.time() <= _parse(hours.end)
+
+
+def next_staffed(hours: StaffedHours, now: datetime | None = None) -> datetime:
+    """The next moment (local time of the clinic) when the team is in; ``now`` itself if staffed."""
+    local = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(hours.timezone))
+    if is_staffed(hours, local):
+        return local
+    start = _parse(hours.start)
+    for offset in range(0, 8):
+        day = local.date() + timedelta(days=offset)
+        candidate = datetime.combine(day, start, tzinfo=local.tzinfo)
+        if candidate.weekday() in hours.days and candidate > local:
+            return candidate
+    return local
+
+
+def reply_time_phrase(hours: StaffedHours, now: datetime | None = None) -> str:
+    """Plain words for when someone will get back, e.g. "Monday at 8:00 AM"."""
+    when = next_staffed(hours, now)
+    local_now = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(hours.timezone))
+    day = "today" if when.date() == local_now.date() else (
+        "tomorrow" if when.date() == local_now.date() + timedelta(days=1) else when.strftime("%A"))
+    return f"{day} at {when.strftime('%-I:%M %p')}"
