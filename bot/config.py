@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     action_port: int = 5055
     console_port: int = 8000
+    # token for Rasa's HTTP API (used by the console to relay staff replies); API stays off when empty
+    rasa_token: str = ""
     model_dir: Path = PROJECT_ROOT / "models"
     # public base URL of the staff console, used in notification links
     console_url: str = ""

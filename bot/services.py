@@ -1,0 +1,93 @@
+"""Commands and files for the three processes (action server, Rasa server, staff console).
+
+Used by `iopbot run`, by the test fixtures and by the benchmarks, so all start the product the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.config import PROJECT_ROOT, Settings
+
+BIN = Path(sys.executable).parent
+TRAINING_DATA = ["data/nlu", "data/rules", "data/stories"]
+
+
+@dataclass
+class Service:
+    name: str
+    argv: list[str]
+    health_url: str
+    url: str
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONUNBUFFERED="1",
+        IOPBOT_DATA_DIR=str(settings.data_dir),
+        IOPBOT_DATABASE_URL=settings.resolved_database_url,
+        IOPBOT_RASA_PORT=str(settings.rasa_port),
+        IOPBOT_ACTION_PORT=str(settings.action_port),
+        IOPBOT_CONSOLE_PORT=str(settings.console_port),
+        IOPBOT_HOST=settings.host,
+    )
+    env.update(extra or {})
+    return env
+
+
+def tracker_store_config(settings: Settings) -> dict:
+    return {"type": "bot.store.tracker_store.EncryptedSQLTrackerStore", "url": settings.resolved_database_url}
+
+
+def write_endpoints(settings: Settings, path: Path, with_tracker_store: bool = True) -> Path:
+    """Rasa's endpoints file, generated from settings so ports and database come from one place."""
+    endpoints: dict = {"action_endpoint": {"url": f"http://{settings.host}:{settings.action_port}/webhook"}}
+    if with_tracker_store:
+        endpoints["tracker_store"] = tracker_store_config(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return path
+
+
+def action_server(settings: Settings) -> Service:
+    base = f"http://{settings.host}:{settings.action_port}"
+    return Service(
+        "action server",
+        [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+        f"{base}/health",
+        f"{base}/webhook",
+    )
+
+
+def rasa_server(settings: Settings, model_path: Path, endpoints: Path, credentials: Path) -> Service:
+    base = f"http://{settings.host}:{settings.rasa_port}"
+    argv = [str(BIN / "rasa"), "run", "--model", str(model_path), "--endpoints", str(endpoints),
+            "--credentials", str(credentials), "--port", str(settings.rasa_port), "--interface", settings.host]
+    if settings.rasa_token:
+        # the HTTP API is needed only for staff takeover; never without a token
+        argv += ["--enable-api", "--auth-token", settings.rasa_token]
+    return Service("Rasa server", argv, f"{base}/webhooks/rest/", base)
+
+
+def console(settings: Settings) -> Service:
+    base = f"http://{settings.host}:{settings.console_port}"
+    return Service(
+        "staff console",
+        [str(BIN / "python"), "-m", "uvicorn", "--factory", "bot.console.app:create_app", "--host", settings.host,
+         "--port", str(settings.console_port), "--log-level", "warning"],
+        f"{base}/healthz",
+        base,
+    )
+
+
+def credentials_path() -> Path:
+    return PROJECT_ROOT / "credentials.yml"

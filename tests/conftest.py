@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

@@ -1,0 +1,16 @@
+import pytest
+
+from tests.support.stack import Stack, stack_settings, trained_model
+
+
+@pytest.fixture(scope="session")
+def model(tmp_path_factory):
+    settings = stack_settings(tmp_path_factory.mktemp("train"))
+    return trained_model(settings)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, model):
+    running = Stack(stack_settings(tmp_path_factory.mktemp("stack")), model).start()
+    yield running
+    running.stop()

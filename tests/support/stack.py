@@ -1,0 +1,100 @@
+"""Start the real product processes (action server + Rasa server, optionally the console) for tests/benchmarks."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot import services
+from bot.config import PROJECT_ROOT, Settings, load_settings
+from bot.runner import ProcessGroup
+from bot.training import train
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stack_settings(data_dir: Path, **overrides) -> Settings:
+    return load_settings(data_dir=data_dir, rasa_port=free_port(), action_port=free_port(),
+                         console_port=free_port(), **overrides)
+
+
+@dataclass
+class Stack:
+    """A running bot: action server + Rasa server on free local ports, SQLite in a temporary folder."""
+
+    settings: Settings
+    model: Path
+    with_console: bool = False
+    group: ProcessGroup = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.group = ProcessGroup(services.child_env(self.settings), PROJECT_ROOT,
+                                  log_dir=self.settings.data_dir / "logs")
+        self.endpoints = services.write_endpoints(self.settings, self.settings.data_dir / "endpoints.yml")
+
+    # -- processes --------------------------------------------------------------------------------
+    def action_service(self):
+        return services.action_server(self.settings)
+
+    def rasa_service(self):
+        return services.rasa_server(self.settings, self.model, self.endpoints, services.credentials_path())
+
+    def start(self, timeout: float = 300) -> Stack:
+        from bot.store.db import migrate
+
+        migrate(self.settings.resolved_database_url)
+        self.group.start(self.action_service())
+        self.group.start(self.rasa_service())
+        if self.with_console:
+            self.group.start(services.console(self.settings))
+        self.group.wait_ready(timeout=timeout)
+        return self
+
+    def stop_service(self, name: str) -> None:
+        for service, proc in list(self.group.running):
+            if service.name == name:
+                proc.terminate()
+                proc.wait(30)
+                self.group.running.remove((service, proc))
+
+    def restart_service(self, name: str, timeout: float = 300) -> None:
+        factory = {"action server": self.action_service, "Rasa server": self.rasa_service}[name]
+        self.stop_service(name)
+        self.group.start(factory())
+        self.group.wait_ready(timeout=timeout)
+
+    def stop(self) -> None:
+        self.group.stop()
+
+    def logs(self) -> str:
+        out = []
+        for path in sorted((self.settings.data_dir / "logs").glob("*.log")):
+            out.append(f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}")
+        return "\n".join(out)
+
+    # -- talking to it ----------------------------------------------------------------------------
+    @property
+    def rest_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.rasa_port}/webhooks/rest/webhook"
+
+    def send(self, sender: str, text: str, timeout: float = 60) -> list[dict]:
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(self.rest_url, data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - local server
+            return json.loads(response.read())
+
+
+def trained_model(settings: Settings) -> Path:
+    return train(settings)
+
+
+def texts(replies: list[dict]) -> str:
+    """All bot texts of one turn joined, lower-cased, for assertions."""
+    return "\n".join(r.get("text", "") for r in replies).lower()
