@@ -1,0 +1,1 @@
+"""Alembic migrations, run programmatically by ``bot.store.db.migrate`` / ``downgrade`` (no alembic.ini)."""

@@ -1,0 +1,177 @@
+"""SQLAlchemy models. All timestamps are naive UTC (``utcnow()``); health text is encrypted at rest.
+
+Tables: ``screenings``, ``handoffs``, ``staff_users``, ``notes``, ``staff_messages``, ``audit_log`` and
+Rasa's tracker table ``events`` (written by :mod:`bot.store.tracker_store`, read for transcripts and purge).
+The schema is created by the Alembic migrations in ``bot/store/migrations`` (``db.migrate(url)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+from bot.store.crypto import EncryptedJSON, EncryptedText
+
+Base = declarative_base()
+
+URGENCIES = ("urgent", "normal")
+STATUSES = ("waiting", "claimed", "in_conversation", "closed")
+OPEN_STATUSES = ("waiting", "claimed", "in_conversation")
+TAKEN_OVER_STATUSES = ("claimed", "in_conversation")
+CONTACT_PREFERENCES = ("chat", "text", "call")
+HANDOFF_REASONS = ("end_of_screening", "asked_for_person", "crisis")
+ROLES = ("staff", "admin")
+
+
+def utcnow() -> dt.datetime:
+    """Current time as naive UTC (what every timestamp column stores)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Screening(Base):
+    """One self-screening: answers, scored band, reasons and the summary shown to staff."""
+
+    __tablename__ = "screenings"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(32), nullable=False, default="web")
+    for_whom = Column(String(32))  # "self" | "someone_else" | None
+    answers = Column(EncryptedJSON, nullable=False, default=dict)
+    band = Column(String(64), index=True)
+    reasons = Column(EncryptedJSON, nullable=False, default=list)
+    criteria_version = Column(String(64))
+    summary = Column(EncryptedJSON)
+    started_at = Column(DateTime, nullable=False, default=utcnow)
+    completed_at = Column(DateTime)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(150), nullable=False, unique=True)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False, default="staff")
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_login_at = Column(DateTime)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Handoff(Base):
+    """A request for a person. At most one open (not closed) handoff per sender (partial unique index)."""
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(32), nullable=False, default="web")
+    urgency = Column(String(16), nullable=False, default="normal")
+    status = Column(String(20), nullable=False, default="waiting", index=True)
+    assignee_id = Column(Integer, ForeignKey("staff_users.id", ondelete="SET NULL"))
+    contact_preference = Column(String(16))  # chat | text | call
+    best_time = Column(String(200))
+    first_name = Column(EncryptedText)
+    phone = Column(EncryptedText)
+    consent = Column(Boolean, nullable=False, default=False)
+    reason = Column(String(32), nullable=False, default="asked_for_person")
+    trigger_message = Column(EncryptedText)
+    screening_id = Column(Integer, ForeignKey("screenings.id", ondelete="SET NULL"))
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    claimed_at = Column(DateTime)
+    closed_at = Column(DateTime)
+
+    assignee = relationship(StaffUser, lazy="joined")
+    screening = relationship(Screening, lazy="joined")
+
+    __table_args__ = (
+        Index(
+            "uq_handoffs_open_sender",
+            "sender_id",
+            unique=True,
+            postgresql_where=text("status <> 'closed'"),
+            sqlite_where=text("status <> 'closed'"),
+        ),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_taken_over(self) -> bool:
+        return self.status in TAKEN_OVER_STATUSES
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = Column(String(150), nullable=False)
+    text = Column(EncryptedText, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class StaffMessage(Base):
+    """Outbox of staff replies during a takeover; the bot's relay action delivers and marks them."""
+
+    __tablename__ = "staff_messages"
+
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    author = Column(String(150), nullable=False)
+    text = Column(EncryptedText, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    delivered_at = Column(DateTime)
+    attempts = Column(Integer, nullable=False, default=0)
+    last_error = Column(String(500))
+
+
+class AuditEntry(Base):
+    """Append-only audit log. ``detail`` never holds health information (ids, filters, counts only)."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    actor = Column(String(150), nullable=False)
+    action = Column(String(64), nullable=False, index=True)
+    target = Column(String(255))
+    detail = Column(JSON)
+
+
+# Rasa's tracker-store table (same columns as rasa.core.tracker_store.SQLTrackerStore.SQLEvent);
+# ``data`` holds the Fernet-encrypted serialised event.
+tracker_events = Table(
+    "events",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("type_name", String(255), nullable=False),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", EncryptedText(allow_plaintext=True)),
+)

@@ -1,0 +1,502 @@
+"""What the actions and the console call. Every function takes an open ``Session`` first; the caller owns
+the transaction (``with db.session_scope() as s: ...``). Returned ORM objects stay readable after commit.
+
+Screenings
+    ``save_screening(s, *, sender_id, channel, answers, band, reasons, criteria_version, summary, ...) -> id``
+    ``get_screening(s, id)``, ``latest_screening(s, sender_id)``
+Handoffs
+    ``create_handoff(s, *, sender_id, channel, urgency, reason, ...) -> id`` – idempotent per open handoff:
+    a second call for the same sender upgrades urgency / fills contact fields instead of duplicating.
+    ``update_handoff_contact(s, handoff_id, ...)``, ``get_handoff(s, id)``,
+    ``get_active_handoff(s, sender_id)``,
+    ``is_taken_over(s, sender_id) -> bool`` (claimed / in_conversation: the bot must stay silent),
+    ``change_status(s, handoff_id, action, actor)`` with actions claim / in_conversation / close / release,
+    ``queue(s)`` (open handoffs, urgent first, then longest waiting), ``search_handoffs(s, ...)``.
+Notes and staff messages
+    ``add_note``, ``list_notes``, ``add_staff_message``, ``list_staff_messages``,
+    ``pending_staff_messages(s, sender_id)``, ``mark_delivered(s, ids)``, ``record_delivery_attempt``.
+Staff and audit
+    ``get_staff``, ``get_staff_by_username``, ``list_staff``, ``audit(s, actor, action, target, detail)``,
+    ``list_audit``. The audit log has no update or delete function, and the ORM refuses both (see below).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import case, event, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.store.models import (
+    CONTACT_PREFERENCES,
+    HANDOFF_REASONS,
+    OPEN_STATUSES,
+    STATUSES,
+    TAKEN_OVER_STATUSES,
+    URGENCIES,
+    AuditEntry,
+    Handoff,
+    Note,
+    Screening,
+    StaffMessage,
+    StaffUser,
+    utcnow,
+)
+
+MAX_TEXT = 4000  # longest note / staff reply / stored trigger message (characters)
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _ctx, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise AuditLogIsAppendOnly("audit log entries cannot be changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_audit_bulk_changes(state) -> None:
+    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) is not None:
+        if state.statement.table.name == AuditEntry.__tablename__:
+            raise AuditLogIsAppendOnly("audit log entries cannot be changed or deleted")
+
+
+def _clip(value: str | None, limit: int = MAX_TEXT) -> str | None:
+    if value is None:
+        return None
+    value = str(value).replace("\x00", "")
+    return value[:limit]
+
+
+def _check(value: str | None, allowed: Sequence[str], name: str) -> None:
+    if value is not None and value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+
+
+# ---- screenings ----------------------------------------------------------------------------------------
+
+
+def save_screening(
+    session: Session,
+    *,
+    sender_id: str,
+    channel: str,
+    answers: dict,
+    band: str | None,
+    reasons: list,
+    criteria_version: str | None,
+    summary: dict | None = None,
+    for_whom: str | None = None,
+    started_at: dt.datetime | None = None,
+    completed_at: dt.datetime | None = None,
+) -> int:
+    """Store one screening (answers, reasons and summary are encrypted) and return its id."""
+    row = Screening(
+        sender_id=sender_id,
+        channel=channel,
+        for_whom=for_whom,
+        answers=answers or {},
+        band=band,
+        reasons=reasons or [],
+        criteria_version=criteria_version,
+        summary=summary,
+        started_at=started_at or utcnow(),
+        completed_at=completed_at if completed_at is not None else utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def get_screening(session: Session, screening_id: int) -> Screening | None:
+    return session.get(Screening, screening_id)
+
+
+def latest_screening(session: Session, sender_id: str) -> Screening | None:
+    stmt = (
+        select(Screening)
+        .where(Screening.sender_id == sender_id)
+        .order_by(Screening.created_at.desc(), Screening.id.desc())
+        .limit(1)
+    )
+    return session.execute(stmt).scalars().first()
+
+
+# ---- handoffs ------------------------------------------------------------------------------------------
+
+
+def create_handoff(
+    session: Session,
+    *,
+    sender_id: str,
+    channel: str,
+    urgency: str = "normal",
+    reason: str = "asked_for_person",
+    contact_preference: str | None = None,
+    best_time: str | None = None,
+    first_name: str | None = None,
+    phone: str | None = None,
+    consent: bool = False,
+    trigger_message: str | None = None,
+    screening_id: int | None = None,
+) -> int:
+    """Open a handoff for ``sender_id`` and return its id.
+
+    If the sender already has an open handoff, that one is returned instead: urgency is only ever raised
+    (normal -> urgent, and reason becomes "crisis" for a crisis), and contact fields, consent, trigger
+    message and screening id given here fill in or replace the stored ones. A partial unique index makes
+    this safe against two concurrent calls.
+    """
+    _check(urgency, URGENCIES, "urgency")
+    _check(reason, HANDOFF_REASONS, "reason")
+    _check(contact_preference, CONTACT_PREFERENCES, "contact_preference")
+    fields = dict(
+        contact_preference=contact_preference,
+        best_time=_clip(best_time, 200),
+        first_name=_clip(first_name, 100),
+        phone=_clip(phone, 40),
+        trigger_message=_clip(trigger_message),
+        screening_id=screening_id,
+    )
+    existing = get_active_handoff(session, sender_id)
+    if existing is None:
+        try:
+            with session.begin_nested():
+                row = Handoff(
+                    sender_id=sender_id,
+                    channel=channel,
+                    urgency=urgency,
+                    reason=reason,
+                    consent=bool(consent),
+                    status="waiting",
+                    **fields,
+                )
+                session.add(row)
+                session.flush()
+            return row.id
+        except IntegrityError:
+            existing = get_active_handoff(session, sender_id)
+            if existing is None:
+                raise
+    _merge_into(existing, urgency=urgency, reason=reason, consent=consent, fields=fields)
+    session.flush()
+    return existing.id
+
+
+def _merge_into(row: Handoff, *, urgency: str, reason: str, consent: bool, fields: dict) -> None:
+    if urgency == "urgent" and row.urgency != "urgent":
+        row.urgency = "urgent"
+    if reason == "crisis":
+        row.reason = "crisis"
+    if consent:
+        row.consent = True
+    for name, value in fields.items():
+        if value is not None:
+            setattr(row, name, value)
+    row.updated_at = utcnow()
+
+
+def update_handoff_contact(
+    session: Session,
+    handoff_id: int,
+    *,
+    contact_preference: str | None = None,
+    best_time: str | None = None,
+    first_name: str | None = None,
+    phone: str | None = None,
+    consent: bool | None = None,
+) -> Handoff:
+    """Fill in how and when the person wants to be contacted (None leaves a field unchanged)."""
+    _check(contact_preference, CONTACT_PREFERENCES, "contact_preference")
+    row = _require_handoff(session, handoff_id)
+    for name, value in dict(
+        contact_preference=contact_preference,
+        best_time=_clip(best_time, 200),
+        first_name=_clip(first_name, 100),
+        phone=_clip(phone, 40),
+    ).items():
+        if value is not None:
+            setattr(row, name, value)
+    if consent is not None:
+        row.consent = bool(consent)
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
+    return session.get(Handoff, handoff_id)
+
+
+def _require_handoff(session: Session, handoff_id: int) -> Handoff:
+    row = session.get(Handoff, handoff_id)
+    if row is None:
+        raise LookupError(f"no handoff {handoff_id}")
+    return row
+
+
+def get_active_handoff(session: Session, sender_id: str) -> Handoff | None:
+    """The sender's open (waiting / claimed / in_conversation) handoff, or None."""
+    stmt = select(Handoff).where(Handoff.sender_id == sender_id, Handoff.status.in_(OPEN_STATUSES))
+    return session.execute(stmt.order_by(Handoff.id.desc()).limit(1)).scalars().first()
+
+
+def is_taken_over(session: Session, sender_id: str) -> bool:
+    """True while a staff member holds the conversation (claimed / in_conversation): the bot stays silent."""
+    stmt = select(func.count(Handoff.id)).where(
+        Handoff.sender_id == sender_id, Handoff.status.in_(TAKEN_OVER_STATUSES)
+    )
+    return session.execute(stmt).scalar_one() > 0
+
+
+STATUS_ACTIONS = {
+    # action: (allowed from, new status)
+    "claim": (("waiting",), "claimed"),
+    "in_conversation": (("waiting", "claimed"), "in_conversation"),
+    "release": (("claimed", "in_conversation"), "waiting"),
+    "close": (("waiting", "claimed", "in_conversation"), "closed"),
+    "reopen": (("closed",), "waiting"),
+}
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def change_status(session: Session, handoff_id: int, action: str, actor: StaffUser | str) -> Handoff:
+    """Apply a staff action (claim, in_conversation, release, close, reopen) and audit it.
+
+    ``claim``/``in_conversation`` make ``actor`` the assignee; ``release`` hands the conversation back to
+    the bot (status waiting, no assignee); ``close`` ends it. Raises ``InvalidTransition`` otherwise.
+    """
+    if action not in STATUS_ACTIONS:
+        raise InvalidTransition(f"unknown action {action!r}")
+    allowed_from, new_status = STATUS_ACTIONS[action]
+    row = _require_handoff(session, handoff_id)
+    if row.status not in allowed_from:
+        raise InvalidTransition(f"cannot {action} a handoff that is {row.status}")
+    if action == "reopen" and get_active_handoff(session, row.sender_id) is not None:
+        raise InvalidTransition("this person already has another open handoff")
+    now = utcnow()
+    old = row.status
+    staff = actor if isinstance(actor, StaffUser) else None
+    if new_status in TAKEN_OVER_STATUSES:
+        if staff is not None:
+            row.assignee_id = staff.id
+            row.assignee = staff
+        row.claimed_at = row.claimed_at or now
+    if action == "release":
+        row.assignee_id = None
+        row.assignee = None
+        row.claimed_at = None
+    if new_status == "closed":
+        row.closed_at = now
+    if action == "reopen":
+        row.closed_at = None
+    row.status = new_status
+    row.updated_at = now
+    session.flush()
+    detail = {"from": old, "to": new_status}
+    audit(session, _actor_name(actor), f"handoff.{action}", f"handoff:{row.id}", detail)
+    return row
+
+
+def _actor_name(actor: StaffUser | str) -> str:
+    return actor.username if isinstance(actor, StaffUser) else str(actor)
+
+
+_URGENCY_ORDER = case((Handoff.urgency == "urgent", 0), else_=1)
+
+
+def queue(session: Session, limit: int = 200) -> list[Handoff]:
+    """Open handoffs: urgent first, then the longest waiting (oldest ``created_at``) first."""
+    stmt = (
+        select(Handoff)
+        .where(Handoff.status.in_(OPEN_STATUSES))
+        .order_by(_URGENCY_ORDER, Handoff.created_at, Handoff.id)
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars().unique())
+
+
+def search_handoffs(
+    session: Session,
+    *,
+    date_from: dt.date | dt.datetime | None = None,
+    date_to: dt.date | dt.datetime | None = None,
+    band: str | None = None,
+    channel: str | None = None,
+    status: str | None = None,
+    urgency: str | None = None,
+    limit: int = 500,
+) -> list[Handoff]:
+    """Handoffs filtered by creation date (inclusive days), screening band, channel, status and urgency,
+    sorted like the queue (urgent first, then oldest)."""
+    _check(status, STATUSES, "status")
+    _check(urgency, URGENCIES, "urgency")
+    stmt = select(Handoff)
+    if band:
+        stmt = stmt.join(Screening, Handoff.screening_id == Screening.id).where(Screening.band == band)
+    if date_from is not None:
+        stmt = stmt.where(Handoff.created_at >= _day_start(date_from))
+    if date_to is not None:
+        end = date_to if isinstance(date_to, dt.datetime) else _day_start(date_to) + dt.timedelta(days=1)
+        stmt = stmt.where(Handoff.created_at < end)
+    if channel:
+        stmt = stmt.where(Handoff.channel == channel)
+    if status:
+        stmt = stmt.where(Handoff.status == status)
+    if urgency:
+        stmt = stmt.where(Handoff.urgency == urgency)
+    stmt = stmt.order_by(_URGENCY_ORDER, Handoff.created_at, Handoff.id).limit(limit)
+    return list(session.execute(stmt).scalars().unique())
+
+
+def _day_start(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def known_values(session: Session) -> dict[str, list[str]]:
+    """Distinct bands and channels present (for filter drop-downs)."""
+    bands = session.execute(select(Screening.band).where(Screening.band.is_not(None)).distinct()).scalars()
+    channels = session.execute(select(Handoff.channel).distinct()).scalars()
+    return {"bands": sorted(set(bands)), "channels": sorted(set(channels))}
+
+
+# ---- notes and staff messages --------------------------------------------------------------------------
+
+
+def add_note(session: Session, handoff_id: int, author: StaffUser | str, text: str) -> int:
+    text = _clip((text or "").strip())
+    if not text:
+        raise ValueError("a note cannot be empty")
+    _require_handoff(session, handoff_id)
+    row = Note(handoff_id=handoff_id, author=_actor_name(author), text=text)
+    session.add(row)
+    session.flush()
+    audit(session, _actor_name(author), "note.add", f"handoff:{handoff_id}", {"note_id": row.id})
+    return row.id
+
+
+def list_notes(session: Session, handoff_id: int) -> list[Note]:
+    stmt = select(Note).where(Note.handoff_id == handoff_id).order_by(Note.created_at, Note.id)
+    return list(session.execute(stmt).scalars())
+
+
+def add_staff_message(session: Session, handoff_id: int, author: StaffUser | str, text: str) -> int:
+    """Queue a staff reply for the person (delivered by the bot's ``action_relay_staff_messages``)."""
+    text = _clip((text or "").strip())
+    if not text:
+        raise ValueError("a reply cannot be empty")
+    handoff = _require_handoff(session, handoff_id)
+    row = StaffMessage(
+        handoff_id=handoff_id, sender_id=handoff.sender_id, author=_actor_name(author), text=text
+    )
+    session.add(row)
+    session.flush()
+    audit(session, _actor_name(author), "reply.add", f"handoff:{handoff_id}", {"staff_message_id": row.id})
+    return row.id
+
+
+def list_staff_messages(session: Session, handoff_id: int) -> list[StaffMessage]:
+    stmt = select(StaffMessage).where(StaffMessage.handoff_id == handoff_id)
+    return list(session.execute(stmt.order_by(StaffMessage.created_at, StaffMessage.id)).scalars())
+
+
+def pending_staff_messages(session: Session, sender_id: str) -> list[StaffMessage]:
+    """Undelivered staff replies for this person, oldest first."""
+    stmt = select(StaffMessage).where(
+        StaffMessage.sender_id == sender_id, StaffMessage.delivered_at.is_(None)
+    )
+    return list(session.execute(stmt.order_by(StaffMessage.created_at, StaffMessage.id)).scalars())
+
+
+def mark_delivered(session: Session, ids: Iterable[int]) -> int:
+    """Mark staff messages delivered; returns how many were still pending."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    stmt = (
+        update(StaffMessage)
+        .where(StaffMessage.id.in_(ids), StaffMessage.delivered_at.is_(None))
+        .values(delivered_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return session.execute(stmt).rowcount
+
+
+def record_delivery_attempt(session: Session, ids: Iterable[int], error: str | None = None) -> None:
+    """Count a delivery attempt (and its error, if any) on still-pending messages."""
+    ids = list(ids)
+    if not ids:
+        return
+    stmt = (
+        update(StaffMessage)
+        .where(StaffMessage.id.in_(ids), StaffMessage.delivered_at.is_(None))
+        .values(attempts=StaffMessage.attempts + 1, last_error=_clip(error, 500))
+        .execution_options(synchronize_session="fetch")
+    )
+    session.execute(stmt)
+
+
+# ---- staff and audit -----------------------------------------------------------------------------------
+
+
+def get_staff(session: Session, staff_id: int) -> StaffUser | None:
+    return session.get(StaffUser, staff_id)
+
+
+def get_staff_by_username(session: Session, username: str) -> StaffUser | None:
+    stmt = select(StaffUser).where(StaffUser.username == username)
+    return session.execute(stmt).scalars().first()
+
+
+def list_staff(session: Session) -> list[StaffUser]:
+    return list(session.execute(select(StaffUser).order_by(StaffUser.username)).scalars())
+
+
+def audit(
+    session: Session, actor: str, action: str, target: str | None = None, detail: dict | None = None
+) -> int:
+    """Append one audit row. ``detail`` must not carry health information (ids, filters, counts)."""
+    row = AuditEntry(actor=_clip(actor, 150), action=action[:64], target=_clip(target, 255), detail=detail)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def audit_throttled(
+    session: Session, actor: str, action: str, target: str | None, minutes: int = 5, detail: Any = None
+) -> int | None:
+    """Audit unless the same actor/action/target was audited in the last ``minutes`` (for auto-refresh)."""
+    since = utcnow() - dt.timedelta(minutes=minutes)
+    stmt = select(func.count(AuditEntry.id)).where(
+        AuditEntry.actor == actor,
+        AuditEntry.action == action,
+        AuditEntry.target == target,
+        AuditEntry.at >= since,
+    )
+    if session.execute(stmt).scalar_one():
+        return None
+    return audit(session, actor, action, target, detail)
+
+
+def list_audit(
+    session: Session, *, action: str | None = None, actor: str | None = None, limit: int = 500
+) -> list[AuditEntry]:
+    stmt = select(AuditEntry)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if actor:
+        stmt = stmt.where(AuditEntry.actor == actor)
+    return list(session.execute(stmt.order_by(AuditEntry.id.desc()).limit(limit)).scalars())
+
+
+__all__ = [name for name in dir() if not name.startswith("_") and name not in {"dt", "delete"}]

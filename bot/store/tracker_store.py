@@ -1,0 +1,81 @@
+"""Rasa tracker store on our database with every serialised event encrypted at rest.
+
+Configure in ``endpoints.yml``::
+
+    tracker_store:
+      type: bot.store.tracker_store.EncryptedSQLTrackerStore
+      # optional; default is the settings' database URL (IOPBOT_DATABASE_URL or the local SQLite file)
+      url: postgresql+psycopg2://user:pass@db/iopbot
+
+Rasa 3.6 builds custom stores with ``cls(host=<url>, domain=..., event_broker=..., **other_keys)``
+(``rasa.core.tracker_store._load_from_module_name_in_endpoint_config``). ``url``/``host`` or ``db`` may hold a
+full SQLAlchemy URL; classic Rasa keys (``dialect``, ``host``, ``port``, ``db``, ``username``, ``password``)
+also work. The Fernet key comes from ``Settings.key("encryption_key")`` (``IOPBOT_ENCRYPTION_KEY``).
+Importing this module imports Rasa; the console reads transcripts through :mod:`bot.store.transcript`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, _create_sequence
+from sqlalchemy.orm import declarative_base
+
+from bot.store.crypto import CIPHER_ATTR, EncryptedText, cipher_for
+from bot.store.db import normalise_url
+
+
+class EncryptedSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` with ``events.data`` Fernet-encrypted (legacy plaintext rows still load)."""
+
+    Base = declarative_base()
+
+    class SQLEvent(Base):
+        __tablename__ = "events"
+
+        id = sa.Column(sa.Integer, _create_sequence(__tablename__), primary_key=True)
+        sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+        type_name = sa.Column(sa.String(255), nullable=False)
+        timestamp = sa.Column(sa.Float)
+        intent_name = sa.Column(sa.String(255))
+        action_name = sa.Column(sa.String(255))
+        data = sa.Column(EncryptedText(allow_plaintext=True))
+
+    def __init__(
+        self,
+        domain: Any = None,
+        host: str | None = None,
+        db: str | None = None,
+        url: str | None = None,
+        event_broker: Any = None,
+        settings: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if settings is None:
+            from bot.config import get_settings
+
+            settings = get_settings()
+        target = _full_url(url) or _full_url(host) or _full_url(db)
+        if target is None and not host:
+            target = settings.resolved_database_url
+        if target is not None:
+            target = normalise_url(target)
+            _ensure_sqlite_dir(target)
+            super().__init__(domain=domain, host=target, event_broker=event_broker, **kwargs)
+        else:  # classic Rasa keys: dialect/host/port/db/username/password
+            db = db or "rasa.db"
+            super().__init__(domain=domain, host=host, db=db, event_broker=event_broker, **kwargs)
+        setattr(self.engine.dialect, CIPHER_ATTR, cipher_for(settings.key("encryption_key")))
+
+
+def _full_url(value: str | None) -> str | None:
+    return value if value and "://" in value else None
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        from pathlib import Path
+
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
