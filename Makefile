@@ -6,7 +6,7 @@ LOCK_HASH := $(shell sha256sum requirements.lock pyproject.toml | sha256sum | cu
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install run test lint lock clean
+.PHONY: install system-deps run test lint clean
 
 install: $(STAMP)
 
@@ -23,7 +23,19 @@ $(STAMP): requirements.lock pyproject.toml
 run: install
 	$(BIN)/iopbot run
 
-test: install
+# Test-only system packages: a real PostgreSQL server and Chromium for browser tests (Debian packages).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "==> installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "!! please run: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+test: system-deps install
 	$(BIN)/iopbot test
 
 lint: install
