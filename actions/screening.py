@@ -96,8 +96,10 @@ class ActionScoreScreening(Action):
         channel = channel_of(tracker)
         result = score(answers, questionnaire, criteria)
         summary = build_summary(result, answers, questionnaire, for_whom=for_whom(tracker), channel=channel)
+        stored = result.to_dict()
         store_call("save_screening", sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
-                   for_whom=for_whom(tracker), answers=answers, result=result.to_dict(), summary=summary)
+                   for_whom=for_whom(tracker), answers=answers, band=result.band,
+                   reasons=stored.get("reasons", []), criteria_version=result.criteria_version, summary=summary)
         dispatcher.utter_message(text=person_message(result, channel=channel))
         offer = "Would you like someone from our team to contact you to talk it through?"
         if channel == "sms":
@@ -105,7 +107,7 @@ class ActionScoreScreening(Action):
         else:
             dispatcher.utter_message(text=offer, buttons=[{"title": "Yes, please", "payload": "Yes"},
                                                           {"title": "No, thanks", "payload": "No"}])
-        return [SlotSet("screening_status", "completed"), SlotSet("screening_result", result.to_dict())]
+        return [SlotSet("screening_status", "completed"), SlotSet("screening_result", stored)]
 
 
 class ActionExplainQuestion(Action):
