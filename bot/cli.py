@@ -74,11 +74,11 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
 def _cmd_test(args: argparse.Namespace) -> int:
     """ruff, model training, rasa data validate, pytest (all suites), Rasa test stories."""
-    from bot.services import BIN, TRAINING_DATA, child_env
+    from bot.services import BIN, TRAINING_DATA
     from bot.training import latest_model, train
 
     settings = get_settings()
-    env = child_env(settings)
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
     def step(title: str, argv: list[str]) -> None:
         print(f"==> {title}", flush=True)
