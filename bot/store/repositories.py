@@ -1,5 +1,7 @@
-"""What the actions and the console call. Every function takes an open ``Session`` first; the caller owns
-the transaction (``with db.session_scope() as s: ...``). Returned ORM objects stay readable after commit.
+"""What the actions and the console call. Every public function takes an open ``Session`` first and the
+caller owns the transaction (``with db.session_scope() as s: ...``). The session may also be left out
+(``repositories.is_taken_over("abc")``): the call then runs in its own committed transaction on the process
+settings' database. Returned ORM objects stay readable after commit.
 
 Screenings
     ``save_screening(s, *, sender_id, channel, answers, band, reasons, criteria_version, summary, ...) -> id``
@@ -23,7 +25,8 @@ Staff and audit
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Sequence
+import functools
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import case, event, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -46,6 +49,21 @@ from bot.store.models import (
 )
 
 MAX_TEXT = 4000  # longest note / staff reply / stored trigger message (characters)
+
+
+def _auto_session(fn: Callable) -> Callable:
+    """Let callers omit the session: one is opened (and committed) with ``db.session_scope()``."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if (args and isinstance(args[0], Session)) or "session" in kwargs:
+            return fn(*args, **kwargs)
+        from bot.store import db
+
+        with db.session_scope() as session:
+            return fn(session, *args, **kwargs)
+
+    return wrapper
 
 
 class AuditLogIsAppendOnly(RuntimeError):
@@ -81,11 +99,12 @@ def _check(value: str | None, allowed: Sequence[str], name: str) -> None:
 # ---- screenings ----------------------------------------------------------------------------------------
 
 
+@_auto_session
 def save_screening(
     session: Session,
     *,
     sender_id: str,
-    channel: str,
+    channel: str | None,
     answers: dict,
     band: str | None,
     reasons: list,
@@ -98,7 +117,7 @@ def save_screening(
     """Store one screening (answers, reasons and summary are encrypted) and return its id."""
     row = Screening(
         sender_id=sender_id,
-        channel=channel,
+        channel=channel or "unknown",
         for_whom=for_whom,
         answers=answers or {},
         band=band,
@@ -113,10 +132,12 @@ def save_screening(
     return row.id
 
 
+@_auto_session
 def get_screening(session: Session, screening_id: int) -> Screening | None:
     return session.get(Screening, screening_id)
 
 
+@_auto_session
 def latest_screening(session: Session, sender_id: str) -> Screening | None:
     stmt = (
         select(Screening)
@@ -130,11 +151,12 @@ def latest_screening(session: Session, sender_id: str) -> Screening | None:
 # ---- handoffs ------------------------------------------------------------------------------------------
 
 
+@_auto_session
 def create_handoff(
     session: Session,
     *,
     sender_id: str,
-    channel: str,
+    channel: str | None,
     urgency: str = "normal",
     reason: str = "asked_for_person",
     contact_preference: str | None = None,
@@ -169,7 +191,7 @@ def create_handoff(
             with session.begin_nested():
                 row = Handoff(
                     sender_id=sender_id,
-                    channel=channel,
+                    channel=channel or "unknown",
                     urgency=urgency,
                     reason=reason,
                     consent=bool(consent),
@@ -201,6 +223,7 @@ def _merge_into(row: Handoff, *, urgency: str, reason: str, consent: bool, field
     row.updated_at = utcnow()
 
 
+@_auto_session
 def update_handoff_contact(
     session: Session,
     handoff_id: int,
@@ -229,6 +252,7 @@ def update_handoff_contact(
     return row
 
 
+@_auto_session
 def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
     return session.get(Handoff, handoff_id)
 
@@ -240,12 +264,14 @@ def _require_handoff(session: Session, handoff_id: int) -> Handoff:
     return row
 
 
+@_auto_session
 def get_active_handoff(session: Session, sender_id: str) -> Handoff | None:
     """The sender's open (waiting / claimed / in_conversation) handoff, or None."""
     stmt = select(Handoff).where(Handoff.sender_id == sender_id, Handoff.status.in_(OPEN_STATUSES))
     return session.execute(stmt.order_by(Handoff.id.desc()).limit(1)).scalars().first()
 
 
+@_auto_session
 def is_taken_over(session: Session, sender_id: str) -> bool:
     """True while a staff member holds the conversation (claimed / in_conversation): the bot stays silent."""
     stmt = select(func.count(Handoff.id)).where(
@@ -268,6 +294,7 @@ class InvalidTransition(ValueError):
     pass
 
 
+@_auto_session
 def change_status(session: Session, handoff_id: int, action: str, actor: StaffUser | str) -> Handoff:
     """Apply a staff action (claim, in_conversation, release, close, reopen) and audit it.
 
@@ -313,6 +340,7 @@ def _actor_name(actor: StaffUser | str) -> str:
 _URGENCY_ORDER = case((Handoff.urgency == "urgent", 0), else_=1)
 
 
+@_auto_session
 def queue(session: Session, limit: int = 200) -> list[Handoff]:
     """Open handoffs: urgent first, then the longest waiting (oldest ``created_at``) first."""
     stmt = (
@@ -324,6 +352,7 @@ def queue(session: Session, limit: int = 200) -> list[Handoff]:
     return list(session.execute(stmt).scalars().unique())
 
 
+@_auto_session
 def search_handoffs(
     session: Session,
     *,
@@ -363,6 +392,7 @@ def _day_start(value: dt.date | dt.datetime) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day)
 
 
+@_auto_session
 def known_values(session: Session) -> dict[str, list[str]]:
     """Distinct bands and channels present (for filter drop-downs)."""
     bands = session.execute(select(Screening.band).where(Screening.band.is_not(None)).distinct()).scalars()
@@ -373,6 +403,7 @@ def known_values(session: Session) -> dict[str, list[str]]:
 # ---- notes and staff messages --------------------------------------------------------------------------
 
 
+@_auto_session
 def add_note(session: Session, handoff_id: int, author: StaffUser | str, text: str) -> int:
     text = _clip((text or "").strip())
     if not text:
@@ -385,11 +416,13 @@ def add_note(session: Session, handoff_id: int, author: StaffUser | str, text: s
     return row.id
 
 
+@_auto_session
 def list_notes(session: Session, handoff_id: int) -> list[Note]:
     stmt = select(Note).where(Note.handoff_id == handoff_id).order_by(Note.created_at, Note.id)
     return list(session.execute(stmt).scalars())
 
 
+@_auto_session
 def add_staff_message(session: Session, handoff_id: int, author: StaffUser | str, text: str) -> int:
     """Queue a staff reply for the person (delivered by the bot's ``action_relay_staff_messages``)."""
     text = _clip((text or "").strip())
@@ -405,11 +438,13 @@ def add_staff_message(session: Session, handoff_id: int, author: StaffUser | str
     return row.id
 
 
+@_auto_session
 def list_staff_messages(session: Session, handoff_id: int) -> list[StaffMessage]:
     stmt = select(StaffMessage).where(StaffMessage.handoff_id == handoff_id)
     return list(session.execute(stmt.order_by(StaffMessage.created_at, StaffMessage.id)).scalars())
 
 
+@_auto_session
 def pending_staff_messages(session: Session, sender_id: str) -> list[StaffMessage]:
     """Undelivered staff replies for this person, oldest first."""
     stmt = select(StaffMessage).where(
@@ -418,6 +453,7 @@ def pending_staff_messages(session: Session, sender_id: str) -> list[StaffMessag
     return list(session.execute(stmt.order_by(StaffMessage.created_at, StaffMessage.id)).scalars())
 
 
+@_auto_session
 def mark_delivered(session: Session, ids: Iterable[int]) -> int:
     """Mark staff messages delivered; returns how many were still pending."""
     ids = list(ids)
@@ -432,6 +468,7 @@ def mark_delivered(session: Session, ids: Iterable[int]) -> int:
     return session.execute(stmt).rowcount
 
 
+@_auto_session
 def record_delivery_attempt(session: Session, ids: Iterable[int], error: str | None = None) -> None:
     """Count a delivery attempt (and its error, if any) on still-pending messages."""
     ids = list(ids)
@@ -449,19 +486,23 @@ def record_delivery_attempt(session: Session, ids: Iterable[int], error: str | N
 # ---- staff and audit -----------------------------------------------------------------------------------
 
 
+@_auto_session
 def get_staff(session: Session, staff_id: int) -> StaffUser | None:
     return session.get(StaffUser, staff_id)
 
 
+@_auto_session
 def get_staff_by_username(session: Session, username: str) -> StaffUser | None:
     stmt = select(StaffUser).where(StaffUser.username == username)
     return session.execute(stmt).scalars().first()
 
 
+@_auto_session
 def list_staff(session: Session) -> list[StaffUser]:
     return list(session.execute(select(StaffUser).order_by(StaffUser.username)).scalars())
 
 
+@_auto_session
 def audit(
     session: Session, actor: str, action: str, target: str | None = None, detail: dict | None = None
 ) -> int:
@@ -472,6 +513,7 @@ def audit(
     return row.id
 
 
+@_auto_session
 def audit_throttled(
     session: Session, actor: str, action: str, target: str | None, minutes: int = 5, detail: Any = None
 ) -> int | None:
@@ -488,6 +530,7 @@ def audit_throttled(
     return audit(session, actor, action, target, detail)
 
 
+@_auto_session
 def list_audit(
     session: Session, *, action: str | None = None, actor: str | None = None, limit: int = 500
 ) -> list[AuditEntry]:
