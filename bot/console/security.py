@@ -1,0 +1,120 @@
+"""Console sessions, CSRF tokens, login throttling and security headers."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+
+from fastapi import Request
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from bot.store.models import utcnow
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+class NotAuthenticated(Exception):
+    """No valid console session."""
+
+
+class Forbidden(Exception):
+    """Authenticated, but the role does not allow this."""
+
+
+class CsrfError(Exception):
+    """A POST without the session's CSRF token."""
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def require_csrf(request: Request) -> None:
+    """FastAPI dependency for every POST: the form's ``csrf_token`` must match the session's token."""
+    expected = request.session.get("csrf")
+    try:
+        form = await request.form()
+        given = form.get("csrf_token")
+    except Exception:  # noqa: BLE001 - unparsable body is simply a missing token
+        given = None
+    if not expected or not isinstance(given, str) or not hmac.compare_digest(expected, given):
+        raise CsrfError()
+
+
+def start_session(request: Request, user_id: int) -> None:
+    """New session after login (drops anything from before: no session fixation)."""
+    request.session.clear()
+    request.session["uid"] = user_id
+    request.session["seen"] = int(time.time())
+    request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+def session_user_id(request: Request, timeout_minutes: int) -> int | None:
+    """The logged-in user id, or None if absent or idle longer than ``timeout_minutes``."""
+    uid = request.session.get("uid")
+    seen = request.session.get("seen")
+    if not isinstance(uid, int) or not isinstance(seen, int):
+        return None
+    now = int(time.time())
+    if now - seen > timeout_minutes * 60:
+        request.session.clear()
+        return None
+    request.session["seen"] = now
+    return uid
+
+
+class LoginThrottle:
+    """At most ``limit`` failed logins per username (and per client address) in ``window`` seconds."""
+
+    def __init__(self, limit: int = 5, window: int = 900):
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        self._failures[key] = times
+        return times
+
+    def blocked(self, *keys: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            return any(len(self._recent(k, now)) >= self.limit for k in keys)
+
+    def failed(self, *keys: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def now_label() -> str:
+    return utcnow().strftime("%Y-%m-%d %H:%M UTC")
