@@ -210,8 +210,8 @@ def create_app(settings=None) -> FastAPI:
     @app.post("/login", dependencies=[Depends(require_csrf)])
     def login(request: Request, username: str = Form(""), password: str = Form("")):
         username = username.strip()[:150]
-        client = f"ip:{request.client.host if request.client else '?'}"
-        if throttle.blocked(f"user:{username}", client):
+        client = request.client.host if request.client else "?"
+        if throttle.blocked(username, client):
             with sessions.begin() as s:
                 repo.audit(s, username or "?", "login.blocked", f"staff:{username}")
             return render(request, "login.html", None, status_code=429,
@@ -232,9 +232,9 @@ def create_app(settings=None) -> FastAPI:
                 repo.audit(s, user.username, "login", f"staff:{user.username}")
                 user_id = user.id
         if not ok:
-            throttle.failed(f"user:{username}", client)
+            throttle.failed(username, client)
             return render(request, "login.html", None, status_code=401, error="Wrong username or password.")
-        throttle.succeeded(f"user:{username}")
+        throttle.succeeded(username)
         start_session(request, user_id)
         return RedirectResponse("/queue", status_code=303)
 

@@ -73,34 +73,36 @@ def session_user_id(request: Request, timeout_minutes: int) -> int | None:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per username (and per client address) in ``window`` seconds."""
+    """Refuse logins after ``user_limit`` failures for one username, or ``ip_limit`` failures from one client
+    address (higher: a clinic's staff often share one address), within ``window`` seconds."""
 
-    def __init__(self, limit: int = 5, window: int = 900):
-        self.limit = limit
+    def __init__(self, user_limit: int = 5, ip_limit: int = 30, window: int = 900):
+        self.limits = {"user": user_limit, "ip": ip_limit}
         self.window = window
-        self._failures: dict[str, list[float]] = {}
+        self._failures: dict[tuple[str, str], list[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> list[float]:
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
         times = [t for t in self._failures.get(key, []) if now - t < self.window]
         self._failures[key] = times
         return times
 
-    def blocked(self, *keys: str) -> bool:
+    def blocked(self, username: str, ip: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            return any(len(self._recent(k, now)) >= self.limit for k in keys)
+            return any(
+                len(self._recent(key, now)) >= self.limits[key[0]] for key in (("user", username), ("ip", ip))
+            )
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, username: str, ip: str) -> None:
         now = time.monotonic()
         with self._lock:
-            for key in keys:
+            for key in (("user", username), ("ip", ip)):
                 self._recent(key, now).append(now)
 
-    def succeeded(self, *keys: str) -> None:
+    def succeeded(self, username: str) -> None:
         with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+            self._failures.pop(("user", username), None)
 
 
 class SecurityHeaders(BaseHTTPMiddleware):

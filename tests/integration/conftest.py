@@ -1,8 +1,9 @@
 """Real databases for integration tests.
 
-``postgres_server`` starts a throwaway PostgreSQL cluster (initdb + pg_ctl from /usr/lib/postgresql/*/bin) in a
-temporary directory on a free port, once per test session. As root it runs the server as the ``postgres`` OS
-user through ``runuser``. Missing binaries FAIL the tests (CI must install the Debian ``postgresql`` package).
+``postgres_server`` starts a throwaway PostgreSQL cluster (initdb + pg_ctl from
+/usr/lib/postgresql/*/bin) in a temporary directory on a free port, once per test session. As root it
+runs the server as the ``postgres`` OS user through ``runuser``. Missing binaries FAIL the tests
+(CI must install the Debian ``postgresql`` package).
 
 ``db_url`` is parametrised over SQLite and PostgreSQL; every test gets an empty database of its own.
 ``store_settings`` gives Settings pointing at a migrated ``db_url`` with fresh keys.
@@ -66,7 +67,9 @@ class _PgCluster:
         cmd = list(argv)
         if self.as_postgres:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=self.root, check=False)
+        result = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, cwd=self.root, check=False
+        )
         if result.returncode != 0:
             log = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
             raise RuntimeError(
@@ -84,8 +87,16 @@ class _PgCluster:
             for path in (self.root, self.sockets):
                 os.chown(path, pg.pw_uid, pg.pw_gid)
         self._run(
-            str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
-            "-E", "UTF8", "--locale=C", "--no-sync",
+            str(self.bin_dir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
         )
         last_error: Exception | None = None
         for _attempt in range(5):  # the free port can be taken between probing and binding
@@ -96,8 +107,17 @@ class _PgCluster:
             )
             try:
                 self._run(
-                    str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-                    "-o", options, "-w", "-t", "60", "start",
+                    str(self.bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.log),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
                 )
                 return
             except RuntimeError as exc:
@@ -108,11 +128,13 @@ class _PgCluster:
     def stop(self) -> None:
         if self.data.exists():
             try:
-                self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop",
-                          timeout=60)
+                self._run(
+                    str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", timeout=60
+                )
             except (RuntimeError, subprocess.TimeoutExpired):
-                self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop",
-                          timeout=60)
+                self._run(
+                    str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop", timeout=60
+                )
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{database}"
@@ -194,7 +216,7 @@ def store_settings(tmp_path, db_url):
 
 @pytest.fixture
 def process_settings(monkeypatch, store_settings):
-    """Make ``get_settings()`` (used where no settings are passed, e.g. inside Rasa) return ``store_settings``."""
+    """Make ``get_settings()`` (used where no settings are passed, e.g. in Rasa) return ``store_settings``."""
     from bot.config import get_settings
 
     for name in ("database_url", "encryption_key", "secret_key", "data_dir"):

@@ -38,10 +38,12 @@ def test_purge_deletes_old_data_keeps_recent_and_audits(store_settings):
     old_epoch = old.replace(tzinfo=dt.timezone.utc).timestamp()
     new_epoch = utcnow().replace(tzinfo=dt.timezone.utc).timestamp()
     with db.session_scope(store_settings) as s:
-        old_sc = repo.save_screening(s, sender_id="old", channel="web", answers={"a": 1}, band="x", reasons=[],
-                                     criteria_version="1")
-        new_sc = repo.save_screening(s, sender_id="new", channel="web", answers={}, band="x", reasons=[],
-                                     criteria_version="1")
+        old_sc = repo.save_screening(
+            s, sender_id="old", channel="web", answers={"a": 1}, band="x", reasons=[], criteria_version="1"
+        )
+        new_sc = repo.save_screening(
+            s, sender_id="new", channel="web", answers={}, band="x", reasons=[], criteria_version="1"
+        )
         old_h = repo.create_handoff(s, sender_id="old", channel="web", screening_id=old_sc)
         repo.add_note(s, old_h, "alice", "old note")
         repo.add_staff_message(s, old_h, "alice", "old reply")
@@ -50,14 +52,25 @@ def test_purge_deletes_old_data_keeps_recent_and_audits(store_settings):
         repo.add_note(s, new_h, "alice", "new note")
         s.flush()
         repo.get_screening(s, old_sc).created_at = old
-        s.execute(sa.update(repo.Handoff).where(repo.Handoff.id == old_h).values(updated_at=old, created_at=old))
+        s.execute(
+            sa.update(repo.Handoff).where(repo.Handoff.id == old_h).values(updated_at=old, created_at=old)
+        )
         rows = [("old", old_epoch), ("old", old_epoch), ("new", old_epoch), ("new", new_epoch)]
         for sender, ts in rows:
-            s.execute(tracker_events.insert().values(sender_id=sender, type_name="user", timestamp=ts,
-                                                     data='{"event": "user", "text": "hi"}'))
+            s.execute(
+                tracker_events.insert().values(
+                    sender_id=sender, type_name="user", timestamp=ts, data='{"event": "user", "text": "hi"}'
+                )
+            )
     counts = admin.purge(30, actor="tester", settings=store_settings)
-    assert counts == {"conversations": 1, "tracker_events": 2, "notes": 1, "staff_messages": 1, "handoffs": 1,
-                      "screenings": 1}
+    assert counts == {
+        "conversations": 1,
+        "tracker_events": 2,
+        "notes": 1,
+        "staff_messages": 1,
+        "handoffs": 1,
+        "screenings": 1,
+    }
     with db.session_scope(store_settings) as s:
         assert repo.get_handoff(s, old_h) is None
         kept = repo.get_handoff(s, new_h)

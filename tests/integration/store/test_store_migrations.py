@@ -33,10 +33,16 @@ def test_upgrade_downgrade_upgrade(db_url):
 def test_migration_accepts_events_table_created_by_rasa_first(db_url):
     engine = sa.create_engine(db_url, future=True)
     with engine.begin() as conn:
-        conn.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
-                             "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
-                             "action_name VARCHAR(255), data TEXT)"))
-        conn.execute(sa.text("INSERT INTO events (id, sender_id, type_name, data) VALUES (1, 'a', 'user', '{}')"))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+                "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
+                "action_name VARCHAR(255), data TEXT)"
+            )
+        )
+        conn.execute(
+            sa.text("INSERT INTO events (id, sender_id, type_name, data) VALUES (1, 'a', 'user', '{}')")
+        )
     engine.dispose()
     db.migrate(db_url)
     assert APP_TABLES <= _tables(db_url)

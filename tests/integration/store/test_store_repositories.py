@@ -35,9 +35,17 @@ def test_screening_round_trip_is_encrypted_at_rest(session_factory, store_settin
     answers = {"substances": ["alcohol", "opioids"], "safety": "no thoughts of self-harm"}
     reasons = [{"criterion": "multiple_substances", "source": "003_101b7585de3d740d.txt"}]
     with session_factory.begin() as s:
-        sid = repo.save_screening(s, sender_id="p1", channel="web", answers=answers, band="iop_good_fit",
-                                  reasons=reasons, criteria_version="2026.1", summary={"red_flags": []},
-                                  for_whom="self")
+        sid = repo.save_screening(
+            s,
+            sender_id="p1",
+            channel="web",
+            answers=answers,
+            band="iop_good_fit",
+            reasons=reasons,
+            criteria_version="2026.1",
+            summary={"red_flags": []},
+            for_whom="self",
+        )
     with session_factory() as s:
         row = repo.get_screening(s, sid)
         assert row.answers == answers and row.reasons == reasons and row.summary == {"red_flags": []}
@@ -49,22 +57,45 @@ def test_screening_round_trip_is_encrypted_at_rest(session_factory, store_settin
 
 def test_create_handoff_is_idempotent_and_upgrades_urgency(session_factory, store_settings):
     with session_factory.begin() as s:
-        first = repo.create_handoff(s, sender_id="p2", channel="sms", reason="asked_for_person",
-                                    trigger_message="can I talk to someone")
-        again = repo.create_handoff(s, sender_id="p2", channel="sms", urgency="urgent", reason="crisis",
-                                    contact_preference="call", phone="555-0101", first_name="Sam", consent=True,
-                                    trigger_message="I want to end it")
+        first = repo.create_handoff(
+            s,
+            sender_id="p2",
+            channel="sms",
+            reason="asked_for_person",
+            trigger_message="can I talk to someone",
+        )
+        again = repo.create_handoff(
+            s,
+            sender_id="p2",
+            channel="sms",
+            urgency="urgent",
+            reason="crisis",
+            contact_preference="call",
+            phone="555-0101",
+            first_name="Sam",
+            consent=True,
+            trigger_message="I want to end it",
+        )
         other = repo.create_handoff(s, sender_id="p3", channel="web")
     assert first == again != other
     with session_factory() as s:
         h = repo.get_active_handoff(s, "p2")
         assert (h.urgency, h.reason, h.status, h.contact_preference, h.phone, h.first_name, h.consent) == (
-            "urgent", "crisis", "waiting", "call", "555-0101", "Sam", True)
+            "urgent",
+            "crisis",
+            "waiting",
+            "call",
+            "555-0101",
+            "Sam",
+            True,
+        )
         assert h.trigger_message == "I want to end it"
         # urgency is never lowered
         repo.create_handoff(s, sender_id="p2", channel="sms", urgency="normal")
         assert repo.get_handoff(s, first).urgency == "urgent"
-    raw = _raw(store_settings, "SELECT trigger_message, phone, first_name FROM handoffs WHERE sender_id = 'p2'")
+    raw = _raw(
+        store_settings, "SELECT trigger_message, phone, first_name FROM handoffs WHERE sender_id = 'p2'"
+    )
     assert all(v.startswith("gAAAA") for v in raw[0])
     assert "end it" not in raw[0][0]
 
@@ -105,8 +136,13 @@ def test_queue_sorted_by_urgency_then_waiting_time(session_factory):
     now = utcnow()
     with session_factory.begin() as s:
         ids = {}
-        for name, urgency, age in [("n_old", "normal", 50), ("u_new", "urgent", 1), ("n_new", "normal", 5),
-                                   ("u_old", "urgent", 30), ("closed", "urgent", 90)]:
+        for name, urgency, age in [
+            ("n_old", "normal", 50),
+            ("u_new", "urgent", 1),
+            ("n_new", "normal", 5),
+            ("u_old", "urgent", 30),
+            ("closed", "urgent", 90),
+        ]:
             ids[name] = repo.create_handoff(s, sender_id=name, channel="web", urgency=urgency)
             repo.get_handoff(s, ids[name]).created_at = now - dt.timedelta(minutes=age)
         repo.change_status(s, ids["closed"], "close", "bob")
@@ -116,10 +152,12 @@ def test_queue_sorted_by_urgency_then_waiting_time(session_factory):
 
 def test_search_filters(session_factory):
     with session_factory.begin() as s:
-        sc1 = repo.save_screening(s, sender_id="a", channel="web", answers={}, band="detox_first", reasons=[],
-                                  criteria_version="1")
-        sc2 = repo.save_screening(s, sender_id="b", channel="sms", answers={}, band="iop_good_fit", reasons=[],
-                                  criteria_version="1")
+        sc1 = repo.save_screening(
+            s, sender_id="a", channel="web", answers={}, band="detox_first", reasons=[], criteria_version="1"
+        )
+        sc2 = repo.save_screening(
+            s, sender_id="b", channel="sms", answers={}, band="iop_good_fit", reasons=[], criteria_version="1"
+        )
         ha = repo.create_handoff(s, sender_id="a", channel="web", screening_id=sc1)
         hb = repo.create_handoff(s, sender_id="b", channel="sms", screening_id=sc2, urgency="urgent")
         hc = repo.create_handoff(s, sender_id="c", channel="sms")

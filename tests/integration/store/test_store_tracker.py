@@ -16,8 +16,12 @@ SECRET = "I use heroin every day and I had a seizure"
 def _tracker(sender_id):
     tracker = DialogueStateTracker(sender_id, [])
     tracker.update(SessionStarted())
-    tracker.update(UserUttered(SECRET, intent={"name": "inform", "confidence": 1.0}, input_channel="socketio"))
-    tracker.update(BotUttered("Thank you for telling me.", data={"buttons": [{"title": "Yes", "payload": "/y"}]}))
+    tracker.update(
+        UserUttered(SECRET, intent={"name": "inform", "confidence": 1.0}, input_channel="socketio")
+    )
+    tracker.update(
+        BotUttered("Thank you for telling me.", data={"buttons": [{"title": "Yes", "payload": "/y"}]})
+    )
     tracker.update(BotUttered("Hi, this is Alice.", metadata={"iopbot_from": "staff", "staff_message_id": 1}))
     tracker.update(UserUttered("<script>alert(1)</script>"))
     return tracker
