@@ -24,15 +24,14 @@ class DeliveryResult:
 
 
 def execute_url(settings, sender_id: str) -> str:
-    return (
-        f"http://{settings.host}:{settings.rasa_port}/conversations/{quote(sender_id, safe='')}/execute"
-        "?output_channel=latest"
-    )
+    return f"http://{settings.host}:{settings.rasa_port}/conversations/{quote(sender_id, safe='')}/execute"
 
 
 def deliver(settings, sender_id: str, timeout: float = 15.0) -> DeliveryResult:
     """Trigger delivery; returns ok=False with a short reason instead of raising."""
-    params = {"token": settings.rasa_token} if settings.rasa_token else {}
+    params = {"output_channel": "latest"}
+    if settings.rasa_token:
+        params["token"] = settings.rasa_token
     try:
         response = httpx.post(
             execute_url(settings, sender_id), params=params, json={"name": RELAY_ACTION}, timeout=timeout
