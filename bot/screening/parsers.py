@@ -1,0 +1,584 @@
+"""Free-text answer parsers: turn what a person typed into a stored answer value, or say "unclear".
+
+``parse_answer(question, text)`` returns ``ParsedAnswer(status, value)``: status ``"ok"`` with a value
+ready to store (see ``bot.screening.model`` for the value of each question type) or ``"unclear"`` with
+value None. Nothing is guessed: hedged, contradictory or unrelated text is unclear, except that
+knowledge hedges on yes/no questions ("not sure", "idk", "maybe") are the answer ``"unsure"``.
+
+Supported, by question type:
+
+* yes_no_unsure — "yeah", "ya", "yes I do", "kinda" (a partial yes), "nope", "nah", "not really",
+  "absolutely not", "I don't think so", "idk", "not sure" …; or the option number ("1", "2", "3").
+* single_choice — option number ("2", "#2", "option two"), the label, or any synonym in the data.
+* multi_choice — "1, 3", "1 and 3", "alcohol and oxy", "weed, xans"; a "none" option only alone.
+* frequency — "every day", "a few times a week", "2-3x/wk", "once a month", "weekends", "most days",
+  "twice a month", "never" … mapped to the option whose days-per-week range contains the rate.
+* number — digits or words ("twelve", "twenty-one", "a couple"), ranges ("3-4" -> 4, the higher),
+  units from the data ("a six pack" -> 6, "two bottles of wine" -> 10).
+* last_use — "today", "last night", "3 days ago", "a week ago", "clean 6 months", "sober for 2 years",
+  "since March", "since March 3rd", "on Saturday" -> days since last use (``today`` sets the date).
+* free_text — any non-empty text (trimmed to 500 characters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.screening.model import Choice, Question
+
+UNCLEAR_STATUS = "unclear"
+OK = "ok"
+MAX_FREE_TEXT = 500
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    """``status`` is "ok" or "unclear"; ``value`` is the value to store (None when unclear)."""
+
+    status: str
+    value: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+
+def _unclear() -> ParsedAnswer:
+    return ParsedAnswer(UNCLEAR_STATUS, None)
+
+
+# ---- normalisation ---------------------------------------------------------------------------------
+_CONTRACTIONS = {
+    "don't": "do not", "dont": "do not", "doesn't": "does not", "doesnt": "does not", "didn't": "did not",
+    "didnt": "did not", "haven't": "have not", "havent": "have not", "hasn't": "has not", "hasnt": "has not",
+    "hadn't": "had not", "isn't": "is not", "isnt": "is not", "aren't": "are not", "arent": "are not",
+    "wasn't": "was not", "wasnt": "was not", "weren't": "were not", "can't": "can not", "cant": "can not",
+    "cannot": "can not", "won't": "will not", "wouldn't": "would not", "wouldnt": "would not",
+    "couldn't": "could not", "couldnt": "could not", "shouldn't": "should not", "ain't": "is not",
+    "aint": "is not", "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'd": "i would",
+    "it's": "it is", "they're": "they are", "theyre": "they are", "we're": "we are", "you're": "you are",
+    "let's": "let us", "that's": "that is", "thats": "that is", "there's": "there is", "he's": "he is",
+    "she's": "she is", "i'll": "i will", "they've": "they have", "they'd": "they would", "nothin": "nothing",
+    "somethin": "something", "nuthin": "nothing", "kinda": "kinda", "sorta": "sort of", "gonna": "going to",
+    "wanna": "want to", "dunno": "do not know", "idk": "do not know", "idek": "do not know",
+    "prolly": "probably", "probly": "probably", "tbh": "", "lol": "", "ngl": "", "honestly": "",
+    "pls": "", "please": "", "umm": "", "um": "", "uh": "", "hmm": "", "hm": "", "well": "",
+    "sometime": "sometimes", "wks": "weeks", "wk": "week", "mos": "months", "mo": "month", "yrs": "years",
+    "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes", "xs": "times",
+    "nite": "night", "nites": "nights", "tonite": "tonight", "2day": "today", "every1": "everyone",
+    "u": "you", "r": "are", "ur": "your", "cuz": "because", "bc": "because", "w": "with",
+}
+_NUMBER_WORDS = {
+    "zero": 0, "none": 0, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6,
+}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "last": -1}
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS_1_9 = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def normalize(text: str) -> str:
+    """Lower case, plain apostrophes, punctuation to spaces (keeping '-', '/', '+', '.', ',' between
+    digits), contractions expanded, letter runs of 3+ collapsed ("yesss" -> "yes")."""
+    text = (text or "").lower()
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.replace("&", " and ")
+    text = re.sub(r"(\d)\s*x\b", r"\1 times", text)  # 2x, 3x/wk
+    text = re.sub(r"\bx\s*(\d)", r"\1 times", text)
+    text = re.sub(r"(\d)\s*/\s*(week|wk|day|month|mo|year|yr|night)", r"\1 per \2", text)
+    text = re.sub(r"\s*/\s*(week|wk|wks|day|month|mo|year|yr|night)\b", r" per \1", text)
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    text = re.sub(r"(\d)\s*(?:-|\u2013|\u2014|to)\s*(\d)", r"\1-\2", text)
+    text = re.sub(r"(\d),(\d)", r"\1 , \2", text)
+    text = re.sub(r"[^a-z0-9'\-+/ .,]", " ", text)
+    text = re.sub(r"(?<!\d)[.,](?!\d)|(?<=\d)[.,](?!\d)|(?<!\d)[.,](?=\d)", " ", text)
+    text = re.sub(r"([a-z])\1{2,}", r"\1", text)
+    words = []
+    for word in text.split():
+        word = word.strip("'")
+        if word == "n/a":
+            words.append("n/a")
+            continue
+        word = word.replace("/", " / ") if not re.fullmatch(r"\d+/\d+", word) else word
+        for part in word.split():
+            words.append(_CONTRACTIONS.get(part, part))
+    return " ".join(w for w in " ".join(words).split() if w)
+
+
+def _numberize(text: str) -> str:
+    """Replace number words with digits: "twenty one" -> "21", "a couple of" -> "2", "a few" -> "3"."""
+    def tens(match: re.Match) -> str:
+        return str(_NUMBER_WORDS[match.group(1)] + _NUMBER_WORDS[match.group(2)])
+
+    text = re.sub(rf"\b({'|'.join(_TENS)})[ -]({'|'.join(_UNITS_1_9)})\b", tens, text)
+    text = re.sub(r"\ba couple(?: of)?\b|\bcouple(?: of)?\b", "2", text)
+    text = re.sub(r"\b(?:a few|few)\b", "3", text)
+    text = re.sub(r"\bseveral\b", "4", text)
+    text = re.sub(r"\b(?:once)\b", "1 times", text)
+    text = re.sub(r"\b(?:twice)\b", "2 times", text)
+    text = re.sub(r"\bthrice\b", "3 times", text)
+    for word in sorted(_NUMBER_WORDS, key=len, reverse=True):
+        if word == "none":
+            continue
+        text = re.sub(rf"\b{word}\b", str(_NUMBER_WORDS[word]), text)
+    text = re.sub(r"\b(\d+) times? or (\d+) times?\b", r"\1-\2 times", text)
+    return text
+
+
+def _durations(text: str) -> str:
+    """Duration words for last use: "a week ago" -> "1 week ago", "a year and a half" -> "1.5 year"."""
+    text = re.sub(r"\b(?:an|a|one)\s+(day|week|month|year|hour|night)(s?) and a half\b", r"1.5 \1\2", text)
+    text = re.sub(r"\b(\d+) (day|week|month|year|hour)(s?) and a half\b", r"\1.5 \2\3", text)
+    text = re.sub(r"\bhalf (?:a|an) (year|month|week|day)\b", r"0.5 \1", text)
+    text = re.sub(r"\b(?:an|a)\s+(?=(?:day|week|month|year|hour|night|weekend)s?\b)", "1 ", text)
+    return text
+
+
+def _contains(haystack: str, phrase: str) -> bool:
+    return f" {phrase} " in f" {haystack} "
+
+
+# ---- option numbers ------------------------------------------------------------------------------
+_PURE_OPTION = re.compile(r"^(?:#|option |number |choice |answer |nr |num )?(\d{1,2})$")
+
+
+def _option_index(words: str, choices: tuple[Choice, ...]) -> int | None:
+    """The 0-based choice index when the whole reply is an option number ("2", "#2", "option two")."""
+    text = _numberize(words)
+    match = None if "times" in text else _PURE_OPTION.match(text.strip())
+    ordinal = re.fullmatch(r"(?:the )?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|last)"
+                           r"(?: one| option)?", words.strip())
+    if match:
+        index = int(match.group(1)) - 1
+    elif ordinal:
+        index = _ORDINALS[ordinal.group(1)]
+        index = len(choices) - 1 if index == -1 else index - 1
+    else:
+        return None
+    return index if 0 <= index < len(choices) else -1
+
+
+_LIST_OF_NUMBERS = re.compile(r"^(?:\d{1,2})(?:\s*(?:,|and|&|\+|/|or|;|\s)\s*\d{1,2})*$")
+
+
+# ---- phrase matching ----------------------------------------------------------------------------
+@functools.lru_cache(maxsize=256)
+def _choice_phrases(choices: tuple[Choice, ...]) -> tuple[tuple[str, str, bool], ...]:
+    """(normalized phrase, choice id, weak) for labels, ids and synonyms; longest first.
+
+    Synonyms written with a leading "~" are weak: generic words such as "yes" that only count when no
+    specific phrase matched ("yes, evenings" picks the evening option, "yes" alone the generic one)."""
+    phrases: set[tuple[str, str, bool]] = set()
+    for choice in choices:
+        candidates = [(choice.label, False), (choice.id.replace("_", " "), False), (choice.short, False)]
+        candidates += [(syn.lstrip("~"), syn.startswith("~")) for syn in choice.synonyms]
+        for candidate, is_weak in candidates:
+            phrase = normalize(str(candidate))
+            if phrase:
+                phrases.add((phrase, choice.id, is_weak))
+    return tuple(sorted(phrases, key=lambda p: (-len(p[0]), p[0], p[1])))
+
+
+def _match_choices(question: Question, words: str) -> list[str]:
+    """Choice ids whose phrases occur in ``words``; longest phrases win overlaps. In choice order."""
+    padded = f" {words} "
+    taken = [False] * len(padded)
+    strong: set[str] = set()
+    weak: set[str] = set()
+    for phrase, cid, is_weak in _choice_phrases(question.choices):
+        start = 0
+        needle = f" {phrase} "
+        while True:
+            pos = padded.find(needle, start)
+            if pos < 0:
+                break
+            span = range(pos + 1, pos + 1 + len(phrase))
+            if not any(taken[i] for i in span):
+                for i in span:
+                    taken[i] = True
+                (weak if is_weak else strong).add(cid)
+            start = pos + 1
+    found = strong or weak
+    return [c.id for c in question.choices if c.id in found]
+
+
+@functools.lru_cache(maxsize=256)
+def _exact_phrases(choices: tuple[Choice, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for choice in choices:
+        for candidate in (choice.label, choice.short, choice.id, choice.id.replace("_", " ")):
+            phrase = normalize(candidate) if candidate else ""
+            if phrase:
+                out.setdefault(phrase, choice.id)
+    return out
+
+
+def _exact_choice(question: Question, words: str) -> str | None:
+    """A reply that is exactly a label, short label or id (e.g. a button payload)."""
+    return _exact_phrases(question.choices).get(words)
+
+
+# ---- yes / no / unsure ----------------------------------------------------------------------------
+_UNSURE = re.compile(
+    r"\b(?:not (?:really |totally |quite |completely |entirely |too |that |so |100 |a 100 )?sure|unsure|"
+    r"no idea|no clue|(?:i )?do not know|not certain|uncertain|can not say|hard to say|maybe|perhaps|"
+    r"possibly|probably|i think so|i guess|i suppose|might (?:have|be|of)|could be|who knows|"
+    r"not positive|can not remember|do not remember|do not recall|can not recall|50 50|fifty fifty|"
+    r"on the fence|dk|no se|ni idea|hard to tell|depends|it depends)\b"
+)
+_STRONG_NO = re.compile(
+    r"\b(?:absolutely not|definitely not|certainly not|of course not|hell no|heck no|no way|not at all|"
+    r"not really|not lately|not recently|not anymore|not any more|not now|not that i know of|"
+    r"nothing like that|never|(?:i )?do not think so|(?:i )?did not think so|not in the past|not since|"
+    r"nope|nah|no thanks|no thank you|never have|not even|none|nothing|not me|not them|not him|not her|"
+    r"not once|not one time|not ever)\b"
+)
+_STRONG_YES = re.compile(
+    r"\b(?:hell yes|heck yes|of course|for sure|you bet|that is right|that is true|that is correct|"
+    r"a little|a bit|kind of|sort of|kinda|somewhat|sometimes|all the time|every day|every time|"
+    r"a lot|constantly|often|usually|always|occasionally|frequently|pretty much|100 percent|once|twice|"
+    r"(?:1|2|3|4|5|one|two|three|a few|few|several|many|lots of|a couple of|a couple) times?|one time|"
+    r"(?:i|he|she|they|we|it) (?:do|does|did|have|has|had|am|is|are|was|were)"
+    r"(?: (?:though|actually|yes|really|sometimes|recently|lately|before|too|also|in the past))?$)"
+)
+_YES_TOKEN = re.compile(r"^(?:y|ye+s*|ya+s*|yah+|yea+h*|yeh|yep+|yup+|yus|yas+|sure|definitely|absolutely|"
+                        r"certainly|correct|true|affirmative|indeed|totally|obviously|def|defo|aye|uh-huh|"
+                        r"uhuh|mhm+|mmhm+|mm-hmm|yessir|yesh|ja|si|oui)$")
+_NO_TOKEN = re.compile(r"^(?:n|no+|nope+|nah+|na|nay|nop|nuh|nuh-uh|negative|not|never|none|nothing|nada|"
+                       r"non)$")
+
+
+def parse_yes_no(text: str) -> ParsedAnswer:
+    """"yes" / "no" / "unsure" from free text, else unclear."""
+    words = normalize(text)
+    if not words:
+        return _unclear()
+    if _UNSURE.search(words) and not re.search(r"\b(?:i )?do not think so\b", words):
+        return ParsedAnswer(OK, "unsure")
+    strong_no = bool(_STRONG_NO.search(words))
+    strong_yes = bool(_STRONG_YES.search(words))
+    tokens = words.split()
+    yes_hits = [i for i, t in enumerate(tokens) if _YES_TOKEN.match(t)]
+    no_hits = [i for i, t in enumerate(tokens) if _NO_TOKEN.match(t)]
+    # "absolutely not", "sure not": an intensifier straight before a negation is a no.
+    yes_hits = [i for i in yes_hits if not (i + 1 < len(tokens) and tokens[i + 1] in ("not", "no", "never"))]
+    said_no = strong_no or bool(no_hits)
+    said_yes = strong_yes or bool(yes_hits)
+    if strong_no and not yes_hits:
+        return ParsedAnswer(OK, "no")
+    if said_no and said_yes:
+        return _unclear()
+    if said_no:
+        return ParsedAnswer(OK, "no")
+    if said_yes:
+        return ParsedAnswer(OK, "yes")
+    return _unclear()
+
+
+# ---- frequency ----------------------------------------------------------------------------------
+_PER_WEEK = {"day": 7.0, "night": 7.0, "week": 1.0, "weekend": 1.0, "month": 1 / 4.345, "year": 1 / 52.0}
+_NUM = r"(\d+(?:\.\d+)?)"
+_RANGE = rf"{_NUM}(?:\s*(?:-|or|to)\s*{_NUM})?"
+
+
+def _mean(a: str, b: str | None) -> float:
+    return (float(a) + float(b)) / 2 if b else float(a)
+
+
+def days_per_week(text: str) -> float | None:
+    """How many days a week something happens, from free text; None when unclear. Capped at 7."""
+    words = _numberize(normalize(text))
+    if not words:
+        return None
+    said_never = re.search(r"\b(?:never|not at all|none|0 times|zero|no|nope|nah|not once|do not|does not)\b",
+                           words)
+    if said_never and not re.search(r"\b(?:every|daily|times|week|weekends?|month|day|almost never|hardly)\b",
+                                    words):
+        return 0.0
+    if re.search(r"\b(?:rarely|hardly ever|almost never|seldom|barely ever|very rarely|not often|"
+                 r"hardly|once in a blue moon)\b", words):
+        return 0.1
+    fixed = [
+        (r"\b(?:almost every day|nearly every day|almost daily|nearly daily|most days|most nights|"
+         r"most of the week|almost every night|nearly every night|5 or more days)\b", 5.0),
+        (r"\b(?:all day every day|every single day|every day|everyday|daily|each day|every night|nightly|"
+         r"all the time|constantly|7 days a week|24 7|non stop|nonstop|around the clock|"
+         r"pretty much every day|basically every day)\b", 7.0),
+        (r"\bevery other day\b", 3.5),
+        (r"\bevery 3 days\b", 7 / 3),
+        (r"\bevery 2 days\b", 3.5),
+        (r"\bevery 3 weeks\b", 1 / 3),
+        (r"\bevery other week(?:end)?\b|\bevery 2 weeks\b|\bbiweekly\b", 0.5),
+        (r"\b(?:most weekends)\b", 1.5),
+        (r"\b(?:every weekend|weekends|on weekends|on the weekend|the weekends|weekend|fridays and saturdays|"
+         r"friday and saturday)\b", 2.0),
+        (r"\b(?:weekly|every week|each week)\b", 1.0),
+        (r"\b(?:monthly|every month|each month)\b", 1 / 4.345),
+        (r"\b(?:yearly|every year|annually|each year)\b", 1 / 52.0),
+        (r"\b(?:special occasions|holidays|on holidays|birthdays|once in a while at parties)\b", 0.1),
+    ]
+    # explicit counts: "3 times a week", "2-3 times per month", "4 days a week", "3 nights a week"
+    count = re.search(
+        rf"{_RANGE}\s*(?:or more\s*|or less\s*|\+\s*)?(?:times?|days?|nights?|x)?\s*"
+        r"(?:a|an|per|each|every|in a|in the|/|out of the|of the)\s*(day|night|week|weekend|month|year)\b",
+        words,
+    )
+    if count:
+        rate = _mean(count.group(1), count.group(2))
+        unit = count.group(3)
+        if unit in ("day", "night"):
+            return 7.0 if rate >= 1 else min(7.0, rate * 7)
+        return min(7.0, rate * _PER_WEEK[unit])
+    every_n = re.search(rf"\bevery {_NUM} (day|week|month)s?\b", words)
+    if every_n:
+        gap = float(every_n.group(1))
+        if gap > 0:
+            per = {"day": 7.0, "week": 1.0, "month": 1 / 4.345}[every_n.group(2)]
+            return min(7.0, per / gap)
+    for pattern, rate in fixed:
+        if re.search(pattern, words):
+            return rate
+    if re.search(r"\b(?:1 times|1 time)\b", words) and not re.search(r"\b(?:day|week|month|year)\b", words):
+        return None
+    return None
+
+
+def _frequency_choice(question: Question, rate: float) -> str | None:
+    for choice in question.choices:
+        low, high = choice.per_week  # type: ignore[misc]
+        if rate >= low and (high is None or rate < high):
+            return choice.id
+    return None
+
+
+# ---- numbers ------------------------------------------------------------------------------------
+def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
+    """A whole number from free text ("twelve", "3-4" -> 4, "a six pack" -> 6); None when unclear."""
+    words = normalize(text)
+    if not words:
+        return None
+    if re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words):
+        return 0
+    if re.search(r"\b(?:a lot|lots|many|too many|plenty|loads|tons|a bunch|do not know|not sure)\b", words):
+        return None
+    words = _numberize(words).replace("1 times", "1")
+    if re.search(r"\btimes\b", words):
+        return None
+    for phrase, amount in sorted((units or {}).items(), key=lambda p: -len(p[0])):
+        pattern = rf"(?:(\d+(?:\.\d+)?)\s+|\b(?:a|an|one|half a)\s+){re.escape(phrase)}\b"
+        match = re.search(pattern, words)
+        if match:
+            qty = float(match.group(1)) if match.group(1) else (0.5 if "half a" in match.group(0) else 1.0)
+            return int(round(qty * amount))
+    more = re.search(rf"\b(?:more than|over|at least|upwards of) {_NUM}\b|{_NUM}\s*(?:\+|or more|plus)",
+                     words)
+    if more:
+        value = float(more.group(1) or more.group(2))
+        return int(value) + (1 if more.group(1) and "at least" not in more.group(0) else 0)
+    less = re.search(rf"\b(?:less than|under|fewer than|below) {_NUM}\b", words)
+    if less:
+        return max(0, int(float(less.group(1))) - 1)
+    numbers = re.findall(rf"{_NUM}(?:\s*(?:-|or|to)\s*{_NUM})?", words)
+    if len(numbers) != 1:
+        return None
+    low, high = numbers[0]
+    value = float(high) if high else float(low)
+    return int(round(value))
+
+
+# ---- last use -----------------------------------------------------------------------------------
+_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "night": 1, "week": 7, "weekend": 7, "month": 30, "year": 365}
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+_MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+               "oct": 10, "nov": 11, "dec": 12}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+             "sunday": 6, "tue": 1, "tues": 1, "thu": 3, "thur": 3, "thurs": 3, "fri": 4}
+_MONTH_RE = "|".join(sorted(list(_MONTHS) + list(_MONTH_ABBR), key=len, reverse=True))
+_WEEKDAY_RE = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+
+
+def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
+    """Days since last use from free text (0 = today); None when unclear.
+
+    When several times are mentioned ("drank yesterday, before that clean 6 months") the most recent
+    one counts, since that is the last use."""
+    today = today or dt.date.today()
+    words = normalize(text)
+    if not words:
+        return None
+    if re.search(r"\b(?:never|do not use|have not ever|not ever|no idea|do not know|not sure|"
+                 r"can not remember)\b", words):
+        return None
+    nums = _durations(_numberize(words))
+    found: list[int] = []
+    if re.search(r"\b(?:right now|today|this morning|this afternoon|this evening|tonight|earlier today|"
+                 r"just now|currently|still using|still drinking|still use|still drink|i am high|i am drunk|"
+                 r"on it now|this am|every day|everyday|daily|all day|an hour ago|1 hour ago|few hours ago|"
+                 r"\d+ (?:hours?|minutes?) ago|an? (?:hour|minute) ago|last hour|use now|using now|"
+                 r"drinking now|high now|drunk now|as we speak|this week)\b", nums):
+        found.append(0)
+    if re.search(r"\bday before yesterday\b", words):
+        found.append(2)
+    elif re.search(r"\b(?:yesterday|last night|last evening|late last night|overnight)\b", words):
+        found.append(1)
+    if re.search(r"\bthe other day\b", words):
+        found.append(3)
+    for match in re.finditer(r"\blast (week|weekend|month|year)\b", words):
+        found.append({"week": 7, "weekend": 7, "month": 30, "year": 365}[match.group(1)])
+    # "3 days ago", "clean 6 months", "6 months sober", "2 weeks clean", "for a year", "2-3 weeks ago"
+    duration = (rf"{_NUM}(?:\s*(?:-|to|or)\s*{_NUM})?\s*"
+                r"(hour|day|night|week|weekend|month|year)s?\b")
+    for match in re.finditer(duration, nums):
+        low = float(match.group(1))
+        days = int(round(low * _UNIT_DAYS[match.group(3)]))
+        context = nums[max(0, match.start() - 30): match.end() + 30]
+        alone = re.fullmatch(rf"(?:about |around |maybe |like |roughly |almost |over |nearly )?"
+                             rf"{re.escape(match.group(0))}", nums)
+        if alone or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|been|for|since|last|"
+                              r"dry|free|back|straight|prior)\b", context):
+            found.append(days)
+    # bare "weeks ago" / "months ago" / "years ago": the shortest such span, to stay on the safe side
+    for match in re.finditer(r"\b(?<!\d )(days|weeks|months|years) ago\b", nums):
+        found.append({"days": 2, "weeks": 14, "months": 60, "years": 365}[match.group(1)])
+    found += _dates(words, today)
+    if not found:
+        return None
+    value = min(found)
+    return value if 0 <= value <= 36500 else None
+
+
+def _dates(words: str, today: dt.date) -> list[int]:
+    out = []
+    iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", words)
+    if iso:
+        try:
+            out.append((today - dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))).days)
+        except ValueError:
+            pass
+    for match in re.finditer(rf"\b({_MONTH_RE})\b(?:\s+(\d{{1,2}})\b)?(?:\s*,?\s*(\d{{4}})\b)?", words):
+        name, day, year = match.group(1), match.group(2), match.group(3)
+        may_month = re.search(r"\b(?:since|in|last|early|late|mid) may\b", words)
+        if name == "may" and not (day or year or may_month):
+            continue  # "may" as a verb
+        month = _MONTHS.get(name) or _MONTH_ABBR[name]
+        day_n = int(day) if day else 1
+        before = re.search(rf"\b(\d{{1,2}})\s+(?:of\s+)?{name}\b", words)
+        if before and not day:
+            day_n = int(before.group(1))
+        try:
+            if year:
+                when = dt.date(int(year), month, day_n)
+            else:
+                when = dt.date(today.year, month, day_n)
+                if when > today:
+                    when = dt.date(today.year - 1, month, day_n)
+        except ValueError:
+            continue
+        out.append((today - when).days)
+    for match in re.finditer(rf"\b(?:(last|this past|past|on|this)\s+)?({_WEEKDAY_RE})(?:day)?\b", words):
+        target = _WEEKDAYS[match.group(2)]
+        back = (today.weekday() - target) % 7
+        out.append(back or 7)
+    year_only = re.search(r"\bsince (\d{4})\b", words)
+    if year_only and not iso:
+        year = int(year_only.group(1))
+        if 1900 < year <= today.year:
+            out.append((today - dt.date(year, 1, 1)).days)
+    in_year = re.search(r"\b(?:in|back in|during) (\d{4})\b", words)
+    if in_year and 1900 < int(in_year.group(1)) < today.year:
+        out.append((today - dt.date(int(in_year.group(1)), 12, 31)).days)
+    if re.search(r"\bsince (?:christmas|xmas)\b", words):
+        when = dt.date(today.year, 12, 25)
+        out.append((today - (when if when <= today else dt.date(today.year - 1, 12, 25))).days)
+    if re.search(r"\bsince new years?\b", words):
+        out.append((today - dt.date(today.year, 1, 1)).days)
+    return [d for d in out if d >= 0]
+
+
+# ---- dispatcher ---------------------------------------------------------------------------------
+def parse_answer(question: Question, text: str, *, today: dt.date | None = None) -> ParsedAnswer:
+    """Parse ``text`` as an answer to ``question``. Never raises on any input; never guesses."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = text[:2000]
+    words = normalize(text)
+    if not words:
+        return _unclear()
+    qtype = question.type
+    if qtype == "free_text":
+        return ParsedAnswer(OK, " ".join(text.split())[:MAX_FREE_TEXT])
+
+    exact = _exact_choice(question, words) if question.choices else None
+    if exact is not None and qtype != "multi_choice":
+        return _choice_value(question, exact)
+    if question.choices and qtype != "multi_choice":
+        index = _option_index(words, question.choices)
+        if index is not None:
+            return _unclear() if index < 0 else _choice_value(question, question.choices[index].id)
+
+    if qtype == "yes_no_unsure":
+        return parse_yes_no(text)
+    if qtype == "multi_choice":
+        return _parse_multi(question, words)
+    if qtype == "single_choice":
+        found = _match_choices(question, words)
+        return ParsedAnswer(OK, found[0]) if len(found) == 1 else _unclear()
+    if qtype == "frequency":
+        rate = days_per_week(text)
+        if rate is not None:
+            chosen = _frequency_choice(question, rate)
+            if chosen is not None:
+                return ParsedAnswer(OK, chosen)
+        found = _match_choices(question, words)
+        return ParsedAnswer(OK, found[0]) if len(found) == 1 else _unclear()
+    if qtype == "number":
+        value = parse_number(text, dict(question.units))
+        if value is None or not question.check_value(value):
+            return _unclear()
+        return ParsedAnswer(OK, value)
+    if qtype == "last_use":
+        days = days_since_last_use(text, today)
+        return ParsedAnswer(OK, days) if days is not None and question.check_value(days) else _unclear()
+    return _unclear()
+
+
+def _choice_value(question: Question, choice_id: str) -> ParsedAnswer:
+    choice = question.get_choice(choice_id)
+    if question.type == "last_use":
+        return ParsedAnswer(OK, choice.days) if choice and choice.days is not None else _unclear()
+    if question.type == "multi_choice":
+        return ParsedAnswer(OK, [choice_id])
+    return ParsedAnswer(OK, choice_id)
+
+
+def _parse_multi(question: Question, words: str) -> ParsedAnswer:
+    exact = _exact_choice(question, words)
+    if exact is not None:
+        return ParsedAnswer(OK, [exact])
+    numbers_only = _numberize(words)
+    if _LIST_OF_NUMBERS.match(numbers_only):
+        indexes = [int(n) - 1 for n in re.findall(r"\d{1,2}", numbers_only)]
+        if any(i < 0 or i >= len(question.choices) for i in indexes):
+            return _unclear()
+        ids = list(dict.fromkeys(question.choices[i].id for i in sorted(set(indexes))))
+        return _finish_multi(question, ids)
+    return _finish_multi(question, _match_choices(question, words))
+
+
+def _finish_multi(question: Question, ids: list[str]) -> ParsedAnswer:
+    if not ids:
+        return _unclear()
+    exclusive = {c.id for c in question.choices if c.exclusive}
+    if len(ids) > 1:
+        ids = [i for i in ids if i not in exclusive]  # "alcohol, nothing else" -> alcohol
+    return ParsedAnswer(OK, ids)
