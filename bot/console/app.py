@@ -16,6 +16,7 @@ Each page view, transcript view, search and export is written to the audit log.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -119,7 +120,12 @@ def create_app(settings=None) -> FastAPI:
     templates = _templates()
     throttle = LoginThrottle()
 
-    app = FastAPI(title="Staff console", docs_url=None, redoc_url=None, openapi_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Staff console", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
@@ -133,10 +139,6 @@ def create_app(settings=None) -> FastAPI:
         https_only=settings.resolved_console_url.startswith("https://"),
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-
-    @app.on_event("shutdown")
-    def _dispose() -> None:  # pragma: no cover - exercised by uvicorn
-        engine.dispose()
 
     # ---- helpers ---------------------------------------------------------------------------------------
 
