@@ -66,7 +66,7 @@ _CONTRACTIONS = {
     "somethin": "something", "nuthin": "nothing", "kinda": "kinda", "sorta": "sort of", "gonna": "going to",
     "wanna": "want to", "dunno": "do not know", "idk": "do not know", "idek": "do not know",
     "prolly": "probably", "probly": "probably", "tbh": "", "lol": "", "ngl": "", "honestly": "",
-    "pls": "", "please": "", "umm": "", "um": "", "uh": "", "hmm": "", "hm": "", "well": "",
+    "pls": "", "please": "", "umm": "", "um": "", "hmm": "", "hm": "", "well": "",
     "sometime": "sometimes", "wks": "weeks", "wk": "week", "mos": "months", "mo": "month", "yrs": "years",
     "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes", "xs": "times",
     "nite": "night", "nites": "nights", "tonite": "tonight", "2day": "today", "every1": "everyone",
@@ -242,7 +242,7 @@ _STRONG_NO = re.compile(
     r"not once|not one time|not ever)\b"
 )
 _STRONG_YES = re.compile(
-    r"\b(?:hell yes|heck yes|of course|for sure|you bet|that is right|that is true|that is correct|"
+    r"\b(?:hell yes|heck yes|of course|for sure|you bet|uh huh|that is right|that is true|that is correct|"
     r"a little|a bit|kind of|sort of|kinda|somewhat|sometimes|all the time|every day|every time|"
     r"a lot|constantly|often|usually|always|occasionally|frequently|pretty much|100 percent|once|twice|"
     r"(?:1|2|3|4|5|one|two|three|a few|few|several|many|lots of|a couple of|a couple) times?|one time|"
@@ -424,7 +424,7 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
     if re.search(r"\b(?:right now|today|this morning|this afternoon|this evening|tonight|earlier today|"
                  r"just now|currently|still using|still drinking|still use|still drink|i am high|i am drunk|"
                  r"on it now|this am|every day|everyday|daily|all day|an hour ago|1 hour ago|few hours ago|"
-                 r"\d+ (?:hours?|minutes?) ago|an? (?:hour|minute) ago|last hour|use now|using now|"
+                 r"(?:[1-9]|1\d|2[0-3]) hours? ago|\d+ minutes? ago|an? (?:hour|minute) ago|last hour|use now|using now|"
                  r"drinking now|high now|drunk now|as we speak|this week)\b", nums):
         found.append(0)
     if re.search(r"\bday before yesterday\b", words):
