@@ -1,0 +1,250 @@
+"""Crisis detector: spaCy Matcher over lemmas and words, with negation, past-event and idiom handling.
+
+``detect_crisis(text)`` returns a ``CrisisSignal`` (category + the matched phrase) or None. It runs on a
+blank English pipeline with the lookup lemmatizer, built on first call (about 1 s) and shared by the
+process; afterwards a message takes about a millisecond. Only spaCy is needed (no Rasa, no model).
+
+Steps: normalise the text (``normalise.py``), split it into sentences, run the Matcher with the rules of
+``rules.py`` on each sentence, then keep a match only if its context allows (see ``rules.Rule``): no
+negation cue earlier in its clause ("no thoughts of hurting myself"), no past marker ("last year", "when
+i was 16"), no fear/hypothetical/habitual/reporting frame for emergency rules ("scared of overdosing",
+"what should i do if", "when i'm dopesick", "the news said"), and the rule's own conditions. If several
+categories match, the more serious one wins (suicide, harm_others, overdose, dangerous_withdrawal,
+medical_emergency).
+
+This is a rule layer for a safety net, tuned for recall: a message it flags gets the crisis response and
+a person is alerted; a message it misses may still be caught by the DIET ``crisis`` intent.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from bot.safety.normalise import normalise
+from bot.safety.rules import PRIORITY, RULES, WORD_CLASSES, Rule
+
+
+@dataclass(frozen=True)
+class CrisisSignal:
+    """A crisis found in a message: category, the phrase that triggered it (normalised text), the rule."""
+
+    category: str
+    phrase: str
+    rule: str
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?;])(?=[a-z])")
+_CLAUSE_BREAKS = frozenset({".", ",", ";", ":", "!", "?", "(", ")", "-", "--", "but", "and", "though",
+                            "although", "however", "because", "so", "also", "plus", "then", "...", "\u2026"})
+_NEGATION_CUES = frozenset({"not", "n't", "no", "never", "nobody", "none", "nothing", "without", "nor",
+                            "neither", "denies", "deny", "nope", "nah", "noone"})
+_PSEUDO_NEGATION_NEXT = frozenset({"stop", "only", "matter", "doubt", "longer"})
+_SUBJECTS = frozenset({"i", "he", "she", "they", "we", "you"})
+
+_DISTANT_PAST = re.compile(
+    r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|a few|a couple(?: of)?|couple(?: of)?|"
+    r"several|many)\s+(years?|yrs?|decades?)\s+(ago|back|before|earlier)\b"
+    r"|\byears?\s+ago\b"
+    r"|\b(last|past|previous)\s+(year|summer|winter|spring|fall|autumn|decade)\b"
+    r"|\bin the past\b"
+    r"|\b(in|back in|of|around|was)\s+(19|20)\d\d\b"
+    r"|\bwhen (i|he|she|they|we) (was|were)\b"
+    r"|\bused to\b"
+    r"|\bback (in|then|when|before)\b"
+    r"|\bin (high school|middle school|college|my (teens|twenties|thirties|20s|30s|40s))\b"
+    r"|\bas a (kid|teen|teenager|child)\b"
+    r"|\bgrowing up\b"
+    r"|\blast time\b"
+    r"|(?<!at )\bonce\b(?!\s+(a|an|or|in a while|again|more|every|per)\b)"
+    r"|\b(twice|\d+ times|two times|three times|several times|many times) (in|before|already)\b"
+    r"|\bbefore\s*$"
+    r"|\bat (1[0-9]|[2-9][0-9])\b(?!\s*(am|pm|o'?clock|mg|pills|bars|of)\b)"
+)
+_RECENT_PAST = re.compile(
+    r"\blast (week|month|weekend)\b"
+    r"|\b(\d+|a|one|two|three|four|a few|a couple(?: of)?|several) (weeks?|months?) ago\b"
+    r"|\bthis past (week|month)\b"
+    r"|\bin (january|february|march|april|june|july|august|september|october|november|december)\b"
+)
+_PRESENT = re.compile(r"\b(now|right now|today|tonight|this morning|just|currently|still)\b")
+_FEAR_OR_HYPOTHETICAL = re.compile(
+    r"\b(scared|afraid|worried|worry|fear|terrified|nervous)\b"
+    r"( of| that| about| to|,? (i|he|she|they|it|you|my \w+) (will|would|might|could|may)| one day)"
+    r"|\b(if|in case|what if)\b")
+_REPORTING = re.compile(
+    r"\b(the news|news said|i read|documentary|i have seen|i see (them|people)|i work|training|signs of|"
+    r"what does|what are|how (do|does|can)|can you|is it)\b")
+_HABITUAL_AFTER = re.compile(
+    r"^[^,]*\b(when i am|whenever|every time|most (days|nights)|usually|always|sometimes)\b")
+_WITHDRAWAL_CONTEXT = re.compile(
+    r"\b(withdraw\w*|detox\w*|stopped|stopping|quit|quitting|cold turkey|ran out|run out|coming off|came off|"
+    r"been off|off (the |my )?(booze|alcohol|xanax|bars|benzos|klonopin|drink\w*|pills|liquor)|"
+    r"no (drink|alcohol|booze)|without a drink|last drink|since i stopped|dts|day \d+|"
+    r"\d+ days? (off|no|without))\b")
+_DRUG_EXTRA = (r"overdos\w*|narcan\w*|needle|high|shooting up|shot up|laced|line|snort\w*|inject\w*|nodding|"
+               r"drank|using|used|dope|od")
+_OTHER_PERSON = re.compile(r"\b(him|her|them|he|she|they|someone|somebody|people|everyone|pay)\b")
+_SELF_DIRECTED = re.compile(r"\b(myself|my head|my wrists|suicid\w*|end it|end my life|kill me|to die)\b")
+
+
+class _Engine:
+    def __init__(self) -> None:
+        import spacy
+        from spacy.matcher import Matcher
+
+        from bot.nlu.pipeline import substance_names
+
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        self.nlp.initialize()
+        table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        for word, lemma in {"dying": "die", "dyin": "die", "od'd": "overdose"}.items():
+            table[word] = lemma
+        self.matcher = Matcher(self.nlp.vocab, validate=True)
+        self.rules: dict[str, Rule] = {}
+        for rule in RULES:
+            self.rules[rule.name] = rule
+            self.matcher.add(rule.name, [_compile(p) for p in rule.patterns])
+        names = sorted((re.escape(n) for n in substance_names() if len(n) > 2), key=len, reverse=True)
+        self.drug_context = re.compile(r"\b(" + "|".join(names) + "|" + _DRUG_EXTRA + r")\b")
+
+    def signals(self, text: str) -> list[CrisisSignal]:
+        normalised = normalise(text)
+        if not normalised:
+            return []
+        sentences = [s for s in _SENTENCE_SPLIT.split(normalised) if s and s.strip()]
+        found: list[tuple[int, int, CrisisSignal]] = []
+        for index, doc in enumerate(self.nlp.pipe(sentences)):
+            for match_id, start, end in self.matcher(doc):
+                rule = self.rules[self.nlp.vocab.strings[match_id]]
+                if self._counts(rule, doc, start, end, normalised):
+                    category = self._category(rule, normalised)
+                    signal = CrisisSignal(category, doc[start:end].text, rule.name)
+                    found.append((PRIORITY[category], index * 10_000 + start, signal))
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [signal for _, _, signal in found]
+
+    # ---- context checks ----------------------------------------------------------------------------
+    def _counts(self, rule: Rule, doc, start: int, end: int, text: str) -> bool:
+        clause_start, clause_end = _clause_bounds(doc, start, end)
+        clause = doc[clause_start:clause_end].text
+        clause_before = doc[clause_start:start].text
+        sentence_before = doc[:start].text
+        after = doc[end:].text
+        if rule.negatable and _negated(doc, clause_start, start):
+            return False
+        if rule.requires and not re.search(rule.requires, text):
+            return False
+        if rule.requires_before and not re.search(rule.requires_before, sentence_before):
+            return False
+        if rule.not_before and re.search(rule.not_before, clause_before):
+            return False
+        if rule.not_after and re.search(rule.not_after, after):
+            return False
+        if rule.not_in_clause and re.search(rule.not_in_clause, clause):
+            return False
+        if rule.past == "distant" and _DISTANT_PAST.search(clause):
+            return False
+        if rule.past == "recent" and not _PRESENT.search(clause):
+            sentence = doc.text
+            if _DISTANT_PAST.search(sentence) or _RECENT_PAST.search(sentence):
+                return False
+        if rule.situational:
+            if _FEAR_OR_HYPOTHETICAL.search(clause_before) or _REPORTING.search(sentence_before):
+                return False
+            if _HABITUAL_AFTER.search(doc[end:clause_end].text + " "):
+                return False
+        return True
+
+    def _category(self, rule: Rule, text: str) -> str:
+        if rule.category == "weapon":
+            if _OTHER_PERSON.search(text) and not _SELF_DIRECTED.search(text):
+                return "harm_others"
+            return "suicide"
+        if rule.category == "by_context_w" and _WITHDRAWAL_CONTEXT.search(text):
+            return "dangerous_withdrawal"
+        if rule.category in ("by_context", "by_context_w"):
+            return "overdose" if self.drug_context.search(text) else "medical_emergency"
+        return rule.category
+
+
+def _clause_bounds(doc, start: int, end: int) -> tuple[int, int]:
+    left = start
+    while left > 0 and doc[left - 1].lower_ not in _CLAUSE_BREAKS:
+        left -= 1
+    right = end
+    while right < len(doc) and doc[right].lower_ not in _CLAUSE_BREAKS:
+        right += 1
+    return left, right
+
+
+def _negated(doc, clause_start: int, start: int) -> bool:
+    """A negation cue between the clause start and the match, not reset by a new subject."""
+    negated = False
+    for i in range(clause_start, start):
+        word = doc[i].lower_
+        if word in _NEGATION_CUES:
+            following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+            negated = following not in _PSEUDO_NEGATION_NEXT
+        elif word in _SUBJECTS:
+            negated = False
+    return negated
+
+
+def _compile(pattern: str) -> list[dict]:
+    """Turn the notation described in ``rules.py`` into a spaCy Matcher pattern."""
+    tokens = []
+    for spec in pattern.split():
+        op = None
+        if len(spec) > 1 and spec[-1] in "?*+":
+            spec, op = spec[:-1], spec[-1]
+        if spec == "_":
+            token: dict = {}
+        elif spec == "#":
+            token = {"LIKE_NUM": True}
+        elif spec == "#big":
+            token = {"TEXT": {"REGEX": r"^([5-9]|[1-9]\d+)$"}}
+        else:
+            alternatives = spec.split("|")
+            if any(a.startswith("=") for a in alternatives):  # one "=" makes the whole token a lemma test
+                token = {"LEMMA": {"IN": [a[1:] for a in alternatives]}}
+            else:
+                words: list[str] = []
+                for alt in alternatives:
+                    if alt.startswith("@"):
+                        words.extend(WORD_CLASSES[alt[1:]])
+                    else:
+                        words.append(alt.lstrip("="))
+                token = {"LOWER": {"IN": words}}
+        if op:
+            token["OP"] = op
+        tokens.append(token)
+    return tokens
+
+
+_engine: _Engine | None = None
+_lock = threading.Lock()
+
+
+def _get_engine() -> _Engine:
+    global _engine
+    if _engine is None:
+        with _lock:
+            if _engine is None:
+                _engine = _Engine()
+    return _engine
+
+
+def detect_all(text: str) -> list[CrisisSignal]:
+    """Every crisis signal in ``text``, most serious first (for diagnostics and the evaluation script)."""
+    return _get_engine().signals(text)
+
+
+def detect_crisis(text: str) -> CrisisSignal | None:
+    """The most serious crisis signal in ``text``, or None. Safe on any input (empty, huge, non-text)."""
+    if not isinstance(text, str):
+        return None
+    signals = detect_all(text)
+    return signals[0] if signals else None

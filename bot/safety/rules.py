@@ -1,0 +1,269 @@
+"""Crisis rules: spaCy Matcher patterns written in a small notation, plus per-rule context conditions.
+
+Pattern notation (one string = one Matcher pattern, tokens separated by spaces; text is normalised first,
+see ``normalise.py``, so "im gonna kms" arrives as "i am going to kill myself"):
+
+* ``word`` or ``a|b|c``     lower-case text is one of these
+* ``=lemma`` / ``=a|b``     lemma is one of these ("=die" matches die, died, dying; "=be" am/is/was …)
+* ``@class``                a word class from ``WORD_CLASSES`` (``@person`` him/her/someone …)
+* ``_``                     any token;  ``#`` a number;  ``#big`` a number >= 5
+* suffix ``?`` ``*`` ``+``  optional / any number / one or more
+
+Each ``Rule`` says what its matches mean and when they do not count:
+
+* ``negatable``  a negation cue earlier in the same clause cancels it ("i'm not suicidal"); rules whose
+  pattern carries its own negation ("don't want to live") set this False;
+* ``past``       "distant" – cancelled by a distant-past marker in the clause ("when i was 16",
+  "years ago", "in 2019", "used to"); "recent" – also by "last week/month", checked over the sentence
+  (an overdose last month is not an emergency now; a suicide attempt last week still is);
+* ``situational`` cancelled by fear/hypothetical wording before it ("scared of having a seizure",
+  "what should i do if"), by habitual wording after it ("... when i'm dopesick"), and by reporting
+  ("the news said", "i've seen people in dts"). Never used for suicide or harm to others;
+* ``requires`` / ``requires_before`` / ``not_before`` / ``not_after`` / ``not_in_clause`` regular
+  expressions over the whole text / the sentence before the match / right after the match / the clause;
+* ``category`` one of the five categories, or "by_context" (withdrawal wording -> dangerous_withdrawal,
+  drug wording -> overdose, else medical_emergency) or "weapon" (someone else named -> harm_others,
+  else suicide).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CATEGORIES = ("suicide", "harm_others", "overdose", "dangerous_withdrawal", "medical_emergency")
+# when several rules fire, the first category in this order is reported
+PRIORITY = {category: rank for rank, category in enumerate(CATEGORIES)}
+
+WORD_CLASSES: dict[str, tuple[str, ...]] = {
+    "person": ("him", "her", "them", "em", "someone", "somebody", "anyone", "anybody", "everyone",
+               "everybody", "people", "person", "children", "kids"),
+    "det": ("my", "the", "that", "this", "those", "these", "his", "her", "our", "their", "all", "other",
+            "some", "a", "stupid", "own"),
+    "kin": ("husband", "wife", "kid", "kids", "son", "daughter", "baby", "babies", "mom", "mother", "dad",
+            "father", "stepdad", "stepmom", "stepfather", "stepmother", "brother", "sister", "roommate",
+            "boss",
+            "neighbor", "neighbour", "neighbors", "ex", "landlord", "dealer", "boyfriend", "girlfriend",
+            "children", "child", "family", "coworker", "coworkers", "partner", "grandma", "grandpa", "uncle",
+            "aunt", "cousin", "friend", "friends", "teacher", "guy", "man", "woman", "bitch", "dude",
+            "people",
+            "person", "wifey", "fiance", "fiancee", "manager", "supervisor", "parents", "cops", "baby's"),
+    "third": ("he", "she", "they", "friend", "brother", "sister", "son", "daughter", "husband", "wife",
+              "boyfriend", "girlfriend", "roommate", "mom", "dad", "mother", "father", "cousin", "partner",
+              "kid", "child", "baby", "grandma", "grandpa", "uncle", "aunt", "someone", "somebody", "guy"),
+    "weapon": ("gun", "guns", "knife", "knives", "rifle", "pistol", "shotgun", "razor", "blade", "noose",
+               "rope", "glock", "piece"),
+    "pills": ("pills", "pill", "meds", "medication", "medications", "medicine", "tablets", "bars", "xans",
+              "xanax", "percs", "percocets", "oxys", "oxy", "roxys", "klonopin", "valium", "ativan", "benzos",
+              "tylenol", "ibuprofen", "advil", "methadone", "suboxone", "subs", "fent", "fentanyl", "opiates",
+              "painkillers", "norcos", "vicodin", "sleeping", "lithium", "seroquel", "antidepressants",
+              "gabapentin", "adderall", "molly", "edibles", "dope", "heroin", "tramadol", "morphine",
+              "dilaudid", "blues", "m30s", "capsules", "caps", "bottle", "bottles"),
+    "place": ("school", "office", "work", "place", "party", "church", "store", "mall", "building", "club",
+              "bar", "restaurant", "job", "meeting", "house", "clinic"),
+}
+
+SELF_HARM_VERBS = "=kill|=hurt|=harm|=cut|=burn|=shoot|=hang|=stab|=poison|=drown|=starve|=suffocate"
+HARM_VERBS = "=kill|=murder|=stab|=shoot|=strangle|=poison|=hurt|=harm|=hit|=beat|=choke|=punch|=attack|=slap"
+DESIRE = "=want|=wish|=need|=deserve|=ready|=pray|=hope|=plan|=desire"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    category: str
+    patterns: tuple[str, ...]
+    negatable: bool = True
+    past: str = "distant"  # "distant" | "recent" | "none"
+    situational: bool = False
+    requires: str | None = None
+    requires_before: str | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+    not_in_clause: str | None = None
+
+
+def _r(name: str, category: str, *patterns: str, **options) -> Rule:
+    return Rule(name=name, category=category, patterns=tuple(patterns), **options)
+
+
+_NOT_IDIOM_DIE = r"^\s*(of (embarrassment|boredom|cringe|shame|laughter|laughing)|laughing|inside)\b"
+_SUICIDE_CONTEXT = (r"\b(kill(ing|ed)? myself|suicid\w*|end(ing)? (my life|it)|overdos\w* on purpose|"
+                    r"hang(ing)? myself|attempt\w*|cut(ting)? myself|want to die)\b")
+
+SUICIDE_RULES = [
+    _r("wish_to_die", "suicide",
+       f"{DESIRE} to _? _? =die", "=hope|=pray|=wish i _? =die", "=feel like dying",
+       "=want|=wish|=need to? _? =be dead|gone", "=wish i =be dead|gone", "part of me =want to =die",
+       "desire to =die", "=think about|of death|dying", "thoughts|thought of|about =die|death|dying",
+       "=die in my sleep", "=keep wondering if _? _? =be easier to _? =die", "easier to _? =die",
+       "easier if i _? =be dead|gone",
+       "death|dying would|will|seems|sounds _? _? _? relief|better|easier|nice",
+       "only way out", "ready to =die",
+       "should _? _? =die", "should =be dead", "rather =be dead", "better off dead", "=be dead by",
+       not_after=_NOT_IDIOM_DIE),
+    _r("kill_self", "suicide",
+       f"{SELF_HARM_VERBS} myself", "=kill|=end|=take my _? life", "=end it all", "=end it",
+       "=end things", "=commit suicide", "suicide|suicidal", "self -? =harm|harming|harmed",
+       "=slit|=cut my wrists|wrist", "about my wrists", "bullet in|through my head|brain",
+       "=drink|=use myself to death", "=drink until|till i =die", "=want to =cut deep", "=want to =cut",
+       "=be cutting again|right now",
+       "=cut again", "=bleed out", "finish the job", "suicide note", "goodbye letters|letter|notes|note",
+       "tonight =be the night", "noose", "rope =be ready", "=plan my death|suicide", "=plan how to do it",
+       "=have a plan to do it", "=want out for good|forever|permanently",
+       not_after=r"^\s*(with (my|her|him|them|the)\b|back|down|off|out|ties)\b",
+       not_before=r"\b(slowly|ask(ed|s)?( me)? if|asked whether)\b[^,]*$",
+       not_in_clause=r"\bslowly\b|\bkilling myself with\b"),
+    _r("no_will_to_live", "suicide",
+       "not =want to =live|=exist", "not =want to =be alive|here|around",
+       "not sure|know if|whether? i =want to =live",
+       "not sure|know if|whether? i =want to =be alive|here", "=want to not =exist", "=want to not =wake up",
+       "=want to not =be here",
+       "=stop =exist", "no point in|of =live", "point of =live", "point of going on",
+       "no reason _? _? to =live",
+       "not worth living", "not =care if i =live|=die", "can not go on", "can not keep living",
+       "tired of living", "tired of being alive",
+       "=hate being alive", "done with life|living", "=want it|everything|everyone _? to =end|=stop",
+       "=want it|everything|everyone _? to =be over",
+       "=want the pain|suffering to =end|=stop _? permanently|forever", "=end my suffering|pain for good",
+       "disappear _* forever|permanently|for good", "better off without me", "better _? without me",
+       "better off if i _? =be dead|gone", "better off if i _? =be not here",
+       "nobody would|will miss|care|notice",
+       "no one would|will miss|care|notice",
+       "=be not going to be alive", "=be around much longer", "not =be here tomorrow",
+       "will not =be here|around _? _? tomorrow|longer|anymore", "will be gone", "not =trust myself",
+       "sleep forever", "go to sleep forever", "way out except|but _? =die|=death",
+       negatable=False,
+       not_after=r"^\s*(like this|like that|for (the|a|an|my|work|school|the weekend)|on (the|my)|"
+                 r"to (work|the)|"
+                 r"until|till|from (work|school|home)|at)\b",
+       requires_before=None),
+    _r("not_wake_desire", "suicide", "never =wake up", "not =wake up", "never woke up", negatable=False,
+       requires_before=r"\b(want|wish|hope|hoping|pray|rather|easier|enough|sleep|pills|purpose|ready)\w*\b"),
+    _r("attempt_or_means", "suicide",
+       "=attempt suicide|last|yesterday|tonight|again|today", "my attempt did not work",
+       "=try to =end it", "=try to =kill|=hang myself", "=try to =overdose", "=overdose on purpose",
+       "=want|=go|=plan to =overdose", "=hope i =overdose", "=crash|=drive _* on purpose",
+       "into oncoming traffic", "in front of a|the? train|truck|bus|car",
+       "=jump off|from a|the? _? bridge|roof",
+       "=jump off|from a|the? _? _? garage|building|cliff|balcony|overpass|roof",
+       "=be on the bridge|ledge|roof", "take|taking|swallow|swallowing all|every _? _? @pills",
+       "take|taking|swallow|swallowing all of them",
+       "take|taking|swallow|swallowing them all", "take|taking|swallow|swallowing a|the whole bottle",
+       "=take enough to",
+       "@pills _? saved|stockpiled|ready", "=stockpile", "next hit|shot|dose|one _? =kill me",
+       "how much|many _? _? _? would|will|to =kill me", "it =take to =die", "ways|way to =die",
+       "hoping|hope it =kill me", "going to take all",
+       not_after=r"^\s*(to (work|school|the store))\b"),
+    _r("again_after_attempt", "suicide",
+       "=do it again", "=try again", "=think about _? it again", "=think about =try again",
+       requires=_SUICIDE_CONTEXT, past="none"),
+    _r("weapon", "weapon",
+       "=have|=hold|=get|=grab|=buy|=load|with a|my|the|his|her _? _? @weapon",
+       "@weapon _? _? in my lap|hand|hands|mouth", "@weapon =be? loaded", "=have @weapon",
+       not_after=r"^\s*(in the (house|closet|garage|safe)|at home|locked)\b"),
+]
+
+HARM_RULES = [
+    _r("harm_person", "harm_others",
+       f"{HARM_VERBS} @person", f"{HARM_VERBS} @det* @kin", "=run him|her|them over", "=beat _? to death",
+       "=burn his|her|their|my _? house|place|car", "=want @det* @kin _? dead", "=want him|her|them dead",
+       "homicidal", "homicide", "=shoot up @det* @place", "killing him|her|them",
+       not_after=r"^\s*(head|face|arm|leg|knee|back|hand|foot|chest|neck|own)\b"),
+]
+
+# signs of an emergency now; the category comes from context (see Rule docstring)
+EMERGENCY_RULES = [
+    _r("overdosing_now", "overdose",
+       "overdosing", "=be having an? overdose", "overdose right now", "overdose now|help",
+       "=think i overdose",
+       "overdosed", "=have alcohol poisoning", "=be laced", "laced with",
+       "=need narcan", "narcan now", "narcan right now", "narcan =be not working", "anyone have narcan",
+       "=give him|her|them _? narcan|narcans", "needle in his|her|their", "needle next to his|her|him|them",
+       situational=True, past="recent",
+       not_after=r"^\s*(on (?!(heroin|fent|fentanyl|pills|my|his|her|their|something|dope|meds|xanax|bars|"
+                 r"percs|oxys?|coke|meth|benzos|alcohol|klonopin|methadone|it|them))\w+|"
+                 r"and died|and passed)"),
+    _r("took_too_much", "overdose",
+       "took|taken|swallowed|downed|did|snorted|injected|smoked|shot|drank|ate|used|mixed|popped "
+       "just? like? way? too many|much",
+       "took|swallowed|downed|taken|popped a|the whole|entire bottle|bottles|pack|box",
+       "took|swallowed|taken # whole|entire bottles|bottle", "downed a bottle",
+       "took|swallowed|taken|did|popped|ate|snorted a bunch|handful|lot of",
+       "took|swallowed|taken|popped|did|ate just? like? #big @pills|of",
+       "took|swallowed|taken|popped|did|ate just? like? #big _? @pills",
+       "took all of? my|her|his _? _? @pills",
+       "twice by mistake", "double my|his|her dose", "double dose", "accidentally took|swallowed",
+       "kid|toddler|baby|son|daughter|child|dog took|swallowed|ate my|some|his|her|a _? _? @pills",
+       "got into my|the|his|her _? @pills",
+       "mixed _* @pills _* with|and _? alcohol|vodka|booze|liquor|beer|wine",
+       "mixed _* alcohol|vodka|booze|liquor _* and|with _? @pills",
+       situational=True, past="recent", not_after=r"^\s*(mg|mgs|milligrams|ml|milligram)\b"),
+    _r("drank_bottle", "overdose", "drank a|the whole|entire? bottle|fifth|handle",
+       situational=True, past="recent",
+       requires=r"throw(ing)? up|vomit|puk|can not (stand|stay awake|breathe|wake)|pass(ing)? out|dizzy"),
+    _r("not_breathing", "by_context",
+       "not|stopped|stop breathing|breathe", "=stop =breathe", "=can not =breathe|breath",
+       "hardly|barely =breathe",
+       "trouble|difficulty|problems =breathe", "=gasp for air|breath", "=can not catch my breath",
+       "breathing =be? _? _? slow|shallow|weird|funny|strange", "lips =be blue|purple|gray|grey",
+       "=turn blue|purple|gray|grey", "@third =be blue|purple", "gurgling", "snoring weird|funny|strange",
+       "throat =be closing|swelling", "allergic reaction",
+       situational=True, past="recent"),
+    _r("unresponsive", "by_context",
+       "unresponsive", "unconscious", "not responsive", "not responding", "=will not respond",
+       "=not =respond",
+       "out cold", "=can not =wake him|her|them|_ up", "=can not =wake _? _? up", "=be not moving",
+       "not moving", "collapsed", "@third _? passed out and",
+       "can not stay awake", "can not keep my eyes open", "can not feel my body|arms|legs|face",
+       "=be going under",
+       situational=True, past="recent",
+       requires_before=None, not_before=r"\b(i am scared|i am afraid|i am worried|scared|afraid|worried)\b"),
+    _r("other_not_waking", "by_context", "not waking up", "will not wake up", "does not wake up",
+       situational=True, past="recent", not_before=r"(\b(scared|afraid|worried)\b|\bi\s*$)"),
+    _r("dying_now", "by_context",
+       "=think|like|sure|scared i am dying", "@third =be dying", "i am dying help", "i am dying right now",
+       situational=True, past="recent",
+       not_after=r"^\s*(to|of|for|here|laughing|inside|lol|haha|when)\b|\bi know i am not\b"),
+    _r("chest_heart", "by_context",
+       "chest pain|pains", "chest =hurt", "chest =be tight", "chest tightness", "crushing chest",
+       "chest =be so? tight",
+       "left arm =be? numb|=hurt", "arm =be numb", "am|is|are? having a heart attack",
+       "am|is|are? having a stroke",
+       "face =be drooping", "can not talk right|properly|straight", "about to pass out", "=go to pass out",
+       "=feel like i am going to pass out", "=be passing out",
+       situational=True, past="recent", not_before=r"\b(was|were)\s*$"),
+    _r("seizure", "by_context_w",
+       "am|is|are? having a seizure|seizures|fit|convulsions", "seizing", "seize", "=convulse", "convulsions",
+       "seizure right now", "just had a seizure|fit", "=have a seizure", "=have # seizures", "=have seizures",
+       "=keep having seizures", "withdrawal seizure|seizures", "=go to =have a seizure", "=go to seize",
+       "about to =have a seizure", "=keep jerking|twitching|seizing", "=bite my tongue",
+       "will not stop shaking",
+       situational=True, past="recent",
+       not_before=r"\b(was|were|never|no|could|might|may|will|would|can|to)\s*$"),
+    _r("bleeding_injury", "medical_emergency",
+       "=bleed a lot", "=bleed heavily|badly|bad|everywhere|from", "not =stop =bleed", "so much blood",
+       "blood everywhere", "=throw|=cough|=vomit up? blood", "=be stabbed|shot", "=get stabbed|shot",
+       "=hit my|his|her head", "=be hurt bad|badly|really|bad", "=choke on", "blood sugar =be _? _? low",
+       "=crash my|the car and", "car accident and",
+       situational=True, past="recent"),
+    _r("call_for_help", "medical_emergency", "call 911|ambulance", "call an ambulance", "=need an ambulance",
+       "send an ambulance", "=need 911", situational=True, past="none"),
+    _r("withdrawal_named", "dangerous_withdrawal", "dts", "delirium tremens", "=go into dts",
+       situational=True, past="recent",
+       not_before=r"\b(had|get|got|getting|never had|no)( the)?\s*$"),
+    _r("hallucinating", "by_context_w",
+       "=hallucinate", "hallucinations", "hallucination",
+       "seeing|see things|stuff|bugs|spiders|shadows|shadow",
+       "hearing|hear voices|things|stuff", "=talk to people who =be not there", "that =be not there",
+       "walls =be moving|breathing|melting", "spiders|bugs|ants _? everywhere|crawling",
+       situational=True, past="recent",
+       not_before=r"\b(had|saw|never)\s*$"),
+    _r("confused_withdrawal", "dangerous_withdrawal",
+       "confused", "=not =know where i|he|she =be", "=not =know what day", "not making sense",
+       "heart =be racing|pounding", "room =be spinning",
+       situational=True, past="recent", requires=r"\b(withdraw\w*|detox\w*|stopped|quit|cold turkey|ran out|"
+       r"coming off|off (the )?(booze|alcohol|xanax|bars|benzos|klonopin|drink)|no (drink|alcohol|booze)|"
+       r"without a drink|last drink|since i stopped)\b"),
+]
+
+RULES: tuple[Rule, ...] = tuple(SUICIDE_RULES + HARM_RULES + EMERGENCY_RULES)
