@@ -73,7 +73,7 @@ class _Reader:
         except OSError as exc:
             raise self.fail("(file)", f"cannot read: {exc.strerror or exc}") from exc
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark is not None else "(file)"
@@ -158,7 +158,7 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
     for i, raw in enumerate(raw_questions):
         question = _question(r, raw, i, checker, instrument_meta)
         if question.id in defined:
-            raise r.fail(f"questions[{i}].id", f"duplicate question id '{question.id}'")
+            raise r.fail(f"questions[{i}:{question.id}].id", f"duplicate question id '{question.id}'")
         defined.add(question.id)
         questions.append(question)
         known[question.id] = question
@@ -319,7 +319,7 @@ def load_criteria(path: Path | str | None = None, questionnaire: Questionnaire |
     for i, raw in enumerate(raw_criteria):
         criterion = _criterion(r, raw, i, checker)
         if criterion.id in seen:
-            raise r.fail(f"criteria[{i}].id", f"duplicate criterion id '{criterion.id}'")
+            raise r.fail(f"criteria[{i}:{criterion.id}].id", f"duplicate criterion id '{criterion.id}'")
         seen.add(criterion.id)
         criteria.append(criterion)
     return CriteriaSet(version, tuple(criteria), bands, str(file))

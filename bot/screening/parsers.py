@@ -269,7 +269,9 @@ def parse_yes_no(text: str) -> ParsedAnswer:
     yes_hits = [i for i, t in enumerate(tokens) if _YES_TOKEN.match(t)]
     no_hits = [i for i, t in enumerate(tokens) if _NO_TOKEN.match(t)]
     # "absolutely not", "sure not": an intensifier straight before a negation is a no.
-    yes_hits = [i for i in yes_hits if not (i + 1 < len(tokens) and tokens[i + 1] in ("not", "no", "never"))]
+    intensifiers = ("sure", "definitely", "absolutely", "certainly", "totally", "obviously", "def", "defo")
+    yes_hits = [i for i in yes_hits
+                if not (tokens[i] in intensifiers and i + 1 < len(tokens) and tokens[i + 1] in ("not", "never"))]
     said_no = strong_no or bool(no_hits)
     said_yes = strong_yes or bool(yes_hits)
     if strong_no and not yes_hits:
