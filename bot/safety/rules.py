@@ -87,7 +87,7 @@ def _r(name: str, category: str, *patterns: str, **options) -> Rule:
 
 
 _NOT_IDIOM_DIE = r"^\s*(of (embarrassment|boredom|cringe|shame|laughter|laughing)|laughing|inside)\b"
-_SUICIDE_CONTEXT = (r"\b(kill(ing|ed)? myself|suicid\w*|end(ing)? (my life|it)|overdos\w* on purpose|"
+_SUICIDE_CONTEXT = (r"\b(kill(ing|ed)? myself|suicid\w*|end(ing)? (my life|it)|overdos\w*|on purpose|"
                     r"hang(ing)? myself|attempt\w*|cut(ting)? myself|want to die)\b")
 
 SUICIDE_RULES = [
@@ -156,6 +156,7 @@ SUICIDE_RULES = [
        not_after=r"^\s*(to (work|school|the store))\b"),
     _r("again_after_attempt", "suicide",
        "=do it again", "=try again", "=think about _? it again", "=think about =try again",
+       "=do it _? on purpose",
        requires=_SUICIDE_CONTEXT, past="none"),
     _r("weapon", "weapon",
        "=have|=hold|=get|=grab|=buy|=load|with a|my|the|his|her _? _? @weapon",
