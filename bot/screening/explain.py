@@ -19,7 +19,8 @@ WIDTH = 110
 def _table(headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequence[str]]) -> list[str]:
     """A simple wrapped, pipe-separated table."""
     def render(cells: Sequence[str]) -> list[str]:
-        wrapped = [textwrap.wrap(str(c), w) or [""] for c, w in zip(cells, widths, strict=True)]
+        wrapped = [textwrap.wrap(str(c), w, break_long_words=False) or [""] for c, w in zip(cells, widths,
+                                                                                            strict=True)]
         height = max(len(w) for w in wrapped)
         lines = []
         for i in range(height):
@@ -37,7 +38,7 @@ def _table(headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequenc
 
 
 def explain_table(questionnaire: Questionnaire, criteria: CriteriaSet) -> str:
-    """Questions and criteria with their sources, as text (about 110 columns wide)."""
+    """Questions and criteria with their sources, as text (about 120 columns wide)."""
     out: list[str] = []
     out.append(f"IOP SCREENING - questionnaire {questionnaire.version}, criteria {criteria.version}")
     out.append("For clinical review. Results are never a diagnosis; they suggest a level of care to discuss.")
@@ -71,7 +72,7 @@ def explain_table(questionnaire: Questionnaire, criteria: CriteriaSet) -> str:
         asked = describe(q.ask_if) if q.ask_if else "always"
         rows.append([f"{n}. {q.id}", AREAS[q.area].split(" (")[0], qtype, asked, wording])
     out.extend(_table(["question", "area", "type", "asked when", "wording (self) and choices"],
-                      [22, 14, 16, 22, 40], rows))
+                      [22, 14, 16, 22, 36], rows))
     out.append(f"CRITERIA ({len(criteria)}, version {criteria.version})")
     rows = []
     for c in criteria:
@@ -81,5 +82,6 @@ def explain_table(questionnaire: Questionnaire, criteria: CriteriaSet) -> str:
         rows.append([c.id, AREAS[c.area].split(" (")[0], effect, describe(c.condition),
                      f"STAFF: {c.staff} PERSON: {c.person} SOURCE: {sources}"])
     headers = ["criterion", "area", "effect", "when", "reason and source"]
-    out.extend(_table(headers, [20, 12, 18, 24, 40], rows))
+    id_width = max(len(c.id) for c in criteria)
+    out.extend(_table(headers, [id_width, 10, 16, 24, 60 - id_width], rows))
     return "\n".join(out).rstrip() + "\n"

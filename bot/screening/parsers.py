@@ -271,7 +271,8 @@ def parse_yes_no(text: str) -> ParsedAnswer:
     # "absolutely not", "sure not": an intensifier straight before a negation is a no.
     intensifiers = ("sure", "definitely", "absolutely", "certainly", "totally", "obviously", "def", "defo")
     yes_hits = [i for i in yes_hits
-                if not (tokens[i] in intensifiers and i + 1 < len(tokens) and tokens[i + 1] in ("not", "never"))]
+                if not (tokens[i] in intensifiers and i + 1 < len(tokens) and tokens[i + 1] in ("not",
+                                                                                                "never"))]
     said_no = strong_no or bool(no_hits)
     said_yes = strong_yes or bool(yes_hits)
     if strong_no and not yes_hits:
@@ -426,7 +427,8 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
     if re.search(r"\b(?:right now|today|this morning|this afternoon|this evening|tonight|earlier today|"
                  r"just now|currently|still using|still drinking|still use|still drink|i am high|i am drunk|"
                  r"on it now|this am|every day|everyday|daily|all day|an hour ago|1 hour ago|few hours ago|"
-                 r"(?:[1-9]|1\d|2[0-3]) hours? ago|\d+ minutes? ago|an? (?:hour|minute) ago|last hour|use now|using now|"
+                 r"(?:[1-9]|1\d|2[0-3]) hours? ago|\d+ minutes? ago|an? (?:hour|minute) ago|last hour|use "
+                 r"now|using now|"
                  r"drinking now|high now|drunk now|as we speak|this week)\b", nums):
         found.append(0)
     if re.search(r"\bday before yesterday\b", words):

@@ -34,7 +34,8 @@ CASES = {
                        {"substances": ["opioids"], "last_use": 10, "opioid_medication": "no"}),
     "multiple_substances": ({"substances": ["alcohol", "cannabis"]}, {"substances": ["cannabis"]}),
     "audit_c_positive": (
-        {"substances": ["alcohol"], "alcohol_frequency": "2_3_week", "alcohol_amount": 3, "alcohol_binge": "never"},
+        {"substances": ["alcohol"], "alcohol_frequency": "2_3_week", "alcohol_amount": 3,
+         "alcohol_binge": "never"},
         {"substances": ["alcohol"], "alcohol_frequency": "2_4_month", "alcohol_amount": 4,
          "alcohol_binge": "never"}),
     "frequent_drug_use": ({"use_frequency": "daily"}, {"use_frequency": "1_3_days_week"}),
@@ -111,7 +112,8 @@ def test_criterion_effect_reaches_the_band(criterion_id, questionnaire, criteria
 
 
 def test_reason_carries_answers_and_source(questionnaire, criteria):
-    answers = walk_answers(questionnaire, {"substances": ["opioids"], "last_use": 10, "opioid_medication": "no"})
+    answers = walk_answers(questionnaire, {"substances": ["opioids"], "last_use": 10,
+                                           "opioid_medication": "no"})
     result = score(answers, questionnaire, criteria)
     reason = next(r for r in result.reasons if r.criterion_id == "opioids_start_residential")
     assert reason.answers["substances"] == ["opioids"]
@@ -123,7 +125,8 @@ def test_reason_carries_answers_and_source(questionnaire, criteria):
 
 def test_score_reason_lists_instrument_items(questionnaire, criteria):
     answers = walk_answers(questionnaire, {"phq_interest": "nearly_every_day", "phq_mood": "several_days"})
-    reason = next(r for r in score(answers, questionnaire, criteria).reasons if r.criterion_id == "phq2_positive")
+    reason = next(r for r in score(answers, questionnaire,
+                                   criteria).reasons if r.criterion_id == "phq2_positive")
     assert reason.answers == {"phq_interest": "nearly_every_day", "phq_mood": "several_days", "phq2_score": 4}
 
 

@@ -22,7 +22,8 @@ YES_NO = [
     ("no", "no"), ("No.", "no"), ("nope", "no"), ("nah", "no"), ("n", "no"), ("nooo", "no"), ("never", "no"),
     ("not really", "no"), ("absolutely not", "no"), ("definitely not", "no"), ("of course not", "no"),
     ("I don't think so", "no"), ("i dont think so", "no"), ("no never", "no"), ("hell no", "no"),
-    ("no way", "no"), ("not at all", "no"), ("I haven't", "no"), ("i do not", "no"), ("nothing like that", "no"),
+    ("no way", "no"), ("not at all", "no"), ("I haven't", "no"), ("i do not", "no"),
+    ("nothing like that", "no"),
     ("not lately", "no"), ("not anymore", "no"), ("not that I know of", "no"), ("nah I'm good", "no"),
     ("not once", "no"), ("none", "no"), ("no, not really", "no"), ("Nope!", "no"),
     ("idk", "unsure"), ("IDK", "unsure"), ("I don't know", "unsure"), ("dunno", "unsure"),
@@ -44,9 +45,11 @@ FREQUENCY_AUDIT = [
     ("weekends", "2_3_week"), ("on weekends", "2_3_week"), ("every weekend", "2_3_week"),
     ("twice a week", "2_3_week"), ("once or twice a week", "2_3_week"), ("once a week", "2_4_month"),
     ("weekly", "2_4_month"), ("twice a month", "2_4_month"), ("a couple times a month", "2_4_month"),
-    ("2 to 4 times a month", "2_4_month"), ("every other week", "2_4_month"), ("once a month", "monthly_or_less"),
+    ("2 to 4 times a month", "2_4_month"), ("every other week", "2_4_month"),
+    ("once a month", "monthly_or_less"),
     ("monthly", "monthly_or_less"), ("a few times a year", "monthly_or_less"), ("rarely", "monthly_or_less"),
-    ("hardly ever", "monthly_or_less"), ("never", "never"), ("I don't drink", "never"), ("not at all", "never"),
+    ("hardly ever", "monthly_or_less"), ("never", "never"), ("I don't drink", "never"),
+    ("not at all", "never"),
     ("Monthly or less", "monthly_or_less"), ("2", "monthly_or_less"), ("5", "4_plus_week"),
     ("option 3", "2_4_month"), ("3 times a day", "4_plus_week"),
 ]
@@ -86,7 +89,8 @@ LAST_USE = [
     ("More than 3 months ago", 120), ("drank yesterday, before that clean 6 months", 1),
     ("since christmas", 332),
 ]
-LAST_USE_UNCLEAR = ["never", "a while ago", "a long time", "I don't remember", "not sure", "", "5", "in 3 days"]
+LAST_USE_UNCLEAR = ["never", "a while ago", "a long time", "I don't remember", "not sure", "", "5",
+                    "in 3 days"]
 
 SUBSTANCES = [
     ("alcohol and oxy", ["alcohol", "opioids"]), ("1, 3", ["alcohol", "benzodiazepines"]),
@@ -111,27 +115,31 @@ CHOICES = [
     ("readiness", "2", "unsure_how"), ("readiness", "the first one", "ready_now"),
     ("attend", "yes", "yes_any"), ("attend", "yes but evenings", "yes_evening"),
     ("attend", "mornings work", "yes_day"), ("attend", "no", "hard"), ("attend", "not sure", "unsure"),
-    ("attend", "I work full time", "hard"), ("attend", "Yes, either works", "yes_any"), ("attend", "4", "hard"),
+    ("attend", "I work full time", "hard"), ("attend", "Yes, either works", "yes_any"),
+    ("attend", "4", "hard"),
     ("group", "fine", "comfortable"), ("group", "not comfortable", "uncomfortable"),
     ("group", "a little nervous", "somewhat"), ("group", "no", "uncomfortable"),
     ("group", "not very comfortable", "uncomfortable"), ("group", "hate groups", "uncomfortable"),
     ("support", "my family", "strong"), ("support", "nobody", "none"), ("support", "just one friend", "some"),
     ("support", "not much", "some"), ("support", "no one", "none"),
-    ("recent_treatment", "rehab", "residential"), ("recent_treatment", "just got out of inpatient", "residential"),
+    ("recent_treatment", "rehab", "residential"),
+    ("recent_treatment", "just got out of inpatient", "residential"),
     ("recent_treatment", "php", "php"), ("recent_treatment", "detox", "detox"),
     ("recent_treatment", "I see a therapist", "outpatient"), ("recent_treatment", "no", "none"),
     ("opioid_medication", "suboxone", "taking"), ("opioid_medication", "on methadone", "taking"),
     ("opioid_medication", "not interested", "no"), ("opioid_medication", "interested", "interested"),
     ("phq_interest", "not at all", "not_at_all"), ("phq_interest", "sometimes", "several_days"),
     ("phq_interest", "a few days", "several_days"), ("phq_interest", "most days", "more_than_half"),
-    ("phq_interest", "every day", "nearly_every_day"), ("phq_interest", "nearly every day", "nearly_every_day"),
+    ("phq_interest", "every day", "nearly_every_day"),
+    ("phq_interest", "nearly every day", "nearly_every_day"),
     ("phq_mood", "4", "nearly_every_day"), ("phq_mood", "no", "not_at_all"),
 ]
 CHOICES_UNCLEAR = [("readiness", "I'm ready but scared"), ("attend", "banana"), ("group", "7"),
                    ("support", ""), ("recent_treatment", "hmm")]
 
 MULTI = [
-    ("home", "stable", ["stable"]), ("home", "1, 3", ["stable", "someone_uses"]), ("home", "homeless", ["no_home"]),
+    ("home", "stable", ["stable"]), ("home", "1, 3", ["stable", "someone_uses"]),
+    ("home", "homeless", ["no_home"]),
     ("home", "my roommate uses", ["someone_uses"]), ("home", "sober living", ["sober_living"]),
     ("home", "I live with my parents", ["stable"]), ("home", "shelter", ["no_home"]),
     ("mental_health", "anxiety and depression", ["anxiety", "low_mood"]),

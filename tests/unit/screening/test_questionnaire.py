@@ -8,7 +8,8 @@ from bot.screening import AREAS
 
 from .helpers import LOW_RISK, walk_answers
 
-SUBSTANCE_IDS = ["alcohol", "opioids", "benzodiazepines", "stimulants", "cocaine", "cannabis", "hallucinogens",
+SUBSTANCE_IDS = ["alcohol", "opioids", "benzodiazepines", "stimulants", "cocaine", "cannabis",
+                 "hallucinogens",
                  "other"]
 
 
@@ -127,7 +128,8 @@ def test_unknown_for_whom_falls_back_to_self(questionnaire):
 
 def test_street_name_synonyms_live_in_the_data(questionnaire):
     synonyms = {c.id: c.synonyms for c in questionnaire["substances"].choices}
-    for word, cid in [("oxy", "opioids"), ("percs", "opioids"), ("fent", "opioids"), ("bars", "benzodiazepines"),
+    for word, cid in [("oxy", "opioids"), ("percs", "opioids"), ("fent", "opioids"), ("bars",
+                                                                                      "benzodiazepines"),
                       ("xans", "benzodiazepines"), ("molly", "hallucinogens"), ("booze", "alcohol"),
                       ("dope", "opioids"), ("meth", "stimulants"), ("coke", "cocaine"), ("crack", "cocaine"),
                       ("weed", "cannabis")]:
@@ -167,5 +169,6 @@ def test_walk_finishes_and_stays_within_25_questions(questionnaire, substances):
 def test_longest_possible_path_is_at_most_25(questionnaire):
     """Everything that can open a follow-up does: thoughts, all substances, recent use, mood concerns."""
     worst = {**LOW_RISK, "suicidal_thoughts": "yes", "substances": SUBSTANCE_IDS, "last_use": 1,
-             "alcohol_frequency": "4_plus_week", "phq_interest": "nearly_every_day", "mental_health": ["anxiety"]}
+             "alcohol_frequency": "4_plus_week", "phq_interest": "nearly_every_day",
+             "mental_health": ["anxiety"]}
     assert len(walk_answers(questionnaire, worst)) <= 25

@@ -42,7 +42,8 @@ VIGNETTES = [
         "recent_attempt_now_calm",
         "A 23-year-old woman using cocaine on weekends says she has no suicidal thoughts now, but two months "
         "ago she took pills intending to die. Everything else looks stable.",
-        {"suicide_behavior": "yes", "substances": ["cocaine"], "last_use": 6, "use_frequency": "1_3_days_week"},
+        {"suicide_behavior": "yes", "substances": ["cocaine"], "last_use": 6,
+         "use_frequency": "1_3_days_week"},
         "urgent_safety",
         "Suicidal behaviour in the past 3 months is high risk under the C-SSRS screener even without current "
         "thoughts; seed 003 excludes IOP as a primary plan for people who are a danger to themselves.",
@@ -50,7 +51,8 @@ VIGNETTES = [
     ),
     Vignette(
         "mother_worried_about_son_anger",
-        "A mother answers for her 30-year-old son who uses meth daily. She says he has talked about seriously "
+        "A mother answers for her 30-year-old son who uses meth daily. She says he has talked about "
+        "seriously "
         "hurting his ex-partner in the past month.",
         {"harm_others": "yes", "substances": ["stimulants"], "last_use": 1, "withdrawal": "no",
          "use_frequency": "daily", "readiness": "someone_else"},
@@ -72,12 +74,14 @@ VIGNETTES = [
     ),
     Vignette(
         "daily_drinker_with_shakes",
-        "A 52-year-old accountant drinks a bottle of wine and several beers every night. When he tried to stop "
+        "A 52-year-old accountant drinks a bottle of wine and several beers every night. When he tried to "
+        "stop "
         "last month he sweated, shook and could not sleep. No safety concerns; strong family support.",
         {"substances": ["alcohol"], "last_use": 0, "withdrawal": "yes", "seizure_history": "no",
          "alcohol_frequency": "4_plus_week", "alcohol_amount": 9, "alcohol_binge": "daily_or_almost"},
         "detox_first",
-        "Withdrawal symptoms with current use mean a detox evaluation comes first (004: IOP is not for people "
+        "Withdrawal symptoms with current use mean a detox evaluation comes first (004: IOP is not for "
+        "people "
         "needing detox), however well everything else fits.",
         ["withdrawal_symptoms", "heavy_drinking_recent", "audit_c_positive"],
     ),
@@ -93,18 +97,21 @@ VIGNETTES = [
     ),
     Vignette(
         "pregnant_opioid_use",
-        "A 27-year-old who is pregnant uses pain pills she buys on the street; she last used yesterday and does "
+        "A 27-year-old who is pregnant uses pain pills she buys on the street; she last used yesterday and "
+        "does "
         "not feel sick between doses yet.",
         {"substances": ["opioids"], "last_use": 1, "withdrawal": "no", "opioid_medication": "interested",
          "medical": "yes"},
         "detox_first",
-        "Pregnancy with opioid use needs close medical care (003: outpatient care is for people not at medical "
+        "Pregnancy with opioid use needs close medical care (003: outpatient care is for people not at "
+        "medical "
         "risk); the medical red flag puts a medical evaluation first, above the opioid step-up.",
         ["medical_risk", "opioids_start_residential", "opioid_medication_interest"],
     ),
     Vignette(
         "heroin_no_medication",
-        "A 35-year-old man who has used heroin for six years last used four days ago, is not on any medication "
+        "A 35-year-old man who has used heroin for six years last used four days ago, is not on any "
+        "medication "
         "for it, and has never been in treatment. He wants to start now.",
         {"substances": ["opioids"], "last_use": 4, "withdrawal": "no", "opioid_medication": "no"},
         "more_intensive",
@@ -144,7 +151,8 @@ VIGNETTES = [
     ),
     Vignette(
         "step_down_from_residential",
-        "A 33-year-old finished a 30-day residential program for alcohol last week. He has not had a drink in "
+        "A 33-year-old finished a 30-day residential program for alcohol last week. He has not had a drink "
+        "in "
         "six weeks, lives with supportive parents and can attend evenings.",
         {"substances": ["alcohol"], "last_use": 42, "alcohol_frequency": "2_3_week", "alcohol_amount": 6,
          "alcohol_binge": "weekly", "recent_treatment": "residential"},
@@ -156,7 +164,8 @@ VIGNETTES = [
     Vignette(
         "outpatient_not_enough",
         "A 26-year-old woman sees a counselor weekly for anxiety and drinks three or four drinks on weekend "
-        "nights, more at a monthly party; she feels weekly sessions are not enough. No withdrawal, stable home, "
+        "nights, more at a monthly party; she feels weekly sessions are not enough. No withdrawal, stable "
+        "home, "
         "supportive friends.",
         {"substances": ["alcohol"], "last_use": 5, "withdrawal": "no", "seizure_history": "no",
          "alcohol_frequency": "2_3_week", "alcohol_amount": 4, "alcohol_binge": "monthly",
@@ -183,7 +192,8 @@ VIGNETTES = [
         "supportive sister.",
         {"substances": ["cocaine", "cannabis"], "last_use": 21},
         "iop_good_fit",
-        "More than one substance calls for more than standard outpatient care (003), and nothing points higher.",
+        "More than one substance calls for more than standard outpatient care (003), and nothing points "
+        "higher.",
         ["multiple_substances"],
     ),
     Vignette(
@@ -210,9 +220,11 @@ VIGNETTES = [
     Vignette(
         "relapse_conflict_family_answering",
         "A father answers for his daughter, 19, who relapsed on pills after a month clean and lives at home.",
-        {"substances": ["benzodiazepines"], "last_use": 25, "use_frequency": "1_3_days_week", "relapse": "yes"},
+        {"substances": ["benzodiazepines"], "last_use": 25, "use_frequency": "1_3_days_week",
+         "relapse": "yes"},
         "iop_review",
-        "Relapse history (conflicting sources 003 vs 002) routes to clinician review; she stopped over 2 weeks "
+        "Relapse history (conflicting sources 003 vs 002) routes to clinician review; she stopped over 2 "
+        "weeks "
         "ago so no acute benzodiazepine caution.",
         ["relapse_history_conflict", "stopped_using"],
     ),
@@ -243,7 +255,8 @@ VIGNETTES = [
         {"substances": ["benzodiazepines"], "last_use": 1, "withdrawal": "unsure", "seizure_history": "no",
          "use_frequency": "daily"},
         "iop_review",
-        "Withdrawal risk is not ruled out and benzodiazepines are risky to stop suddenly; a clinician must check "
+        "Withdrawal risk is not ruled out and benzodiazepines are risky to stop suddenly; a clinician must "
+        "check "
         "whether detox is needed before IOP. Never iop_good_fit with an unsure withdrawal answer.",
         ["withdrawal_uncertain", "benzodiazepines_recent"],
     ),
@@ -264,7 +277,8 @@ VIGNETTES = [
          "alcohol_frequency": "4_plus_week", "alcohol_amount": 5, "alcohol_binge": "weekly", "attend": "hard",
          "worries": ["work_school", "family_care"]},
         "iop_review",
-        "The 9-12 hour schedule (002) looks hard; a clinician should discuss options. Heavy drinking (AUDIT-C 9) "
+        "The 9-12 hour schedule (002) looks hard; a clinician should discuss options. Heavy drinking "
+        "(AUDIT-C 9) "
         "also needs a withdrawal check.",
         ["attendance_hard", "heavy_drinking_recent", "work_family_commitments"],
     ),
@@ -274,7 +288,8 @@ VIGNETTES = [
         {"use_frequency": "daily", "last_use": 1, "withdrawal": "no", "group": "uncomfortable",
          "mental_health": ["anxiety"], "daily_functioning": "no"},
         "iop_review",
-        "IOP is mostly group work and seed 000 notes some people are uncomfortable in groups; a clinician should "
+        "IOP is mostly group work and seed 000 notes some people are uncomfortable in groups; a clinician "
+        "should "
         "plan individual sessions alongside.",
         ["group_uncomfortable", "co_occurring"],
     ),
@@ -284,7 +299,8 @@ VIGNETTES = [
         "support to stay stopped, no mood or health concerns, stable home, supportive spouse.",
         {},
         "standard_outpatient",
-        "No detox need, no medical or mental health concern, motivated, good support and a home that supports "
+        "No detox need, no medical or mental health concern, motivated, good support and a home that "
+        "supports "
         "sobriety: seed 003's picture of standard outpatient care.",
         ["outpatient_may_be_enough", "stopped_using"],
     ),
@@ -300,7 +316,8 @@ VIGNETTES = [
     ),
     Vignette(
         "safety_unclear_answers",
-        "Someone texting late at night answers the suicide question with 'whatever' twice, so it stays unclear; "
+        "Someone texting late at night answers the suicide question with 'whatever' twice, so it stays "
+        "unclear; "
         "the rest is low risk.",
         {"suicidal_thoughts": "unclear"},
         "iop_review",
@@ -322,7 +339,8 @@ VIGNETTES = [
         {"substances": ["hallucinogens"], "last_use": 40, "mental_health": ["psychosis"],
          "daily_functioning": "no"},
         "iop_review",
-        "Hearing voices needs a clinician's assessment of stability before choosing IOP (002: stable enough to "
+        "Hearing voices needs a clinician's assessment of stability before choosing IOP (002: stable "
+        "enough to "
         "live at home).",
         ["psychosis_symptoms"],
     ),
