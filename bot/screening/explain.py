@@ -8,9 +8,11 @@ person text and the exact source quotes.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Sequence
 
 from bot.screening.conditions import describe
+from bot.screening.loader import SOURCES_DIR, verify_quotes
 from bot.screening.model import AREAS, CriteriaSet, Questionnaire
 
 WIDTH = 110
@@ -37,8 +39,11 @@ def _table(headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequenc
     return out
 
 
-def explain_table(questionnaire: Questionnaire, criteria: CriteriaSet) -> str:
-    """Questions and criteria with their sources, as text (about 120 columns wide)."""
+def explain_table(questionnaire: Questionnaire, criteria: CriteriaSet,
+                  sources_dir: Path = SOURCES_DIR) -> str:
+    """Questions and criteria with their sources, as text (about 120 columns wide).
+
+    Ends with a source check: every quote looked up verbatim in the seed copies in ``sources_dir``."""
     out: list[str] = []
     out.append(f"IOP SCREENING - questionnaire {questionnaire.version}, criteria {criteria.version}")
     out.append("For clinical review. Results are never a diagnosis; they suggest a level of care to discuss.")
@@ -84,4 +89,11 @@ def explain_table(questionnaire: Questionnaire, criteria: CriteriaSet) -> str:
     headers = ["criterion", "area", "effect", "when", "reason and source"]
     id_width = max(len(c.id) for c in criteria)
     out.extend(_table(headers, [id_width, 10, 16, 24, 60 - id_width], rows))
+    problems = verify_quotes(criteria, sources_dir)
+    total = sum(len(c.sources) for c in criteria)
+    if problems:
+        out.append(f"SOURCE CHECK: {len(problems)} of {total} quotes NOT found verbatim in {sources_dir}:")
+        out.extend(f"  - {p}" for p in problems)
+    else:
+        out.append(f"SOURCE CHECK: all {total} quotes found verbatim in the seed files ({sources_dir}).")
     return "\n".join(out).rstrip() + "\n"

@@ -122,3 +122,9 @@ def test_explain_table_lists_questions_and_criteria_with_sources(questionnaire, 
     assert "AUDIT-C" in table and "PHQ-2" in table and "C-SSRS" in table
     assert "withdrawal" in table and "last_use <= 14" in table
     assert max(len(line) for line in table.splitlines()) <= 125
+    assert "SOURCE CHECK: all" in table
+
+
+def test_explain_table_flags_missing_sources(questionnaire, criteria, tmp_path):
+    table = explain_table(questionnaire, criteria, sources_dir=tmp_path)
+    assert "NOT found verbatim" in table and "stopped_using: source file 000_1066899e0da1a992.txt" in table
