@@ -46,7 +46,8 @@ _SUBJECTS = frozenset({"i", "he", "she", "they", "we", "you"})
 _DISTANT_PAST = re.compile(
     r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|a few|a couple(?: of)?|couple(?: of)?|"
     r"several|many)\s+(years?|yrs?|decades?)\s+(ago|back|before|earlier)\b"
-    r"|\byears?\s+ago\b"
+    r"|\byears?\s+ago\b|\b(a )?long time ago\b|\blong ago\b|\bages ago\b|\ba while back\b"
+    r"|\bin the (19)?[5-9]0'?s\b"
     r"|\b(last|past|previous)\s+(year|summer|winter|spring|fall|autumn|decade)\b"
     r"|\bin the past\b"
     r"|\b(in|back in|of|around|was)\s+(19|20)\d\d\b"
@@ -75,7 +76,7 @@ _FEAR_OR_HYPOTHETICAL = re.compile(
     r"|\b(if|in case|what if)\b")
 _REPORTING = re.compile(
     r"\b(the news|news said|i read|documentary|i have seen|i see (them|people)|i work|training|signs of|"
-    r"what does|what are|how (do|does|can)|can you|is it)\b")
+    r"what does|what are|how (do|does|can|long|often|many|much)|can you|is it)\b")
 _HABITUAL_AFTER = re.compile(
     r"^[^,]*\b(when i am|whenever|every time|most (days|nights)|usually|always|sometimes)\b")
 _WITHDRAWAL_CONTEXT = re.compile(

@@ -26,6 +26,7 @@ _RAW: list[tuple[str, str]] = [
     (r"\b(?:my ?slef|myslef|my self|mysef|mysefl)\b", "myself"),
     (r"\bunaliv(?:e|ed|ing)\b(?: myself)?", lambda m: _unalive(m.group(0))),
     (r"\b(?:kms|ctb)\b", "kill myself"),
+    (r"\b(?:off|end)(ing)? myself\b", r"kill\1 myself"),
     (r"\bd[i1]e+\b", "die"),
     # overdose shorthand (od'd / od-ing / oding / o.d.)
     (r"\bo\.d\.?(?=\s|$)", "od"),
@@ -48,6 +49,7 @@ _RAW: list[tuple[str, str]] = [
      r"\1 is"),
     (r"\b(he|she|that|there|what)s\b", r"\1 is"),
     (r"\bno one'?s\b", "no one is"),
+    (r"\b(life|it|this)'s\b", r"\1 is"),
     (r"\b(they|you)'?re\b", r"\1 are"),
     (r"\bwe're\b", "we are"),
     (r"\b(you|we|they)'ve\b", r"\1 have"),
