@@ -419,18 +419,16 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
     words = normalize(text)
     if not words:
         return None
-    if re.search(r"\b(?:never|do not use|have not ever|not ever|no idea|do not know|not sure|"
-                 r"can not remember)\b", words):
-        return None
     nums = _durations(_numberize(words))
     found: list[int] = []
     if re.search(r"\b(?:right now|today|this morning|this afternoon|this evening|tonight|earlier today|"
                  r"just now|currently|still using|still drinking|still use|still drink|i am high|i am drunk|"
-                 r"on it now|this am|every day|everyday|daily|all day|an hour ago|1 hour ago|few hours ago|"
-                 r"(?:[1-9]|1\d|2[0-3]) hours? ago|\d+ minutes? ago|an? (?:hour|minute) ago|last hour|use "
-                 r"now|using now|"
-                 r"drinking now|high now|drunk now|as we speak|this week)\b", nums):
+                 r"on it now|this am|an hour ago|1 hour ago|few hours ago|last hour|as we speak|this week|"
+                 r"(?:[1-9]|1\d|2[0-3]) hours? ago|\d+ minutes? ago|an? (?:hour|minute) ago|"
+                 r"(?:use|using|drink|drinking|high|drunk) now)\b", nums):
         found.append(0)
+    # "every day" says use is ongoing, unless a more specific time is given ("used to ... daily, stopped ...")
+    habitual = bool(re.search(r"\b(?:every day|everyday|daily|all day|every night|nightly)\b", nums))
     if re.search(r"\bday before yesterday\b", words):
         found.append(2)
     elif re.search(r"\b(?:yesterday|last night|last evening|late last night|overnight)\b", words):
@@ -448,13 +446,15 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
         context = nums[max(0, match.start() - 30): match.end() + 30]
         alone = re.fullmatch(rf"(?:about |around |maybe |like |roughly |almost |over |nearly )?"
                              rf"{re.escape(match.group(0))}", nums)
-        if alone or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|been|for|since|last|"
-                              r"dry|free|back|straight|prior)\b", context):
+        if alone or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|dry|free|prior)\b",
+                              context):
             found.append(days)
     # bare "weeks ago" / "months ago" / "years ago": the shortest such span, to stay on the safe side
     for match in re.finditer(r"\b(?<!\d )(days|weeks|months|years) ago\b", nums):
         found.append({"days": 2, "weeks": 14, "months": 60, "years": 365}[match.group(1)])
     found += _dates(words, today)
+    if not found and habitual and not re.search(r"\bused to\b", words):
+        found.append(0)
     if not found:
         return None
     value = min(found)

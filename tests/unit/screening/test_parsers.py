@@ -87,10 +87,13 @@ LAST_USE = [
     ("since March 3rd", 264), ("since the 3rd of october", 50), ("on Saturday", 1), ("last friday", 2),
     ("since 2020", 2517), ("in 2019", 2518), ("Today or yesterday", 1), ("2", 7), ("4", 120),
     ("More than 3 months ago", 120), ("drank yesterday, before that clean 6 months", 1),
-    ("since christmas", 332),
+    ("since christmas", 332), ("I don't use anymore, clean 2 years", 730),
+    ("used to drink every day but quit 3 months ago", 90),
+    ("been using for 10 years, last time yesterday", 1),
+    ("still drinking daily", 0), ("I stopped 2 weeks ago", 14), ("maybe 3 days ago", 3),
 ]
 LAST_USE_UNCLEAR = ["never", "a while ago", "a long time", "I don't remember", "not sure", "", "5",
-                    "in 3 days"]
+                    "in 3 days", "been using for 10 years", "I used to drink every day"]
 
 SUBSTANCES = [
     ("alcohol and oxy", ["alcohol", "opioids"]), ("1, 3", ["alcohol", "benzodiazepines"]),
