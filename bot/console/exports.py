@@ -32,7 +32,8 @@ def handoffs_csv(rows: Iterable[Any]) -> str:
         if screening is not None:
             for reason in screening.reasons or []:
                 view = item_view(reason)
-                reasons.append(view["text"] + (f" [{', '.join(view['sources'])}]" if view["sources"] else ""))
+                files = ", ".join(src["file"] for src in view["sources"] if src["file"])
+                reasons.append(view["text"] + (f" [{files}]" if files else ""))
         writer.writerow([safe_cell(v) for v in (
             h.id, h.created_at, h.urgency, h.status, h.channel, h.reason,
             screening.band if screening else "", screening.criteria_version if screening else "",

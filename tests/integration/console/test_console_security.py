@@ -135,6 +135,7 @@ def test_staff_cannot_export_or_read_audit_admin_can(web, app, handoff_id):
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
     lines = export.text.strip().splitlines()
     assert lines[0].startswith("handoff_id,") and len(lines) == 2
+    assert "003_101b7585de3d740d.txt" in lines[1] and "iop_good_fit" in lines[1]
     assert "<script>" in lines[1]  # CSV is data, not HTML; but formulas are neutralised:
     with db.session_scope(app.state.settings) as s:
         hid = repo.create_handoff(s, sender_id="p-formula", channel="web", first_name='=HYPERLINK("x")')
