@@ -246,6 +246,8 @@ _STRONG_YES = re.compile(
     r"a little|a bit|kind of|sort of|kinda|somewhat|sometimes|all the time|every day|every time|"
     r"a lot|constantly|often|usually|always|occasionally|frequently|pretty much|100 percent|once|twice|"
     r"(?:1|2|3|4|5|one|two|three|a few|few|several|many|lots of|a couple of|a couple) times?|one time|"
+    r"it happens|happens sometimes|every now and then|now and then|every so often|from time to time|"
+    r"(?:i|he|she|they|we) (?:have|has|had) (?:thought|felt|had|been|done|tried|gotten|got|wished)\b|"
     r"(?:i|he|she|they|we|it) (?:do|does|did|have|has|had|am|is|are|was|were)"
     r"(?: (?:though|actually|yes|really|sometimes|recently|lately|before|too|also|in the past))?$)"
 )
