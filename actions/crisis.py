@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, settings, store_call
@@ -43,7 +43,7 @@ class ActionHandleCrisis(Action):
     async def run(self, dispatcher, tracker, domain):
         text = tracker.latest_message.get("text") or ""
         respond_to_crisis(dispatcher, tracker, category=None, trigger=text)
-        events = [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("crisis_active", True)]
+        events = [SlotSet("requested_slot", None), SlotSet("crisis_active", True)]
         if tracker.get_slot("screening_status") == "in_progress":
             events.append(SlotSet("screening_status", "paused"))
         return events

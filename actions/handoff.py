@@ -45,7 +45,7 @@ class ActionRelayStaffMessages(Action):
     async def run(self, dispatcher, tracker, domain):
         pending = store_call("pending_staff_messages", tracker.sender_id) or []
         for message in pending:
-            dispatcher.utter_message(text=message.text)
+            dispatcher.utter_message(text=message.text, iopbot_from="staff", staff_message_id=message.id)
         if pending:
             store_call("mark_delivered", [m.id for m in pending])
         return []

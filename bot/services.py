@@ -83,7 +83,8 @@ def console(settings: Settings) -> Service:
     return Service(
         "staff console",
         [str(BIN / "python"), "-m", "uvicorn", "--factory", "bot.console.app:create_app", "--host", settings.host,
-         "--port", str(settings.console_port), "--log-level", "warning"],
+         "--port", str(settings.console_port), "--log-level", "warning",
+         "--ws", "none"],  # Rasa pins an old websockets that uvicorn's websocket support cannot import
         f"{base}/healthz",
         base,
     )

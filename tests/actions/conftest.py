@@ -1,0 +1,57 @@
+"""Fixtures for action tests: the real domain, trackers built like Rasa sends them, a temporary database."""
+
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain.yml")).as_dict()
+
+
+@pytest.fixture
+def dispatcher():
+    return CollectingDispatcher()
+
+
+@pytest.fixture(autouse=True)
+def temp_database(tmp_path, monkeypatch):
+    """Actions store screenings/handoffs: point them at a fresh SQLite file."""
+    from bot import config
+    from bot.store import db
+
+    monkeypatch.setenv("IOPBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("IOPBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'actions.db'}")
+    config.get_settings.cache_clear()
+    db.migrate(f"sqlite:///{tmp_path / 'actions.db'}")
+    yield tmp_path
+    config.get_settings.cache_clear()
+
+
+def make_tracker(text="", intent="inform", slots=None, channel="rest", active_loop=None, new_slots=None,
+                 sender_id="t-1"):
+    """A tracker whose last user message is ``text``; ``new_slots`` are SlotSet events after it."""
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}},
+               "input_channel": channel}]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (new_slots or {}).items()]
+    return Tracker(
+        sender_id=sender_id,
+        slots={**(slots or {}), **(new_slots or {})},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def texts(dispatcher):
+    return "\n".join(m.get("text") or "" for m in dispatcher.messages)

@@ -1,0 +1,105 @@
+from actions.intro import ValidateIntroForm
+from actions.screening import ActionAskScreenAnswer, ActionChangeAnswer, ActionScoreScreening, ValidateScreeningForm
+from bot.screening import load_questionnaire
+from bot.store import repositories
+from tests.actions.conftest import make_tracker, texts
+
+NO_RISK = {"suicidal_thoughts": "no", "harm_others": "no"}
+
+
+def _slots(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def test_a_clear_answer_is_stored_and_the_next_question_chosen(dispatcher, domain):
+    tracker = make_tracker("nope", intent="deny", active_loop="screening_form",
+                           slots={"screening_current": "suicidal_thoughts", "screening_answers": {}},
+                           new_slots={"screen_answer": "nope"})
+    slots = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
+    assert slots["screening_answers"] == {"suicidal_thoughts": "no"}
+    assert slots["screen_answer"] is None  # the form keeps asking
+    expected_next = load_questionnaire().next_question({"suicidal_thoughts": "no"}).id
+    assert slots["screening_current"] == expected_next
+
+
+async def test_unclear_is_asked_again_once_then_recorded_as_unclear(dispatcher, domain):
+    base = {"screening_current": "support", "screening_answers": dict(NO_RISK)}
+    first = _slots(await ValidateScreeningForm().run(
+        dispatcher, make_tracker("purple", active_loop="screening_form", slots=base,
+                                 new_slots={"screen_answer": "purple"}), domain))
+    assert first["screen_answer"] is None and first["screening_reasks"] == 1.0
+    assert "didn't quite catch" in texts(dispatcher)
+    second = _slots(await ValidateScreeningForm().run(
+        dispatcher, make_tracker("purple", active_loop="screening_form",
+                                 slots={**base, "screening_reasks": 1.0}, new_slots={"screen_answer": "purple"}),
+        domain))
+    assert second["screening_answers"]["support"] == "unclear"
+    assert second["screening_reasks"] == 0.0
+    assert second["screening_current"] != "support"
+
+
+async def test_a_yes_to_suicidal_thoughts_gets_crisis_help_and_an_urgent_handoff(dispatcher, domain):
+    tracker = make_tracker("yes", intent="affirm", active_loop="screening_form", sender_id="crisis-1",
+                           slots={"screening_current": "suicidal_thoughts", "screening_answers": {}},
+                           new_slots={"screen_answer": "yes"})
+    slots = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
+    said = texts(dispatcher)
+    assert "988" in said and "911" in said
+    assert slots["crisis_active"] is True and slots["screening_status"] == "paused"
+    assert slots["screen_answer"] == "crisis"  # the form stops asking
+    handoff = repositories.get_active_handoff("crisis-1")
+    assert handoff is not None and handoff.urgency == "urgent" and handoff.reason == "crisis"
+
+
+async def test_question_has_buttons_on_the_web_and_numbers_on_sms(dispatcher, domain):
+    tracker = make_tracker("yes", slots={"screening_current": "support", "screening_answers": dict(NO_RISK)})
+    await ActionAskScreenAnswer().run(dispatcher, tracker, domain)
+    web = dispatcher.messages[-1]
+    assert len(web["buttons"]) == 3
+    sms_tracker = make_tracker("yes", channel="twilio",
+                               slots={"screening_current": "support", "screening_answers": dict(NO_RISK)})
+    await ActionAskScreenAnswer().run(dispatcher, sms_tracker, domain)
+    sms = dispatcher.messages[-1]
+    assert not sms.get("buttons") and "1" in sms["text"] and len(sms["text"]) <= 320
+
+
+async def test_question_wording_adapts_for_someone_else(dispatcher, domain):
+    slots = {"screening_current": "support", "screening_answers": dict(NO_RISK)}
+    await ActionAskScreenAnswer().run(dispatcher, make_tracker(slots=slots), domain)
+    await ActionAskScreenAnswer().run(dispatcher, make_tracker(slots={**slots, "screening_for": "other"}), domain)
+    assert dispatcher.messages[0]["text"] != dispatcher.messages[1]["text"]
+
+
+async def test_declining_consent_ends_the_intro(dispatcher, domain):
+    tracker = make_tracker("no thanks", intent="deny", active_loop="intro_form",
+                           new_slots={"consent_answer": "no thanks"})
+    slots = _slots(await ValidateIntroForm().run(dispatcher, tracker, domain))
+    assert slots["consent_given"] is False and slots["screening_for"] == "declined"
+
+
+async def test_for_whom_is_parsed(dispatcher, domain):
+    tracker = make_tracker("for my son", active_loop="intro_form", slots={"consent_given": True},
+                           new_slots={"screening_for": "for my son"})
+    slots = _slots(await ValidateIntroForm().run(dispatcher, tracker, domain))
+    assert slots["screening_for"] == "other"
+
+
+async def test_result_is_shown_with_the_notice_and_stored(dispatcher, domain):
+    answers = {"suicidal_thoughts": "no", "harm_others": "no", "substances": ["alcohol"], "last_use": "within_2_weeks",
+               "withdrawal": "no", "seizure_history": "no"}
+    tracker = make_tracker("no", intent="deny", sender_id="done-1",
+                           slots={"screening_answers": answers, "screening_status": "in_progress"})
+    events = await ActionScoreScreening().run(dispatcher, tracker, domain)
+    assert "not medical advice" in texts(dispatcher).lower()
+    assert _slots(events)["screening_status"] == "completed"
+    stored = repositories.latest_screening("done-1")
+    assert stored is not None and stored.answers == answers and stored.band
+
+
+async def test_change_answer_about_a_topic_forgets_that_answer(dispatcher, domain):
+    answers = {"suicidal_thoughts": "no", "harm_others": "no", "substances": ["alcohol"], "support": "some"}
+    tracker = make_tracker("can i change my answer about support", intent="change_answer",
+                           slots={"screening_answers": answers})
+    slots = _slots(await ActionChangeAnswer().run(dispatcher, tracker, domain))
+    assert slots["screening_current"] == "support"
+    assert "support" not in slots["screening_answers"] and "substances" in slots["screening_answers"]
