@@ -96,18 +96,18 @@ class Question:
     id: str
     area: str
     type: str
-    wording: Mapping[str, str]  # for_whom -> web text
-    sms: Mapping[str, str]  # for_whom -> short SMS text (options are appended by text())
+    wording: Mapping[str, str] = field(hash=False)  # for_whom -> web text
+    sms: Mapping[str, str] = field(hash=False)  # for_whom -> short SMS text (text() adds the options)
     why: str
     label: str  # short staff-facing label, e.g. "Last use"
     choices: tuple[Choice, ...] = ()
-    ask_if: Mapping[str, Any] | None = None
+    ask_if: Mapping[str, Any] | None = field(default=None, hash=False)
     instrument: str | None = None
     # number questions: accepted range, scoring bands [(min, max, points)], phrase units ("six pack": 6)
     minimum: int | None = None
     maximum: int | None = None
     points_table: tuple[tuple[int, int | None, int], ...] = ()
-    units: Mapping[str, int] = field(default_factory=dict)
+    units: Mapping[str, int] = field(default_factory=dict, hash=False)
 
     def text(self, for_whom: str = "self", channel: str = "web") -> str:
         """The question as shown to a person. ``for_whom``: "self" or "other" (someone they care about);
@@ -258,7 +258,7 @@ class Questionnaire:
 
     version: str
     questions: tuple[Question, ...]
-    instruments: Mapping[str, Instrument]
+    instruments: Mapping[str, Instrument] = field(hash=False)
     source_file: str = ""
 
     def __iter__(self) -> Iterator[Question]:
@@ -389,7 +389,7 @@ class Criterion:
     effect: str
     risk: str | None
     band: str | None
-    condition: Mapping[str, Any]
+    condition: Mapping[str, Any] = field(hash=False)
     staff: str
     person: str
     sources: tuple[Source, ...]
@@ -410,7 +410,7 @@ class BandText:
 class CriteriaSet:
     version: str
     criteria: tuple[Criterion, ...]
-    bands: Mapping[str, BandText]
+    bands: Mapping[str, BandText] = field(hash=False)
     source_file: str = ""
 
     def __iter__(self) -> Iterator[Criterion]:
@@ -437,7 +437,7 @@ class Reason:
     staff_text: str
     person_text: str
     sources: tuple[Source, ...]
-    answers: Mapping[str, Any]
+    answers: Mapping[str, Any] = field(hash=False)
     conflict: bool = False
 
     @property
@@ -477,11 +477,11 @@ class ScreeningResult:
 
     band: str
     band_label: str
-    area_risks: Mapping[str, str]
+    area_risks: Mapping[str, str] = field(hash=False)
     reasons: tuple[Reason, ...]
     criteria_version: str
     questionnaire_version: str
-    scores: Mapping[str, InstrumentScore]
+    scores: Mapping[str, InstrumentScore] = field(hash=False)
     complete: bool
     unanswered: tuple[str, ...]
     unclear: tuple[str, ...]

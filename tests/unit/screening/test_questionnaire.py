@@ -172,3 +172,9 @@ def test_longest_possible_path_is_at_most_25(questionnaire):
              "alcohol_frequency": "4_plus_week", "phq_interest": "nearly_every_day",
              "mental_health": ["anxiety"]}
     assert len(walk_answers(questionnaire, worst)) <= 25
+
+
+def test_questions_and_reasons_are_hashable(questionnaire, criteria):
+    """Usable as dict keys / in caches by the actions."""
+    assert len({q for q in questionnaire}) == len(questionnaire)
+    assert len(set(criteria.criteria)) == len(criteria)
