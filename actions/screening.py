@@ -100,7 +100,9 @@ class ActionScoreScreening(Action):
         store_call("save_screening", sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
                    for_whom=for_whom(tracker), answers=answers, band=result.band,
                    reasons=stored.get("reasons", []), criteria_version=result.criteria_version, summary=summary)
-        dispatcher.utter_message(text=person_message(result, channel=channel))
+        conf = settings()
+        dispatcher.utter_message(text=person_message(result, channel=channel, crisis_line=conf.crisis_line,
+                                                     emergency_number=conf.emergency_number))
         offer = "Would you like someone from our team to contact you to talk it through?"
         if channel == "sms":
             dispatcher.utter_message(text=offer + " Reply YES or NO.")

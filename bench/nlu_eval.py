@@ -34,6 +34,8 @@ NLU_DIR = ROOT / "data" / "nlu"
 OUT_DIR = ROOT / "bench" / "out" / "nlu_cv"
 RESULTS = ROOT / "bench" / "NLU_RESULTS.md"
 RASA = ROOT / ".venv" / "bin" / "rasa"
+# names a component imports lazily (inside process()); missing ones would fail the run half-way
+LAZY_NEEDS = {"bot.nlu.crisis_override.CrisisOverride": [("bot.safety", "detect_crisis")]}
 
 
 def load_examples() -> dict[str, list[str]]:
@@ -49,12 +51,15 @@ def load_examples() -> dict[str, list[str]]:
 
 
 def check_data(examples: dict[str, list[str]]) -> list[str]:
-    """Problems: the same example (case-insensitive) under two intents, or twice under one."""
-    owners: dict[str, list[str]] = collections.defaultdict(list)
+    """Problems: the same example (case-insensitive) under two intents, or the exact text twice under one."""
+    owners: dict[str, set[str]] = collections.defaultdict(set)
+    problems = []
     for intent, texts in examples.items():
-        for text in texts:
-            owners[text.lower()].append(intent)
-    return [f"{text!r}: {sorted(intents)}" for text, intents in owners.items() if len(intents) > 1]
+        for text, n in collections.Counter(texts).items():
+            owners[text.lower()].add(intent)
+            if n > 1:
+                problems.append(f"{text!r}: {n} times under {intent}")
+    return problems + [f"{text!r}: {sorted(i)}" for text, i in owners.items() if len(i) > 1]
 
 
 def effective_config() -> tuple[Path, list[str]]:
@@ -67,6 +72,8 @@ def effective_config() -> tuple[Path, list[str]]:
             module, _, cls = name.rpartition(".")
             try:
                 getattr(importlib.import_module(module), cls)
+                for needed_module, attr in LAZY_NEEDS.get(name, []):
+                    getattr(importlib.import_module(needed_module), attr)
             except (ImportError, AttributeError) as exc:
                 dropped.append(f"{name} ({exc.__class__.__name__}: {exc})")
     if not dropped:
@@ -82,7 +89,7 @@ def effective_config() -> tuple[Path, list[str]]:
 def run_cross_validation(config: Path, folds: int) -> float:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     argv = [str(RASA), "test", "nlu", "--nlu", str(NLU_DIR), "--config", str(config),
-            "--cross-validation", "--folds", str(folds), "--out", str(OUT_DIR), "--errors"]
+            "--cross-validation", "--folds", str(folds), "--out", str(OUT_DIR)]
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
     log = OUT_DIR / "rasa_test.log"
     started = time.monotonic()
@@ -135,7 +142,7 @@ def write_results(folds: int, seconds: float, config: Path, dropped: list[str],
                f"Python {platform.python_version()}")
     out.append(f"- command: `.venv/bin/python bench/nlu_eval.py --folds {folds}` "
                f"(runs `rasa test nlu --nlu data/nlu --config <config> --cross-validation --folds {folds} "
-               f"--out bench/out/nlu_cv --errors`)")
+               f"--out bench/out/nlu_cv`)")
     out.append(f"- wall time: {seconds / 60:.1f} min")
     out.append(f"- data: {sum(counts.values())} examples, {len(counts)} intents "
                f"(faq has {sum(1 for k in examples if k.startswith('faq/'))} retrieval sub-intents)")

@@ -12,7 +12,7 @@ import functools
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 from pydantic import BaseSettings, Field
@@ -121,7 +121,7 @@ def _yaml_values(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_settings(settings_file: Optional[Path] = None, **overrides: Any) -> Settings:
+def load_settings(settings_file: Path | None = None, **overrides: Any) -> Settings:
     """Build settings: explicit overrides > environment > YAML file > defaults."""
     path = settings_file or Path(os.environ.get("IOPBOT_SETTINGS", PROJECT_ROOT / "data" / "clinic.yml"))
     file_values = _yaml_values(Path(path))

@@ -1,5 +1,10 @@
 from actions.intro import ValidateIntroForm
-from actions.screening import ActionAskScreenAnswer, ActionChangeAnswer, ActionScoreScreening, ValidateScreeningForm
+from actions.screening import (
+    ActionAskScreenAnswer,
+    ActionChangeAnswer,
+    ActionScoreScreening,
+    ValidateScreeningForm,
+)
 from bot.screening import load_questionnaire
 from bot.store import repositories
 from tests.actions.conftest import make_tracker, texts
