@@ -3,6 +3,9 @@
 If handling a message fails, or produces no reply at all (action server down, database down, model not
 loaded), the person still gets the crisis numbers and how to reach a person. If our rule layer sees a
 crisis and the reply does not already carry the crisis line, the crisis texts are added.
+
+While a staff member has taken the conversation over, the person's message is only recorded in the
+conversation (the console shows it) and the bot stays silent - except for crisis help, which always goes out.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Awaitable, Callable
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +26,27 @@ def _channel_kind(message: UserMessage) -> str:
     return channel_kind(message.input_channel)
 
 
-def _sent_texts(output) -> list[str] | None:
-    messages = getattr(output, "messages", None)
-    if messages is None:
-        return None
-    return [m.get("text") or "" for m in messages]
+class _Recording(OutputChannel):
+    """Passes every bot message on to the real output channel and remembers the texts sent."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return "recording"
+
+    async def send_response(self, recipient_id: str, message: dict) -> None:
+        self.texts.append(message.get("text") or "")
+        await self.inner.send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs) -> None:
+        self.texts.append(text)
+        await self.inner.send_text_message(recipient_id, text, **kwargs)
+
+    def __getattr__(self, item):
+        return getattr(self.inner, item)
 
 
 async def _send_lines(message: UserMessage, lines: list[str]) -> None:
@@ -35,29 +54,72 @@ async def _send_lines(message: UserMessage, lines: list[str]) -> None:
         await message.output_channel.send_text_message(message.sender_id, line)
 
 
-def guarded(on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Callable[[UserMessage], Awaitable[None]]:
-    async def handle(message: UserMessage) -> None:
+def _taken_over(sender_id: str) -> bool:
+    try:
+        from bot.store.repositories import is_taken_over
+
+        return bool(is_taken_over(sender_id))
+    except Exception:  # noqa: BLE001 - if the database is down, the bot answers as usual
+        log.exception("could not check for a staff takeover")
+        return False
+
+
+async def _record_only(app, message: UserMessage) -> None:
+    """Add the person's message to the conversation without running NLU or the dialogue."""
+    from rasa.shared.core.events import UserUttered
+
+    agent = app.ctx.agent
+    async with agent.lock_store.lock(message.sender_id):
+        tracker = await agent.processor.fetch_tracker_and_update_session(
+            message.sender_id, message.output_channel, message.metadata)
+        tracker.update(UserUttered(message.text, input_channel=message.input_channel, metadata=message.metadata))
+        await agent.processor.save_tracker(tracker)
+
+
+Handler = Callable[[UserMessage], Awaitable[None]]
+
+
+def guarded(on_new_message: Handler):
+    """Wrap Rasa's handler. Call the result as ``await handle(message, app)`` (app: the Sanic app)."""
+
+    async def handle(message: UserMessage, app=None) -> None:
         from bot.config import get_settings
         from bot.safety.texts import crisis_message, fallback_safety_message
 
         settings = get_settings()
         kind = _channel_kind(message)
-        before = len(_sent_texts(message.output_channel) or [])
+        recorder = _Recording(message.output_channel)
+        message.output_channel = recorder
         failed = False
+        crisis = _detect(message.text or "")
+        silent = app is not None and _taken_over(message.sender_id)
         try:
-            await on_new_message(message)
+            if silent:
+                await _record_only(app, message)
+            else:
+                await on_new_message(message)
         except Exception:  # noqa: BLE001 - the person must get an answer whatever broke
             log.exception("handling a message failed")
             failed = True
-        sent = _sent_texts(message.output_channel)
-        new = sent[before:] if sent is not None else None
-        crisis = _detect(message.text or "")
-        if crisis and (new is None or not any(settings.crisis_line in t for t in new)):
+        if silent and crisis:
+            _raise_urgency(message, crisis)
+        new = recorder.texts
+        if crisis and not any(settings.crisis_line in t for t in new):
             await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings))
-        elif failed or new == []:
+        elif failed or (not new and not silent):
             await _send_lines(message, fallback_safety_message(channel=kind, settings=settings))
 
     return handle
+
+
+def _raise_urgency(message: UserMessage, category: str) -> None:
+    try:
+        from bot.store.repositories import create_handoff
+
+        create_handoff(sender_id=message.sender_id, channel=message.input_channel, urgency="urgent",
+                       reason="crisis", trigger_message=message.text)
+    except Exception:  # noqa: BLE001
+        log.exception("could not mark the handoff urgent")
 
 
 def _detect(text: str) -> str | None:

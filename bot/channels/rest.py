@@ -56,7 +56,7 @@ class SafeRestInput(RestInput):
             if len(text) > MAX_MESSAGE_CHARS:
                 text = text[:MAX_MESSAGE_CHARS]
             await handle(UserMessage(text, collector, sender, input_channel=self.name(),
-                                     metadata=self.get_metadata(request)))
+                                     metadata=self.get_metadata(request)), request.app)
             return response.json(collector.messages)
 
         return hook
