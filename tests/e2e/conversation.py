@@ -1,0 +1,53 @@
+"""Drive whole screenings over REST: recognise which question the bot asked and answer it in free text."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from bot.screening import load_questionnaire
+from bot.store import db
+
+
+def asked_question(replies: list[dict], who: str = "self") -> str | None:
+    """Id of the screening question among the bot's replies (web wording), or None."""
+    questionnaire = load_questionnaire()
+    for reply in reversed(replies):
+        text = (reply.get("text") or "").strip()
+        for question in questionnaire.questions:
+            if question.text(for_whom=who, channel="web").strip() == text:
+                return question.id
+    return None
+
+
+def start(stack, sender: str, who_answer: str = "for myself") -> list[dict]:
+    stack.send(sender, "hi")
+    stack.send(sender, "yes")
+    return stack.send(sender, who_answer)
+
+
+def answer_all(stack, sender: str, replies: list[dict], answers: dict[str, str], who: str = "self",
+               max_turns: int = 40) -> tuple[list[dict], list[str]]:
+    """Answer every question asked (unknown ones with "not sure"); return the final replies and ids asked."""
+    asked: list[str] = []
+    for _ in range(max_turns):
+        qid = asked_question(replies, who)
+        if qid is None:
+            return replies, asked
+        asked.append(qid)
+        replies = stack.send(sender, answers.get(qid, "not sure"))
+    raise AssertionError(f"screening did not finish within {max_turns} turns; asked {asked}")
+
+
+@contextmanager
+def database(stack):
+    engine = db.make_engine(stack.settings.resolved_database_url, settings=stack.settings)
+    session = db.make_session_factory(engine)()
+    try:
+        yield session
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def all_text(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies).lower()
