@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     action_port: int = 5055
     console_port: int = 8000
-    # token for Rasa's HTTP API (used by the console to relay staff replies); API stays off when empty
+    # token for Rasa's HTTP API (only the console uses it, to relay staff replies); generated locally when unset
     rasa_token: str = ""
     model_dir: Path = PROJECT_ROOT / "models"
     # public base URL of the staff console, used in notification links
@@ -92,7 +92,7 @@ class Settings(BaseSettings):
         return self.console_url or f"http://{self.host}:{self.console_port}"
 
     def key(self, name: str) -> str:
-        """Return ``encryption_key`` or ``secret_key``; for local use generate and keep one in data_dir."""
+        """Return ``encryption_key``, ``secret_key`` or ``rasa_token``; for local use generate one into data_dir."""
         value = getattr(self, name)
         if value:
             return value

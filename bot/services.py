@@ -72,9 +72,8 @@ def rasa_server(settings: Settings, model_path: Path, endpoints: Path, credentia
     base = f"http://{settings.host}:{settings.rasa_port}"
     argv = [str(BIN / "rasa"), "run", "--model", str(model_path), "--endpoints", str(endpoints),
             "--credentials", str(credentials), "--port", str(settings.rasa_port), "--interface", settings.host]
-    if settings.rasa_token:
-        # the HTTP API is needed only for staff takeover; never without a token
-        argv += ["--enable-api", "--auth-token", settings.rasa_token]
+    # the HTTP API is needed only for staff takeover replies, and never runs without a token
+    argv += ["--enable-api", "--auth-token", settings.key("rasa_token")]
     return Service("Rasa server", argv, f"{base}/webhooks/rest/", base)
 
 

@@ -30,8 +30,7 @@ def execute_url(settings, sender_id: str) -> str:
 def deliver(settings, sender_id: str, timeout: float = 15.0) -> DeliveryResult:
     """Trigger delivery; returns ok=False with a short reason instead of raising."""
     params = {"output_channel": "latest"}
-    if settings.rasa_token:
-        params["token"] = settings.rasa_token
+    params["token"] = settings.key("rasa_token")
     try:
         response = httpx.post(
             execute_url(settings, sender_id), params=params, json={"name": RELAY_ACTION}, timeout=timeout

@@ -108,3 +108,35 @@ async def test_change_answer_about_a_topic_forgets_that_answer(dispatcher, domai
     slots = _slots(await ActionChangeAnswer().run(dispatcher, tracker, domain))
     assert slots["screening_current"] == "support"
     assert "support" not in slots["screening_answers"] and "substances" in slots["screening_answers"]
+
+
+def test_fallbacks_are_counted_only_while_consecutive():
+    from actions.fallback import consecutive_fallbacks
+
+    def user(intent):
+        return {"event": "user", "parse_data": {"intent": {"name": intent}}}
+
+    assert consecutive_fallbacks([user("greet"), user("nlu_fallback"), {"event": "bot"}, user("nlu_fallback")]) == 2
+    assert consecutive_fallbacks([user("nlu_fallback"), user("inform"), user("nlu_fallback")]) == 1
+    assert consecutive_fallbacks([user("greet")]) == 0
+
+
+async def test_second_fallback_in_a_row_offers_a_person(dispatcher, domain):
+    from actions.fallback import ActionHandleFallback
+
+    tracker = make_tracker("asdf", intent="nlu_fallback")
+    tracker.events.insert(0, {"event": "user", "text": "qwer", "parse_data": {"intent": {"name": "nlu_fallback"}}})
+    await ActionHandleFallback().run(dispatcher, tracker, domain)
+    assert "connect you with a person" in texts(dispatcher)
+
+
+async def test_session_start_carries_answers_over_only_with_consent(dispatcher, domain):
+    from actions.session import ActionSessionStart
+
+    kept = {"consent_given": True, "screening_answers": {"suicidal_thoughts": "no"}, "screening_status": "in_progress"}
+    events = await ActionSessionStart().run(dispatcher, make_tracker(slots=kept), domain)
+    slots = _slots(events)
+    assert slots["screening_answers"] == {"suicidal_thoughts": "no"}
+    assert slots["screening_status"] == "paused"  # so a greeting offers to continue or start over
+    events = await ActionSessionStart().run(dispatcher, make_tracker(slots={**kept, "consent_given": None}), domain)
+    assert "screening_answers" not in _slots(events)
