@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.support.stack import Stack, stack_settings, trained_model
@@ -5,6 +8,9 @@ from tests.support.stack import Stack, stack_settings, trained_model
 
 @pytest.fixture(scope="session")
 def model(tmp_path_factory):
+    """The current model, trained if data changed (IOPBOT_TEST_MODEL=<path> reuses a model while developing)."""
+    if os.environ.get("IOPBOT_TEST_MODEL"):
+        return Path(os.environ["IOPBOT_TEST_MODEL"])
     settings = stack_settings(tmp_path_factory.mktemp("train"))
     return trained_model(settings)
 
