@@ -1,0 +1,302 @@
+"""The 24/7 SMS helpline: a Twilio channel named "twilio" (so actions use the SMS wording).
+
+Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message comes in" here).
+
+* Every webhook must carry a valid ``X-Twilio-Signature`` (twilio's ``RequestValidator`` with the auth token
+  from settings); otherwise 403 and nothing is stored or processed. Behind a proxy the URL Twilio signed is
+  rebuilt from ``public_url`` (credentials) / ``settings.public_url`` when set, else from the request and
+  its ``X-Forwarded-Proto`` / ``X-Forwarded-Host`` headers.
+* A MessageSid seen before is acknowledged and ignored (Twilio can deliver twice).
+* STOP (and Twilio's other opt-out words) -> one confirmation, nothing goes to the bot, nothing is sent
+  until START / UNSTOP / YES. HELP / INFO -> clinic name, helpline number and crisis line.
+* Bot buttons are rendered as "Reply 1 …, 2 …"; a reply "1", "#2" or an option's title is mapped back to
+  that button's payload (see ``sms_state.ShownOptions``). A turn's messages are packed into SMS of at most
+  320 characters, split at sentence boundaries, with markdown and links removed.
+* Outgoing messages go through twilio's REST client (async) at ``settings.twilio_api_base``.
+* ``get_output_channel()`` (Rasa's ``output_channel=latest``, used for staff takeover replies) sends at once
+  through the same rendering and opt-out checks.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Iterable
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.twilio import TwilioInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.channels.guard import MAX_MESSAGE_CHARS, guarded
+from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
+from bot.channels.sms_text import SMS_LIMIT, already_numbered, keyword, match_option, pack, render, resubscribes
+
+log = logging.getLogger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+UNSUBSCRIBED = 21610  # Twilio error: the recipient has replied STOP
+
+
+def help_text(settings) -> str:
+    return (f"{settings.clinic_name[:1].upper()}{settings.clinic_name[1:]} 24/7 helpline: "
+            f"{settings.helpline_phone}. In crisis, call or text {settings.crisis_line}. "
+            f"Emergency: call {settings.emergency_number}. Reply STOP to stop messages, START to start again. "
+            "Msg & data rates may apply.")
+
+
+def stop_text(settings) -> str:
+    return (f"You're unsubscribed and won't get more messages from {settings.clinic_name}. "
+            f"Reply START to resubscribe. In crisis, call or text {settings.crisis_line}.")
+
+
+def start_text(settings) -> str:
+    return (f"You're subscribed again to {settings.clinic_name} messages. Send a message to carry on. "
+            "Reply HELP for help, STOP to stop.")
+
+
+NO_TEXT = "Sorry, I can only read text messages. Could you type your answer?"
+
+
+class SmsSender:
+    """Sends one SMS through twilio's REST client; the API base URL comes from settings (tests fake it)."""
+
+    def __init__(self, account_sid: str, auth_token: str, from_number: str, api_base: str) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.from_number = from_number
+        self.api_base = api_base.rstrip("/")
+        self._client = None
+
+    def _twilio(self):
+        if self._client is None:
+            from twilio.http.async_http_client import AsyncTwilioHttpClient
+            from twilio.rest import Client
+
+            client = Client(self.account_sid, self.auth_token, http_client=AsyncTwilioHttpClient())
+            client.api.base_url = self.api_base
+            self._client = client
+        return self._client
+
+    async def send(self, to: str, body: str) -> bool:
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        if not (self.account_sid and self.auth_token and self.from_number):
+            log.error("SMS not sent: twilio_account_sid, twilio_auth_token or twilio_number is not set")
+            return False
+        try:
+            await self._twilio().messages.create_async(to=to, from_=self.from_number, body=body)
+            return True
+        except TwilioRestException as exc:
+            level = logging.INFO if exc.code == UNSUBSCRIBED else logging.ERROR
+            log.log(level, "Twilio refused an SMS (HTTP %s, code %s)", exc.status, exc.code)
+        except (TwilioException, OSError, Exception):  # noqa: BLE001 - a send failure must not crash a turn
+            log.exception("sending an SMS failed")
+        return False
+
+
+class SmsOutput(OutputChannel):
+    """Collects a turn's bot messages (``messages``, read by the guard) and sends them as plain SMS.
+
+    ``immediate=False`` (webhook turns): sent together by ``flush()`` after the turn, packed into few SMS.
+    ``immediate=True`` (``output_channel=latest``, staff replies): each message is sent as it comes.
+    """
+
+    def __init__(self, channel: TwilioSmsInput, immediate: bool) -> None:
+        self.channel = channel
+        self.immediate = immediate
+        self.messages: list[dict[str, Any]] = []
+        self._pending: list[dict[str, Any]] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+    async def _add(self, recipient_id: str, text: str, buttons: list[dict] | None = None) -> None:
+        message = {"recipient_id": recipient_id, "text": text or "", "buttons": list(buttons or [])}
+        self.messages.append(message)
+        self._pending.append(message)
+        if self.immediate:
+            await self.flush(recipient_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._add(recipient_id, text)
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict],
+                                     **kwargs: Any) -> None:
+        await self._add(recipient_id, text, buttons)
+
+    async def send_quick_replies(self, recipient_id: str, text: str, quick_replies: list[dict],
+                                 **kwargs: Any) -> None:
+        await self._add(recipient_id, text, quick_replies)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        log.debug("SMS channel drops an image")
+
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
+        log.debug("SMS channel drops an attachment")
+
+    async def send_elements(self, recipient_id: str, elements: Iterable[dict], **kwargs: Any) -> None:
+        for element in elements:
+            text = ". ".join(str(element.get(k)) for k in ("title", "subtitle") if element.get(k))
+            if text:
+                await self._add(recipient_id, text)
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict, **kwargs: Any) -> None:
+        if isinstance(json_message, dict) and isinstance(json_message.get("text"), str):
+            await self._add(recipient_id, json_message["text"], json_message.get("buttons"))
+
+    async def flush(self, recipient_id: str) -> list[str]:
+        """Render and send what is pending; returns the SMS bodies sent."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return []
+        # the numbers a reply refers to are those of the last message that offered numbered choices
+        numbered = [m for m in pending if m["buttons"] or already_numbered(m["text"])]
+        if numbered and numbered[-1]["buttons"]:
+            options = [(str(b.get("title") or b.get("payload") or ""), str(b.get("payload") or b.get("title")))
+                       for b in numbered[-1]["buttons"]]
+            self.channel.shown.set(recipient_id, options)
+        elif numbered or not self.immediate:
+            self.channel.shown.set(recipient_id, [])
+        if self.channel.opt_outs.is_opted_out(recipient_id):
+            log.info("not sending %d message(s): the recipient has opted out (STOP)", len(pending))
+            return []
+        bodies = pack((render(m["text"], m["buttons"]) for m in pending), SMS_LIMIT)
+        for body in bodies:
+            await self.channel.sender.send(recipient_id, body)
+        return bodies
+
+
+class TwilioSmsInput(TwilioInput):
+    """Rasa input channel for the SMS helpline (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioSmsInput:
+        """Values from credentials.yml win; otherwise Settings (environment / data/clinic.yml)."""
+        from bot.config import get_settings
+
+        credentials = credentials or {}
+        settings = get_settings()
+        return cls(
+            account_sid=credentials.get("account_sid") or settings.twilio_account_sid,
+            auth_token=credentials.get("auth_token") or settings.twilio_auth_token,
+            twilio_number=credentials.get("twilio_number") or settings.twilio_number,
+            api_base=credentials.get("api_base") or settings.twilio_api_base,
+            public_url=credentials.get("public_url") or getattr(settings, "public_url", "") or "",
+        )
+
+    def __init__(self, account_sid: str, auth_token: str, twilio_number: str,
+                 api_base: str = "https://api.twilio.com", public_url: str = "") -> None:
+        super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
+        self.public_url = (public_url or "").rstrip("/")
+        self.sender = SmsSender(account_sid or "", auth_token or "", twilio_number or "", api_base)
+        self.seen = SeenMessages()
+        self.shown = ShownOptions()
+        self._opt_outs: OptOuts | None = None
+
+    @property
+    def opt_outs(self) -> OptOuts:
+        if self._opt_outs is None:
+            from bot.config import get_settings
+
+            settings = get_settings()
+            self._opt_outs = OptOuts(settings.data_dir / "sms_opt_outs.json", settings.key("secret_key"))
+        return self._opt_outs
+
+    def get_output_channel(self) -> OutputChannel:
+        return SmsOutput(self, immediate=True)
+
+    # -- signature --------------------------------------------------------------------------------
+    def signed_urls(self, request: Request) -> list[str]:
+        """The URLs Twilio may have signed: configured public base, as received, as forwarded by a proxy."""
+        path = request.path + (f"?{request.query_string}" if request.query_string else "")
+        urls = []
+        if self.public_url:
+            urls.append(self.public_url + path)
+        urls.append(request.url)
+        proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip()
+        host = request.headers.get("x-forwarded-host", "").split(",")[0].strip() or request.headers.get("host", "")
+        if proto or request.headers.get("x-forwarded-host"):
+            urls.append(f"{proto or request.scheme}://{host}{path}")
+        return urls
+
+    def signature_ok(self, request: Request) -> bool:
+        from twilio.request_validator import RequestValidator
+
+        signature = request.headers.get("x-twilio-signature", "")
+        if not self.auth_token:
+            log.error("Twilio webhook refused: twilio_auth_token is not set")
+            return False
+        if not signature:
+            return False
+        validator = RequestValidator(self.auth_token)
+        params = request.form or {}
+        return any(validator.validate(url, params, signature) for url in self.signed_urls(request))
+
+    # -- webhook ----------------------------------------------------------------------------------
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        handle = guarded(on_new_message)
+        hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(request: Request):
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request):
+            if not self.signature_ok(request):
+                log.warning("Twilio webhook with a missing or invalid signature refused")
+                return response.text("invalid signature", status=403)
+            form = request.form
+            sender = (form.get("From") or "").strip()
+            if not sender:
+                return response.text("From is required", status=400)
+            message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
+            if message_sid and not self.seen.first_time(message_sid):
+                log.info("duplicate delivery of a message ignored")
+                return _twiml()
+            text = (form.get("Body") or "").replace("\x00", "").strip()[:MAX_MESSAGE_CHARS]
+            await self.process(sender, text, handle, metadata={"message_sid": message_sid} if message_sid else None)
+            return _twiml()
+
+        return hook
+
+    async def process(self, sender: str, text: str, handle: Callable[[UserMessage], Awaitable[None]],
+                      metadata: dict | None = None) -> None:
+        """Carrier keywords first, then the bot; a number reply is mapped to the last shown buttons."""
+        from bot.config import get_settings
+
+        settings = get_settings()
+        word = keyword(text)
+        opted_out = self.opt_outs.is_opted_out(sender)
+        if word == "stop":
+            if not opted_out:
+                self.opt_outs.opt_out(sender)
+                self.shown.set(sender, [])
+                await self.sender.send(sender, stop_text(settings))
+            return
+        if word == "help":
+            await self.sender.send(sender, help_text(settings))
+            return
+        if opted_out:
+            if resubscribes(text):
+                self.opt_outs.opt_in(sender)
+                await self.sender.send(sender, start_text(settings))
+            else:
+                log.info("message from an opted-out number not processed (START to resubscribe)")
+            return
+        if not text:
+            await self.sender.send(sender, NO_TEXT)
+            return
+        payload = match_option(text, self.shown.get(sender))
+        output = SmsOutput(self, immediate=False)
+        await handle(UserMessage(payload or text, output, sender, input_channel=self.name(), metadata=metadata))
+        await output.flush(sender)
+
+
+def _twiml():
+    return response.text(EMPTY_TWIML, content_type="text/xml")

@@ -1,0 +1,181 @@
+"""Plain-text SMS rendering: numbered options, markdown/link removal, splitting at sentence boundaries.
+
+Pure functions (no Rasa, no Twilio) so they are unit-tested directly:
+
+* ``render(text, buttons)`` — the bot's text with its buttons as "Reply 1 …, 2 … or 3 …";
+* ``pack(texts, limit)`` — a turn's bot messages as few SMS as possible, each at most ``limit`` characters,
+  split at sentence boundaries (then words, then characters for a run-on token);
+* ``keyword(text)`` — the carrier keyword (STOP / START / HELP family) a message is, if any;
+* ``match_option(text, options)`` — the button payload a reply ("1", "#2", "yes, continue") picks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+SMS_LIMIT = 320
+
+# Twilio's standard opt-out / opt-in / help keywords (a whole message, any case, punctuation ignored)
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"})
+START_WORDS = frozenset({"START", "UNSTOP"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^)]*)\)")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
+_TEL = re.compile(r"\btel:(\+?[\d\-() ]+)", re.I)
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`+|~~|(?<!\w)_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
+_BULLET = re.compile(r"^\s*[*+]\s+", re.M)
+_HTML_TAG = re.compile(r"<[^>\n]{1,200}>")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+|\n+")
+
+
+def plain(text: str) -> str:
+    """Text an SMS can show: no markdown, no HTML tags, no links (a link's label is kept)."""
+    text = _MD_LINK.sub(r"\1", text or "")
+    text = _TEL.sub(r"\1", text)
+    text = _URL.sub("", text)
+    text = re.sub(r"\(\s*\)", "", text)
+    text = _HTML_TAG.sub("", text)
+    text = _HEADING.sub("", text)
+    text = _BULLET.sub("- ", text)
+    previous = None
+    while previous != text:
+        previous, text = text, _EMPHASIS.sub(r"\2", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "").split("\n")]
+    lines = [re.sub(r"\s+([.,;:!?])", r"\1", line) for line in lines]
+    text = "\n".join(lines)
+    return re.sub(r"\n{2,}", "\n", text).strip()
+
+
+def numbered_options(titles: Sequence[str]) -> str:
+    """"Reply 1 Yes, 2 No or 3 Not sure." — the same form the screening questions use on SMS."""
+    numbered = [f"{i} {plain(title)}" for i, title in enumerate(titles, start=1)]
+    if not numbered:
+        return ""
+    if len(numbered) == 1:
+        return f"Reply {numbered[0]}."
+    return f"Reply {', '.join(numbered[:-1])} or {numbered[-1]}."
+
+
+def already_numbered(text: str) -> bool:
+    """True when the text itself already lists numbered replies (SMS wording of screening questions)."""
+    return bool(re.search(r"\breply\b[^.?!]*\b1\b", text or "", re.I))
+
+
+def render(text: str, buttons: Sequence[dict] | None = None) -> str:
+    """One bot message as plain SMS text, its buttons (if any) as numbered options."""
+    body = plain(text)
+    titles = [str(b.get("title") or b.get("payload") or "") for b in (buttons or [])]
+    titles = [t for t in titles if t.strip()]
+    if titles and not already_numbered(body):
+        body = f"{body} {numbered_options(titles)}".strip()
+    return body
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
+def _hard_split(piece: str, limit: int) -> list[str]:
+    """A sentence longer than ``limit``: split between words; a single huge token by characters."""
+    out: list[str] = []
+    current = ""
+    for word in piece.split(" "):
+        while len(word) > limit:
+            if current:
+                out.append(current)
+                current = ""
+            out.append(word[:limit])
+            word = word[limit:]
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            out.append(current)
+            current = word
+    if current:
+        out.append(current)
+    return out
+
+
+def split_sms(text: str, limit: int = SMS_LIMIT) -> list[str]:
+    """Split one text into parts of at most ``limit`` characters, at sentence boundaries where possible."""
+    return pack([text], limit)
+
+
+def pack(texts: Iterable[str], limit: int = SMS_LIMIT) -> list[str]:
+    """Join a turn's messages into as few SMS as possible, each at most ``limit`` characters.
+
+    Sentences are never cut unless one alone is longer than ``limit``. Sentences of one message are
+    joined with a space, separate messages with a line break.
+    """
+    parts: list[str] = []
+    current = ""
+    for text in texts:
+        first_of_message = True
+        for sentence in _sentences(text or ""):
+            pieces = [sentence] if len(sentence) <= limit else _hard_split(sentence, limit)
+            for piece in pieces:
+                joiner = "\n" if first_of_message else " "
+                candidate = f"{current}{joiner}{piece}" if current else piece
+                if len(candidate) <= limit:
+                    current = candidate
+                else:
+                    parts.append(current)
+                    current = piece
+                first_of_message = False
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[^A-Z0-9 ]", "", (text or "").upper()).strip()
+
+
+def keyword(text: str) -> str | None:
+    """"stop", "start" or "help" when the whole message is such a carrier keyword ("Stop.", " HELP ")."""
+    word = _bare(text)
+    if word in STOP_WORDS:
+        return "stop"
+    if word in HELP_WORDS:
+        return "help"
+    if word in START_WORDS:
+        return "start"
+    return None
+
+
+def resubscribes(text: str) -> bool:
+    """START, UNSTOP or YES: what re-subscribes someone who has opted out (YES only then: it is also
+    the consent answer)."""
+    return _bare(text) in START_WORDS | {"YES"}
+
+
+_OPTION = re.compile(r"^\s*(?:#|no\.?\s*|number\s+|option\s+)?(\d{1,2})\s*[.)!]?\s*$", re.I)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()
+
+
+def match_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
+    """The payload picked by ``text`` among ``options`` [(title, payload)], or None when it picks none.
+
+    Accepts the option's number ("2", "#2", "2."), or its title / payload as typed ("yes, continue").
+    """
+    if not options:
+        return None
+    match = _OPTION.match(text or "")
+    if match:
+        index = int(match.group(1)) - 1
+        return options[index][1] if 0 <= index < len(options) else None
+    said = _norm(text)
+    if not said:
+        return None
+    for title, payload in options:
+        if said in (_norm(title), _norm(payload)):
+            return payload
+    return None

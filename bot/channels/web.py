@@ -1,0 +1,244 @@
+"""Website chat widget: Rasa's socket.io channel with session persistence, plus the widget's files.
+
+Credentials key ``bot.channels.web.WebChatInput`` (all optional; defaults shown)::
+
+    bot.channels.web.WebChatInput:
+      user_message_evt: user_uttered
+      bot_message_evt: bot_uttered
+      session_persistence: true
+
+Served from the Rasa server itself, under ``/webhooks/socketio/``:
+
+* ``demo`` — a demo page with the widget (Content-Security-Policy: nothing loads from another host);
+* ``widget.js`` — the embed script: loads the rasa-webchat 1.0.1 bundle from this server, starts it against
+  this server's socket.io endpoint, adds the "Talk to a person" control, the crisis line and keyboard /
+  screen-reader labels;
+* ``widget.css``, ``rasa-webchat-1.0.1.js`` — our styles and the npm bundle (its Google Fonts ``@import``
+  removed, so embedding the widget sends no visitor request to a third party).
+
+Differences from Rasa's ``SocketIOInput``: session ids are random hex issued by us (a client cannot pick
+another person's conversation id), a message is accepted only with the session id confirmed for that
+socket, ``enter_room`` is awaited (python-socketio 5 made it a coroutine; Rasa 3.6 does not await it, so
+its replies to the session room went nowhere), messages are size-limited, and every message goes through
+``guarded`` (crisis numbers whatever breaks).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+import uuid
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import response
+from sanic.request import Request
+from socketio import AsyncServer
+
+from bot.channels.guard import MAX_MESSAGE_CHARS, guarded
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+WEBCHAT_VERSION = "1.0.1"
+WEBCHAT_BUNDLE = STATIC_DIR / "vendor" / f"rasa-webchat-{WEBCHAT_VERSION}" / "index.js"
+GOOGLE_FONTS_IMPORT = "@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+EMPTY_REPLY = "I didn't get any text - could you type your message again?"
+
+
+@functools.lru_cache(maxsize=1)
+def webchat_bundle() -> bytes:
+    """The npm bundle as served: byte-identical except the Google Fonts @import, which is removed."""
+    text = WEBCHAT_BUNDLE.read_text(encoding="utf-8")
+    return text.replace(GOOGLE_FONTS_IMPORT, "").encode("utf-8")
+
+
+@functools.lru_cache(maxsize=4)
+def _static_text(name: str) -> str:
+    return (STATIC_DIR / name).read_text(encoding="utf-8")
+
+
+def widget_config(prefix: str) -> dict[str, str]:
+    from bot.config import get_settings
+
+    s = get_settings()
+    return {"prefix": prefix, "clinicName": s.clinic_name, "helplinePhone": s.helpline_phone,
+            "crisisLine": s.crisis_line, "emergencyNumber": s.emergency_number,
+            "bundle": f"rasa-webchat-{WEBCHAT_VERSION}.js"}
+
+
+def _js_json(value: Any) -> str:
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def content_security_policy(request: Request) -> str:
+    host = request.host
+    return "; ".join([
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",  # the widget injects its <style> elements
+        "img-src 'self' data:",
+        "font-src 'self'",
+        f"connect-src 'self' ws://{host} wss://{host}",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ])
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def demo_page(prefix: str) -> str:
+    from html import escape
+
+    from bot.config import get_settings
+
+    s = get_settings()
+    values = {"clinic": s.clinic_name, "helpline": s.helpline_phone, "crisis": s.crisis_line,
+              "emergency": s.emergency_number, "prefix": prefix,
+              "helpline_tel": re.sub(r"[^\d+]", "", s.helpline_phone),
+              "crisis_tel": re.sub(r"[^\d+]", "", s.crisis_line)}
+    html = _static_text("demo.html")
+    for key, value in values.items():
+        html = html.replace("{{" + key + "}}", escape(value, quote=True))
+    return html
+
+
+class WebChatOutput(SocketIOOutput):
+    """Rasa's socket.io output that also keeps what it sent (``messages``) for the safety guard."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.messages: list[dict[str, Any]] = []
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if isinstance(response, dict):
+            self.messages.append(response)
+        await super()._send_message(socket_id, response)
+
+
+class WebChatInput(SocketIOInput):
+    """The website widget's channel (named "socketio", like Rasa's)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
+        credentials = credentials or {}
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            credentials.get("session_persistence", True),
+            credentials.get("socketio_path", "/socket.io"),
+            credentials.get("jwt_key"),
+            credentials.get("jwt_method", "HS256"),
+            credentials.get("metadata_key", "metadata"),
+        )
+
+    def get_output_channel(self) -> WebChatOutput | None:
+        if self.sio is None:
+            return None
+        return WebChatOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
+        handle = guarded(on_new_message)
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        hook = SocketBlueprint(sio, self.socketio_path, f"custom_webhook_{type(self).__name__}", __name__)
+        self.sio = sio
+        sessions: dict[str, str] = {}  # socket id -> confirmed session id
+        prefix = f"/webhooks/{self.url_prefix()}"
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request):
+            return response.json({"status": "ok"})
+
+        @hook.route("/demo", methods=["GET"])
+        async def demo(request: Request):
+            headers = {"Content-Security-Policy": content_security_policy(request), **SECURITY_HEADERS}
+            return response.html(demo_page(prefix), headers=headers)
+
+        @hook.route("/widget.js", methods=["GET"])
+        async def widget_js(_: Request):
+            script = _static_text("widget.js").replace("/*IOPBOT_CONFIG*/null", _js_json(widget_config(prefix)))
+            return response.text(script, content_type="text/javascript; charset=utf-8",
+                                 headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
+
+        @hook.route("/demo.js", methods=["GET"])
+        async def demo_js(_: Request):
+            return response.text(_static_text("demo.js"), content_type="text/javascript; charset=utf-8",
+                                 headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
+
+        @hook.route("/widget.css", methods=["GET"])
+        async def widget_css(_: Request):
+            return response.text(_static_text("widget.css"), content_type="text/css; charset=utf-8",
+                                 headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
+
+        @hook.route(f"/rasa-webchat-{WEBCHAT_VERSION}.js", methods=["GET"])
+        async def bundle(_: Request):
+            return response.raw(webchat_bundle(), content_type="text/javascript; charset=utf-8",
+                                headers={"Cache-Control": "public, max-age=86400", **SECURITY_HEADERS})
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
+            if self.jwt_key:
+                from rasa.core.channels.channel import decode_bearer_token
+
+                token = (auth or {}).get("token") if isinstance(auth, dict) else None
+                return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+            return True
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: str) -> None:
+            sessions.pop(sid, None)
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: Any = None) -> None:
+            wanted = data.get("session_id") if isinstance(data, dict) else None
+            session_id = wanted if isinstance(wanted, str) and SESSION_ID.match(wanted) else uuid.uuid4().hex
+            sessions[sid] = session_id
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Any = None) -> None:
+            if not isinstance(data, dict):
+                return
+            if self.session_persistence:
+                sender_id = sessions.get(sid)
+                if not sender_id or data.get("session_id") != sender_id:
+                    log.warning("socket.io message without the session id confirmed for its socket ignored")
+                    return
+            else:
+                sender_id = sid
+            output = WebChatOutput(sio, self.bot_message_evt)
+            text = data.get("message")
+            if not isinstance(text, str):
+                text = ""
+            text = text.replace("\x00", "").strip()[:MAX_MESSAGE_CHARS]
+            if not text:
+                await output.send_text_message(sender_id, EMPTY_REPLY)
+                return
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            if not isinstance(metadata, dict):
+                metadata = {}
+            await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata))
+
+        return hook
