@@ -30,6 +30,35 @@ def _current_question(tracker: Tracker, answers: dict[str, Any]):
     return questionnaire.next_question(answers)
 
 
+DIGRESSION_CONFIDENCE = 0.5
+
+
+def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, question) -> bool:
+    """Answer a question the person asked instead of answering ours (FAQ, "why?", "are you a bot?").
+
+    Only used when the text is not a valid answer: "cost" to "what worries you?" is an answer, not an FAQ.
+    """
+    message = tracker.latest_message
+    intent = message.get("intent") or {}
+    if (intent.get("confidence") or 0) < DIGRESSION_CONFIDENCE:
+        return False
+    name = intent.get("name")
+    if name == "faq":
+        action = ((message.get("response_selector") or {}).get("faq") or {}).get("response", {}).get("utter_action")
+        if not action:
+            return False
+        dispatcher.utter_message(response=action)
+    elif name == "ask_why":
+        dispatcher.utter_message(text=question.why)
+    elif name == "bot_challenge":
+        dispatcher.utter_message(response="utter_iamabot")
+    elif name == "out_of_scope":
+        dispatcher.utter_message(response="utter_out_of_scope")
+    else:
+        return False
+    return True
+
+
 class ValidateScreeningForm(FormValidationAction):
     def name(self) -> str:
         return "validate_screening_form"
@@ -44,6 +73,8 @@ class ValidateScreeningForm(FormValidationAction):
         if question is None:
             return {"screen_answer": "done", "screening_current": None}
         parsed = parse_answer(question, str(value or ""))
+        if parsed.status != "ok" and answer_digression(dispatcher, tracker, question):
+            return {"screen_answer": None, "screening_current": question.id}  # asked again, no re-ask counted
         reasks = int(tracker.get_slot("screening_reasks") or 0)
         if parsed.status != "ok" and reasks < 1:
             dispatcher.utter_message(text=texts.unclear_hint())
