@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -65,3 +66,18 @@ def store_call(fn_name: str, *args: Any, **kwargs: Any) -> Any:
     except Exception:  # noqa: BLE001 - a person in crisis must still get an answer
         log.exception("storage call %s failed", fn_name)
         return None
+
+
+_YES = re.compile(r"^\s*(1|y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|k|fine|go ahead|agree|i agree|alright|"
+                  r"of course|please do|yes please|sounds good)\b", re.I)
+_NO = re.compile(r"^\s*(2|n|no+|nope|nah|no thanks|not now|i don'?t agree|don'?t|do not|rather not)\b", re.I)
+
+
+def yes_no(tracker: Tracker, text: str) -> bool | None:
+    """True/False for a yes/no reply (by its words, else by the affirm/deny intent); None when unclear."""
+    if _NO.search(text):
+        return False
+    if _YES.search(text):
+        return True
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return {"affirm": True, "deny": False}.get(intent)

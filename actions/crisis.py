@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, settings, store_call
+from bot.notify import notify_handoff
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,11 @@ def respond_to_crisis(dispatcher: CollectingDispatcher, tracker: Tracker, catego
     category = category or _category(trigger)
     for line in crisis_message(category, channel=channel_of(tracker), settings=settings()):
         dispatcher.utter_message(text=line)
-    store_call("create_handoff", sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
-               urgency="urgent", reason="crisis", trigger_message=trigger)
+    handoff_id = store_call("create_handoff", sender_id=tracker.sender_id,
+                            channel=tracker.get_latest_input_channel(), urgency="urgent", reason="crisis",
+                            trigger_message=trigger)
+    if handoff_id is not None:
+        notify_handoff(settings(), handoff_id, "urgent")
 
 
 class ActionHandleCrisis(Action):

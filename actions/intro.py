@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of, settings
+from actions.common import channel_of, settings, yes_no
 from bot.conversation import texts
 from bot.conversation.parsing import parse_for_whom
-
-_YES = re.compile(r"^\s*(1|y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|k|fine|go ahead|agree|i agree|alright|"
-                  r"of course|please do|yes please|sounds good)\b", re.I)
-_NO = re.compile(r"^\s*(2|n|no+|nope|nah|no thanks|not now|i don'?t agree|don'?t|do not|rather not)\b", re.I)
-
-
-def _consent(tracker: Tracker, text: str) -> bool | None:
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if _NO.search(text) or intent == "deny":
-        return False
-    if _YES.search(text) or intent == "affirm":
-        return True
-    return None
 
 
 class ValidateIntroForm(FormValidationAction):
@@ -33,7 +19,7 @@ class ValidateIntroForm(FormValidationAction):
 
     def validate_consent_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: dict) -> dict[str, Any]:
-        consent = _consent(tracker, str(value or ""))
+        consent = yes_no(tracker, str(value or ""))
         if consent is None:
             dispatcher.utter_message(text="Sorry, I need a yes or a no to that.")
             return {"consent_answer": None}

@@ -21,7 +21,7 @@ from twilio.request_validator import RequestValidator
 from bot import services
 from bot.config import PROJECT_ROOT
 from bot.runner import ProcessGroup
-from tests.support.stack import Stack, free_port
+from tests.support.stack import Stack, free_port, stack_settings
 
 ACCOUNT_SID = "AC" + "0" * 31 + "1"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -156,3 +156,21 @@ def post_sms(url: str, params: dict[str, str], token: str = AUTH_TOKEN, signatur
             return reply.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+# -- one server for both channel test modules ---------------------------------------------------------
+_shared: dict[str, object] = {}
+
+
+def shared_channel_stack(request, tmp_path_factory, model) -> tuple[ChannelStack, FakeTwilio]:
+    """Start the fake Twilio API and the channel stack once per test session (stopped when it ends)."""
+    if "stack" not in _shared:
+        fake = FakeTwilio().start()
+        request.config.add_cleanup(fake.stop)
+        settings = stack_settings(tmp_path_factory.mktemp("channels"), rasa_token=RASA_TOKEN,
+                                  clinic_name="Riverside IOP", helpline_phone="(555) 010-4242")
+        running = ChannelStack(settings, model, twilio_url=fake.url)
+        request.config.add_cleanup(running.stop)
+        running.start()
+        _shared.update(stack=running, twilio=fake)
+    return _shared["stack"], _shared["twilio"]  # type: ignore[return-value]

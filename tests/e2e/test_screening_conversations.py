@@ -37,10 +37,15 @@ def test_full_screening_for_myself_in_free_text(stack):
         assert screening.band != "iop_good_fit"
     # offered a person; "yes" creates a normal handoff
     assert "someone from our team" in said
-    stack.send(sender, "yes please")
+    assert "reach you" in all_text(stack.send(sender, "yes please"))
+    stack.send(sender, "stay in this chat")
+    stack.send(sender, "skip")
+    done = all_text(stack.send(sender, "yes"))
+    assert "let our team know" in done
     with database(stack) as session:
         handoff = repositories.get_active_handoff(session, sender)
-        assert handoff is not None and handoff.urgency == "normal"
+        assert handoff is not None and handoff.urgency == "normal" and handoff.reason == "end_of_screening"
+        assert handoff.contact_preference == "chat" and handoff.consent is True and handoff.first_name is None
 
 
 def test_screening_for_a_loved_one_uses_their_wording(stack):
@@ -94,7 +99,24 @@ def test_stop_then_resume_keeps_earlier_answers(stack):
 def test_talk_to_a_person_mid_screening(stack):
     sender = "e2e-human"
     start(stack, sender)
-    reply = all_text(stack.send(sender, "can I talk to a real person"))
-    assert "team" in reply
+    assert "reach you" in all_text(stack.send(sender, "can I talk to a real person"))
+    assert "number" in all_text(stack.send(sender, "call me please"))
+    assert "good time" in all_text(stack.send(sender, "(555) 201-3344"))
+    stack.send(sender, "weekday evenings")
+    stack.send(sender, "my name is sam")
+    assert "let our team know" in all_text(stack.send(sender, "yes"))
     with database(stack) as session:
-        assert repositories.get_active_handoff(session, sender) is not None
+        handoff = repositories.get_active_handoff(session, sender)
+        assert handoff.contact_preference == "call" and handoff.phone == "+15552013344"
+        assert handoff.first_name == "Sam" and handoff.best_time == "weekday evenings"
+
+
+def test_no_consent_to_contact_creates_no_handoff(stack):
+    sender = "e2e-no-contact"
+    stack.send(sender, "i want to talk to someone")
+    stack.send(sender, "stay here")
+    stack.send(sender, "skip")
+    reply = all_text(stack.send(sender, "no"))
+    assert "won't contact you" in reply and "988" in reply
+    with database(stack) as session:
+        assert repositories.get_active_handoff(session, sender) is None

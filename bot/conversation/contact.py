@@ -1,0 +1,42 @@
+"""Parsers for how a person wants to be contacted. Unclear input gives None, never a guess."""
+
+from __future__ import annotations
+
+import re
+
+_METHODS = [
+    ("chat", re.compile(r"^\s*1\b|\b(chat|here|this chat|stay|online|message me here|right here|in here)\b", re.I)),
+    ("text", re.compile(r"^\s*2\b|\b(text|txt|sms|message me|texting)\b", re.I)),
+    ("call", re.compile(r"^\s*3\b|\b(call|phone call|ring|calling|voice)\b", re.I)),
+]
+_SKIP = re.compile(r"^\s*(skip|no|nope|nah|n/a|na|none|rather not|prefer not|don'?t want to|pass|-)\b", re.I)
+_NAME = re.compile(r"^\s*(?:(?:my name is|i'?m|i am|it'?s|call me|this is)\s+)?([a-z][a-z'\-]{0,29})\s*[.!]?\s*$", re.I)
+
+
+def parse_contact_method(text: str) -> str | None:
+    """"chat", "text" or "call"; None when the reply names none or several."""
+    found = {name for name, pattern in _METHODS if pattern.search(text or "")}
+    return found.pop() if len(found) == 1 else None
+
+
+def parse_phone(text: str) -> str | None:
+    """A North American or international phone number as digits with an optional leading +."""
+    digits = re.sub(r"[^\d+]", "", text or "")
+    plain = digits.lstrip("+")
+    if not plain.isdigit() or not 10 <= len(plain) <= 15:
+        return None
+    if len(plain) == 10:
+        return "+1" + plain
+    return "+" + plain
+
+
+def parse_first_name(text: str) -> str | None:
+    """A first name if one is given ("Sam", "my name is sam"); None for "skip" or anything unclear."""
+    if not text or _SKIP.search(text):
+        return None
+    match = _NAME.match(text)
+    return match.group(1).capitalize() if match else None
+
+
+def is_skip(text: str) -> bool:
+    return bool(_SKIP.search(text or ""))

@@ -1,0 +1,214 @@
+"""The website widget in a real headless Chromium against the real Rasa and action servers: the demo page
+served by the Rasa server, a screening completed by clicking quick replies and typing, a reload half-way
+that continues the same conversation, the accessibility tree, and no request leaving this machine."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.e2e.channel_support import shared_channel_stack
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+BOT_MESSAGES = ".rw-message .rw-response"
+
+
+@pytest.fixture(scope="module")
+def web_stack(request, tmp_path_factory, model):
+    return shared_channel_stack(request, tmp_path_factory, model)[0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Chat:
+    """Drives the widget the way a person does; remembers every URL the page requested."""
+
+    def __init__(self, page, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.requests: list[str] = []
+        page.context.on("request", lambda r: self.requests.append(r.url))
+        page.on("websocket", lambda ws: self.requests.append(ws.url))
+
+    def bot_texts(self) -> list[str]:
+        return self.page.locator(BOT_MESSAGES).all_inner_texts()
+
+    def wait_for_bot(self, count_before: int, contains: str | None = None, timeout: float = 60) -> list[str]:
+        """Wait until the bot has said more than ``count_before`` things (and ``contains``, if given)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            texts = self.bot_texts()
+            new = texts[count_before:]
+            if new and (contains is None or contains.lower() in " ".join(new).lower()):
+                self.page.wait_for_timeout(600)  # let the rest of the turn arrive
+                return self.bot_texts()[count_before:]
+            self.page.wait_for_timeout(150)
+        raise AssertionError(f"the bot did not answer (wanted {contains!r}); it said: {self.bot_texts()[-3:]}")
+
+    def replies(self) -> list[str]:
+        return [t.strip() for t in self.page.locator(".rw-replies .rw-reply").all_inner_texts()]
+
+    def type(self, text: str) -> None:
+        box = self.page.get_by_role("textbox", name="Type your message")
+        box.fill(text)
+        box.press("Enter")
+
+    def click(self, title: str) -> None:
+        self.page.locator(".rw-replies .rw-reply", has_text=title).last.click()
+
+
+def _answer(chat: Chat, question: str, replies: list[str]) -> str:
+    """Answer one question: yes/no by typing "no" or "No", choices by clicking a low-risk button."""
+    lower = question.lower()
+    if replies:
+        for wanted in ("No", "None of these", "None", "Nothing", "Not at all", "Stable safe home",
+                       "Supportive family or friends", "Ready now", "Either is fine", "Either", "Comfortable",
+                       "Over 3 months ago"):
+            if wanted in replies:
+                chat.click(wanted)
+                return wanted
+        if "help with" in lower and "Alcohol" in replies:
+            chat.click("Alcohol")
+            return "Alcohol"
+        chat.click(replies[0])
+        return replies[0]
+    chat.type("2" if "how many" in lower else "no")
+    return "typed"
+
+
+def _ax_nodes(page) -> list[dict]:
+    session = page.context.new_cdp_session(page)
+    try:
+        return session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+
+
+def _named(nodes: list[dict], role: str) -> list[str]:
+    return [(n.get("name") or {}).get("value", "") for n in nodes
+            if not n.get("ignored") and (n.get("role") or {}).get("value") == role]
+
+
+def test_demo_page_headers_keep_visitors_on_this_host(web_stack):
+    with urllib.request.urlopen(f"{web_stack.base_url}/webhooks/socketio/demo", timeout=30) as reply:  # noqa: S310
+        csp = reply.headers["Content-Security-Policy"]
+        html = reply.read().decode()
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp and "font-src 'self'" in csp
+    assert "Talk to a person" in html and "988" in html
+    with urllib.request.urlopen(f"{web_stack.base_url}/webhooks/socketio/rasa-webchat-1.0.1.js",  # noqa: S310
+                                timeout=30) as reply:
+        assert b"fonts.googleapis" not in reply.read()
+
+
+def test_screening_through_the_widget_with_a_reload(web_stack, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    chat = Chat(page, f"{web_stack.base_url}/webhooks/socketio/demo")
+    page.goto(chat.url)
+
+    # open the chat from the page, by keyboard
+    page.get_by_role("button", name="Start the self-screening chat").focus()
+    page.keyboard.press("Enter")
+    first = chat.wait_for_bot(0, contains="not medical advice")
+    assert any("988" in t for t in first)
+
+    # consent by typing, "for myself" by clicking the quick reply
+    count = len(chat.bot_texts())
+    chat.type("yes")
+    chat.wait_for_bot(count, contains="yourself")
+    assert "For myself" in chat.replies()
+    count = len(chat.bot_texts())
+    chat.click("For myself")
+    chat.wait_for_bot(count)
+
+    # accessibility: every control has a name; quick replies are buttons; help is visible
+    nodes = _ax_nodes(page)
+    buttons = _named(nodes, "button")
+    assert "Talk to a person" in buttons
+    assert "Send message" in buttons
+    assert all(name.strip() for name in buttons), buttons
+    assert "Type your message" in _named(nodes, "textbox")
+    assert any("988" in name for name in _named(nodes, "link"))
+    for reply in chat.replies():
+        assert reply in buttons, (reply, buttons)
+    assert page.get_by_role("log", name="Conversation").count() == 1
+
+    # a quick reply works from the keyboard: Shift+Tab from the message box to the last reply, Enter
+    replies = chat.replies()
+    if replies:
+        page.get_by_role("textbox", name="Type your message").focus()
+        page.keyboard.press("Shift+Tab")
+        focused = page.evaluate("document.activeElement.className + '|' + document.activeElement.textContent")
+        assert "rw-reply" in focused, focused
+        count = len(chat.bot_texts())
+        page.keyboard.press("Enter")
+        chat.wait_for_bot(count)
+
+    session_before = json.loads(page.evaluate("window.localStorage.getItem('chat_session')"))["session_id"]
+    for _ in range(3):
+        texts = chat.bot_texts()
+        _answer(chat, texts[-1], chat.replies())
+        chat.wait_for_bot(len(texts))
+
+    # reload half-way: same session, earlier messages still there, the conversation goes on
+    said_before = chat.bot_texts()
+    page.reload()
+    page.locator(".rw-launcher").first.wait_for()
+    if not page.locator(".rw-conversation-container").count():
+        page.locator(".rw-launcher").first.click()
+    page.wait_for_function(f"document.querySelectorAll('{BOT_MESSAGES}').length >= {len(said_before)}")
+    session_after = json.loads(page.evaluate("window.localStorage.getItem('chat_session')"))["session_id"]
+    assert session_after == session_before
+    assert chat.bot_texts()[: len(said_before)] == said_before
+
+    answered = 0
+    for _ in range(45):
+        texts = chat.bot_texts()
+        if "contact you to talk it through" in texts[-1].lower():
+            break
+        _answer(chat, texts[-1], chat.replies())
+        answered += 1
+        chat.wait_for_bot(len(texts))
+    else:
+        pytest.fail(f"the screening did not finish; last bot messages: {chat.bot_texts()[-3:]}")
+    assert answered >= 3
+    result = " ".join(chat.bot_texts()[-3:]).lower()
+    assert "not medical advice" in result or "not a diagnosis" in result
+    count = len(chat.bot_texts())
+    chat.click("Yes, please")
+    chat.wait_for_bot(count)
+
+    # a staff reply (Rasa's execute with output_channel=latest) reaches the open widget
+    count = len(chat.bot_texts())
+    assert web_stack.execute(session_after, "utter_greet") == 200
+    assert "thanks for reaching out" in " ".join(chat.wait_for_bot(count)).lower()
+
+    # "Talk to a person" in the widget asks for a person
+    count = len(chat.bot_texts())
+    page.get_by_role("button", name="Talk to a person").last.click()
+    assert chat.wait_for_bot(count)
+
+    outside = [u for u in chat.requests if urlparse(u).scheme not in ("data", "blob")
+               and urlparse(u).hostname not in LOCAL_HOSTS]
+    assert outside == [], outside
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+    context.close()
