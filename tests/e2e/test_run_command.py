@@ -1,0 +1,56 @@
+"""`iopbot run` (the README's run command after set-up) starts all three processes, says ready, stops on Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.runner import is_healthy
+from tests.support.stack import free_port
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_run_starts_everything_and_stops_cleanly_on_ctrl_c(tmp_path, model):
+    ports = {"IOPBOT_RASA_PORT": free_port(), "IOPBOT_ACTION_PORT": free_port(), "IOPBOT_CONSOLE_PORT": free_port()}
+    env = {**os.environ, "IOPBOT_DATA_DIR": str(tmp_path), **{k: str(v) for k, v in ports.items()}}
+    env.pop("IOPBOT_DATABASE_URL", None)
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "iopbot"), "run"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = []
+    try:
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            output.append(line)
+            if line.strip() == "==> ready":
+                break
+        assert any(line.strip() == "==> ready" for line in output), "".join(output)
+        rasa, actions, console = ports["IOPBOT_RASA_PORT"], ports["IOPBOT_ACTION_PORT"], ports["IOPBOT_CONSOLE_PORT"]
+        assert is_healthy(f"http://127.0.0.1:{actions}/health")
+        assert is_healthy(f"http://127.0.0.1:{console}/healthz")
+        request = urllib.request.Request(f"http://127.0.0.1:{rasa}/webhooks/rest/webhook",
+                                         data=b'{"sender": "run-1", "message": "hi"}',
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert b"not medical advice" in response.read()
+        # Rasa's HTTP API only with the token
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{rasa}/conversations/run-1/tracker", timeout=10)
+        assert refused.value.code in (401, 403)
+        assert (tmp_path / "iopbot.db").exists()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, "".join(output) + rest
+    assert "stopped" in rest
+    for port in ports.values():
+        assert not is_healthy(f"http://127.0.0.1:{port}/")
