@@ -260,13 +260,14 @@ class TwilioSmsInput(TwilioInput):
                 log.info("duplicate delivery of a message ignored")
                 return _twiml()
             text = (form.get("Body") or "").replace("\x00", "").strip()[:MAX_MESSAGE_CHARS]
-            await self.process(sender, text, handle, metadata={"message_sid": message_sid} if message_sid else None)
+            await self.process(sender, text, handle, metadata={"message_sid": message_sid} if message_sid else None,
+                               app=request.app)
             return _twiml()
 
         return hook
 
-    async def process(self, sender: str, text: str, handle: Callable[[UserMessage], Awaitable[None]],
-                      metadata: dict | None = None) -> None:
+    async def process(self, sender: str, text: str, handle: Callable[..., Awaitable[None]],
+                      metadata: dict | None = None, app: Any = None) -> None:
         """Carrier keywords first, then the bot; a number reply is mapped to the last shown buttons."""
         from bot.config import get_settings
 
@@ -294,7 +295,7 @@ class TwilioSmsInput(TwilioInput):
             return
         payload = match_option(text, self.shown.get(sender))
         output = SmsOutput(self, immediate=False)
-        await handle(UserMessage(payload or text, output, sender, input_channel=self.name(), metadata=metadata))
+        await handle(UserMessage(payload or text, output, sender, input_channel=self.name(), metadata=metadata), app)
         await output.flush(sender)
 
 

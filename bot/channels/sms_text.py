@@ -106,27 +106,43 @@ def split_sms(text: str, limit: int = SMS_LIMIT) -> list[str]:
     return pack([text], limit)
 
 
+def _pieces(text: str, limit: int) -> list[str]:
+    """One message as parts of at most ``limit``: whole if it fits, else greedily by sentences."""
+    text = "\n".join(line.strip() for line in (text or "").strip().splitlines() if line.strip())
+    if len(text) <= limit:
+        return [text] if text else []
+    parts: list[str] = []
+    current = ""
+    for sentence in _sentences(text):
+        for piece in [sentence] if len(sentence) <= limit else _hard_split(sentence, limit):
+            candidate = f"{current} {piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                parts.append(current)
+                current = piece
+    if current:
+        parts.append(current)
+    return parts
+
+
 def pack(texts: Iterable[str], limit: int = SMS_LIMIT) -> list[str]:
     """Join a turn's messages into as few SMS as possible, each at most ``limit`` characters.
 
-    Sentences are never cut unless one alone is longer than ``limit``. Sentences of one message are
-    joined with a space, separate messages with a line break.
+    A message that fits in one SMS is never split (a question stays with its "Reply 1 …" options); a longer
+    one is split at sentence boundaries (between words only for a sentence longer than ``limit``).
+    Messages sharing an SMS are separated by a line break.
     """
     parts: list[str] = []
     current = ""
     for text in texts:
-        first_of_message = True
-        for sentence in _sentences(text or ""):
-            pieces = [sentence] if len(sentence) <= limit else _hard_split(sentence, limit)
-            for piece in pieces:
-                joiner = "\n" if first_of_message else " "
-                candidate = f"{current}{joiner}{piece}" if current else piece
-                if len(candidate) <= limit:
-                    current = candidate
-                else:
-                    parts.append(current)
-                    current = piece
-                first_of_message = False
+        for piece in _pieces(text, limit):
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                parts.append(current)
+                current = piece
     if current:
         parts.append(current)
     return parts

@@ -83,7 +83,7 @@ def content_security_policy(request: Request) -> str:
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",  # the widget injects its <style> elements
         "img-src 'self' data:",
-        "font-src 'self'",
+        "font-src 'self' data:",  # the widget's icon font is inlined as data: URIs
         f"connect-src 'self' ws://{host} wss://{host}",
         "base-uri 'none'",
         "form-action 'none'",
@@ -111,6 +111,14 @@ def demo_page(prefix: str) -> str:
     for key, value in values.items():
         html = html.replace("{{" + key + "}}", escape(value, quote=True))
     return html
+
+
+class _WidgetBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint that also remembers the Sanic app (the guard needs it for takeovers)."""
+
+    def register(self, app: Any, options: dict[str, Any]) -> None:
+        self.ctx.sanic_app = app
+        super().register(app, options)
 
 
 class WebChatOutput(SocketIOOutput):
@@ -153,9 +161,12 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
+        """socket.io events plus the widget's files; every message goes through ``guarded``."""
         handle = guarded(on_new_message)
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
-        hook = SocketBlueprint(sio, self.socketio_path, f"custom_webhook_{type(self).__name__}", __name__)
+        # allow_upgrades=False: Sanic 21.12's websocket code fails on Python 3.11 ("Passing coroutines is
+        # forbidden" in asyncio.wait), so the widget stays on HTTP long-polling, which works everywhere.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], allow_upgrades=False)
+        hook = _WidgetBlueprint(sio, self.socketio_path, f"custom_webhook_{type(self).__name__}", __name__)
         self.sio = sio
         sessions: dict[str, str] = {}  # socket id -> confirmed session id
         prefix = f"/webhooks/{self.url_prefix()}"
@@ -239,6 +250,7 @@ class WebChatInput(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
-            await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata))
+            await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata),
+                         getattr(hook.ctx, "sanic_app", None))
 
         return hook

@@ -67,6 +67,16 @@ class FakeTwilio:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def do_GET(self):  # noqa: N802 - like Twilio's message list: what was sent so far
+                with fake._lock:
+                    body = json.dumps({"messages": [{"to": m["To"], "from": m["From"], "body": m["Body"]}
+                                                    for m in fake.sent]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def log_message(self, *args):  # keep test output quiet
                 pass
 
@@ -100,7 +110,9 @@ class ChannelStack(Stack):
     def __post_init__(self) -> None:
         super().__post_init__()
         extra = {"IOPBOT_TWILIO_ACCOUNT_SID": ACCOUNT_SID, "IOPBOT_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-                 "IOPBOT_TWILIO_NUMBER": BOT_NUMBER, "IOPBOT_TWILIO_API_BASE": self.twilio_url}
+                 "IOPBOT_TWILIO_NUMBER": BOT_NUMBER, "IOPBOT_TWILIO_API_BASE": self.twilio_url,
+                 "IOPBOT_CLINIC_NAME": self.settings.clinic_name,
+                 "IOPBOT_HELPLINE_PHONE": self.settings.helpline_phone}
         self.group = ProcessGroup(services.child_env(self.settings, extra), PROJECT_ROOT,
                                   log_dir=self.settings.data_dir / "logs")
         self.credentials = self.settings.data_dir / "credentials.yml"
@@ -120,7 +132,8 @@ class ChannelStack(Stack):
     def execute(self, sender_id: str, action: str) -> int:
         """Rasa's execute endpoint with output_channel=latest (how staff replies are delivered)."""
         query = urllib.parse.urlencode({"output_channel": "latest", "token": RASA_TOKEN})
-        url = f"{self.base_url}/conversations/{urllib.parse.quote(sender_id, safe='')}/execute?{query}"
+        # Sanic 21.12 does not decode %2B in path parameters: keep "+" of phone numbers as it is
+        url = f"{self.base_url}/conversations/{urllib.parse.quote(sender_id, safe='+')}/execute?{query}"
         request = urllib.request.Request(url, data=json.dumps({"name": action}).encode(),
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 - local server

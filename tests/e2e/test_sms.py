@@ -135,6 +135,8 @@ def _answer(message: str) -> str:
     lower = message.lower()
     if "ok to go ahead" in lower:
         return "YES"
+    if "for you or someone you care about" in lower:
+        return "for myself"
     if "reply with a number" in lower:
         return "2"
     if "would you like help with" in lower:

@@ -83,6 +83,13 @@ def test_pack_joins_short_messages_into_one_sms():
         "Thanks.\nNext question? Reply 1 Yes or 2 No."]
 
 
+def test_a_message_that_fits_is_never_split_across_sms():
+    intro = "Thank you. " + "Answer in your own words, not sure is always OK. " * 5
+    question = "Safety first: in the past month, have you had such thoughts? Reply 1 Yes, 2 No or 3 Not sure."
+    parts = pack([intro, question])
+    assert parts == [intro.strip(), question]
+
+
 def test_pack_keeps_order_and_empty_input():
     assert pack([]) == []
     assert pack(["", "  "]) == []
