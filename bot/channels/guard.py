@@ -107,7 +107,7 @@ def guarded(on_new_message: Handler):
         if crisis and not any(settings.crisis_line in t for t in new):
             await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings))
         elif failed or (not new and not silent):
-            await _send_lines(message, fallback_safety_message(channel=kind, settings=settings))
+            await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings)])
 
     return handle
 
