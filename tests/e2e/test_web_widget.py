@@ -51,16 +51,26 @@ class Chat:
         return self.page.locator(BOT_MESSAGES).all_inner_texts()
 
     def wait_for_bot(self, count_before: int, contains: str | None = None, timeout: float = 60) -> list[str]:
-        """Wait until the bot has said more than ``count_before`` things (and ``contains``, if given)."""
+        """Wait until the bot has finished its turn: it said more than ``count_before`` things (including
+        ``contains``, if given) and nothing new came for a second. Returns the new messages."""
         deadline = time.monotonic() + timeout
+        seen, quiet_since = -1, time.monotonic()
         while time.monotonic() < deadline:
             texts = self.bot_texts()
+            if len(texts) != seen:
+                seen, quiet_since = len(texts), time.monotonic()
             new = texts[count_before:]
-            if new and (contains is None or contains.lower() in " ".join(new).lower()):
-                self.page.wait_for_timeout(600)  # let the rest of the turn arrive
-                return self.bot_texts()[count_before:]
-            self.page.wait_for_timeout(150)
-        raise AssertionError(f"the bot did not answer (wanted {contains!r}); it said: {self.bot_texts()[-3:]}")
+            done = new and (contains is None or contains.lower() in " ".join(new).lower())
+            if done and time.monotonic() - quiet_since >= 1.0:
+                return new
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"the bot did not answer (wanted {contains!r}):\n{self.transcript()}")
+
+    def transcript(self) -> str:
+        """Both sides of the conversation as shown, for failure messages."""
+        rows = self.page.locator(".rw-message .rw-client, .rw-message .rw-response")
+        return "\n".join(("BOT: " if "rw-response" in (row.get_attribute("class") or "") else "YOU: ")
+                         + row.inner_text() for row in rows.all())
 
     def replies(self) -> list[str]:
         return [t.strip() for t in self.page.locator(".rw-replies .rw-reply").all_inner_texts()]
@@ -71,7 +81,8 @@ class Chat:
         box.press("Enter")
 
     def click(self, title: str) -> None:
-        self.page.locator(".rw-replies .rw-reply", has_text=title).last.click()
+        """Click the quick reply whose whole label is ``title`` (they are buttons in the accessibility tree)."""
+        self.page.locator(".rw-replies").get_by_role("button", name=title, exact=True).last.click()
 
 
 def _answer(chat: Chat, question: str, replies: list[str]) -> str:
@@ -189,7 +200,7 @@ def test_screening_through_the_widget_with_a_reload(web_stack, browser):
         answered += 1
         chat.wait_for_bot(len(texts))
     else:
-        pytest.fail(f"the screening did not finish; last bot messages: {chat.bot_texts()[-3:]}")
+        pytest.fail(f"the screening did not finish:\n{chat.transcript()}")
     assert answered >= 3
     result = " ".join(chat.bot_texts()[-3:]).lower()
     assert "not medical advice" in result or "not a diagnosis" in result
