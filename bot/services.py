@@ -40,6 +40,9 @@ def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[s
         IOPBOT_CONSOLE_PORT=str(settings.console_port),
         IOPBOT_HOST=settings.host,
     )
+    for name in ("rasa_token", "encryption_key", "secret_key"):
+        if getattr(settings, name):  # explicit values reach every process; generated ones live in data_dir
+            env[f"IOPBOT_{name.upper()}"] = getattr(settings, name)
     env.update(extra or {})
     return env
 
