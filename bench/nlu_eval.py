@@ -167,6 +167,11 @@ def write_results(folds: int, seconds: float, config: Path, dropped: list[str],
         out.append("none")
     for gold, pred, n, texts in pairs:
         out.append(f"- {gold} -> {pred}: {n} (e.g. " + "; ".join(f"\"{t}\"" for t in texts) + ")")
+    forced = [e for e in errors if (e.get("intent_prediction") or {}).get("name") == "crisis"
+              and (e.get("intent_prediction") or {}).get("confidence") == 1.0]
+    out.append("")
+    out.append(f"Errors forced to `crisis` by the CrisisOverride rule layer (confidence 1.0): {len(forced)}"
+               + (" (" + "; ".join(f"{e['intent']}: \"{e['text']}\"" for e in forced[:5]) + ")" if forced else ""))
     out += ["", "## Response selection (faq sub-intents)", ""]
     rs_macro = responses.get("macro avg", {})
     if rs_macro:
