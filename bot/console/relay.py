@@ -24,7 +24,8 @@ class DeliveryResult:
 
 
 def execute_url(settings, sender_id: str) -> str:
-    return f"http://{settings.host}:{settings.rasa_port}/conversations/{quote(sender_id, safe='')}/execute"
+    # Sanic 21.12 does not decode %2B in path parameters: keep the "+" of phone numbers as it is
+    return f"http://{settings.host}:{settings.rasa_port}/conversations/{quote(sender_id, safe='+:@')}/execute"
 
 
 def deliver(settings, sender_id: str, timeout: float = 15.0) -> DeliveryResult:
