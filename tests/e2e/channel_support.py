@@ -140,6 +140,13 @@ class ChannelStack(Stack):
             return reply.status
 
 
+    def tracker(self, sender_id: str) -> dict:
+        query = urllib.parse.urlencode({"token": RASA_TOKEN})
+        url = f"{self.base_url}/conversations/{urllib.parse.quote(sender_id, safe='+')}/tracker?{query}"
+        with urllib.request.urlopen(url, timeout=60) as reply:  # noqa: S310 - local server
+            return json.loads(reply.read())
+
+
 _sids = itertools.count(1)
 
 

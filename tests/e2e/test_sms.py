@@ -170,3 +170,23 @@ def test_full_screening_by_numbered_replies(sms_stack, twilio):
     handoff = " ".join(text_in(sms_stack, twilio, sender, "YES")).lower()
     assert handoff, "the handoff answer is sent"
     assert "team" in handoff or "person" in handoff or "contact" in handoff
+
+
+def test_buttons_become_numbers_and_a_number_picks_the_button(sms_stack, twilio):
+    sender = "+15550101008"
+    for text in ("hi", "YES", "for myself", "2"):
+        assert text_in(sms_stack, twilio, sender, text)
+    paused = " ".join(text_in(sms_stack, twilio, sender, "bye")).lower()
+    assert "continue" in paused
+    offer = text_in(sms_stack, twilio, sender, "hi")
+    assert offer[-1].endswith("Reply 1 Yes, continue or 2 Start over."), offer
+    resumed = " ".join(text_in(sms_stack, twilio, sender, "1")).lower()
+    assert "continue where we left off" in resumed  # "1" was sent to the bot as the button's /resume_screening
+
+
+def test_crisis_message_gets_crisis_help_in_short_messages(sms_stack, twilio):
+    sender = "+15550101009"
+    replies = text_in(sms_stack, twilio, sender, "i want to kill myself tonight")
+    joined = " ".join(replies)
+    assert "988" in joined and "911" in joined
+    assert all(len(r) <= SMS_LIMIT for r in replies)

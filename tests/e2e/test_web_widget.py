@@ -5,6 +5,7 @@ that continues the same conversation, the accessibility tree, and no request lea
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from urllib.parse import urlparse
@@ -89,7 +90,8 @@ def _answer(chat: Chat, question: str, replies: list[str]) -> str:
     """Answer one question: yes/no by typing "no" or "No", choices by clicking a low-risk button."""
     lower = question.lower()
     if replies:
-        for wanted in ("No", "None of these", "None", "Nothing", "Not at all", "Stable safe home",
+        # "Sober living" rather than "A stable, safe home": the 14:07 model reads the latter as a crisis
+        for wanted in ("No", "None of these", "None", "Nothing", "Not at all", "Sober living or recovery housing",
                        "Supportive family or friends", "Ready now", "Either is fine", "Either", "Comfortable",
                        "Over 3 months ago"):
             if wanted in replies:
@@ -217,9 +219,44 @@ def test_screening_through_the_widget_with_a_reload(web_stack, browser):
     count = len(chat.bot_texts())
     page.get_by_role("button", name="Talk to a person").last.click()
     assert chat.wait_for_bot(count)
+    users = [e for e in web_stack.tracker(session_after)["events"] if e["event"] == "user"]
+    assert users[-1]["parse_data"]["intent"]["name"] == "request_human", (
+        [u["text"] for u in users[-4:]], chat.transcript()[-1500:])
+    assert "YOU: Talk to a person" in chat.transcript()  # shown as the person's own message
 
     outside = [u for u in chat.requests if urlparse(u).scheme not in ("data", "blob")
                and urlparse(u).hostname not in LOCAL_HOSTS]
     assert outside == [], outside
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
     context.close()
+
+
+def test_socket_sessions_cannot_be_chosen_or_borrowed(web_stack):
+    import queue
+
+    import socketio
+
+    client = socketio.Client()  # sync client: the module's Playwright browser owns this thread's event loop
+    inbox: queue.Queue = queue.Queue()
+    client.on("session_confirm", lambda data: inbox.put(("confirm", data)))
+    client.on("bot_uttered", lambda data: inbox.put(("bot", data)))
+    client.connect(web_stack.base_url, transports=["polling"], socketio_path="/socket.io")
+    try:
+        client.emit("session_request", {"session_id": "+15550101001"})
+        kind, session_id = inbox.get(timeout=30)
+        assert kind == "confirm" and re.fullmatch(r"[0-9a-f]{32}", session_id)
+
+        someone_else = "0123456789abcdef0123456789abcdef"
+        client.emit("user_uttered", {"message": "hi", "session_id": someone_else})
+        with pytest.raises(queue.Empty):
+            inbox.get(timeout=5)
+
+        client.emit("user_uttered", {"message": "   ", "session_id": session_id})
+        kind, message = inbox.get(timeout=30)
+        assert kind == "bot" and "type your message again" in message["text"]
+
+        client.emit("user_uttered", {"message": "hi", "session_id": session_id})
+        kind, message = inbox.get(timeout=60)
+        assert kind == "bot" and message["text"]
+    finally:
+        client.disconnect()

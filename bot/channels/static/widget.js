@@ -40,7 +40,7 @@
     open();
     var send = function () {
       if (chatRef && chatRef.sendMessage) {
-        chatRef.sendMessage({ intent: "/request_human", entities: [], text: "Talk to a person" });
+        chatRef.sendMessage("/request_human", "Talk to a person");  // (payload sent, text shown)
       }
     };
     window.setTimeout(send, isOpen() ? 0 : 300);
