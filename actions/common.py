@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 from typing import Any
@@ -50,8 +51,22 @@ def question_message(question, who: str, channel: str) -> dict[str, Any]:
         return {"text": question.text(for_whom=who, channel="sms")}
     message: dict[str, Any] = {"text": question.text(for_whom=who, channel="web")}
     if question.choices:
-        message["buttons"] = [{"title": c.label, "payload": c.label} for c in question.choices]
+        # the payload names the choice exactly, so a click never depends on how NLU reads the label
+        message["buttons"] = [{"title": c.label, "payload": choice_payload(c.id)} for c in question.choices]
     return message
+
+
+def choice_payload(choice_id: str) -> str:
+    return "/inform" + json.dumps({"choice": choice_id})
+
+
+def clicked_choice(tracker: Tracker, question) -> str | None:
+    """The label of the quick reply the person clicked for ``question``, if the message was a click."""
+    wanted = {c.id: c.label for c in question.choices}
+    for value in tracker.get_latest_entity_values("choice"):
+        if value in wanted:
+            return wanted[value]
+    return None
 
 
 def store_call(fn_name: str, *args: Any, **kwargs: Any) -> Any:

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     answers_of,
     channel_of,
+    clicked_choice,
     for_whom,
     question_message,
     screening_data,
@@ -72,7 +73,7 @@ class ValidateScreeningForm(FormValidationAction):
         question = _current_question(tracker, answers)
         if question is None:
             return {"screen_answer": "done", "screening_current": None}
-        parsed = parse_answer(question, str(value or ""))
+        parsed = parse_answer(question, clicked_choice(tracker, question) or str(value or ""))
         if parsed.status != "ok" and answer_digression(dispatcher, tracker, question):
             return {"screen_answer": None, "screening_current": question.id}  # asked again, no re-ask counted
         reasks = int(tracker.get_slot("screening_reasks") or 0)

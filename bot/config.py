@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     twilio_auth_token: str = ""
     twilio_number: str = ""
     twilio_api_base: str = "https://api.twilio.com"
+    # public base URL Twilio calls (e.g. https://chat.clinic.org), for signature checks behind a proxy
+    public_url: str = ""
 
     # conversation sessions
     session_expiration_minutes: int = 240

@@ -45,6 +45,26 @@ class _Recording(OutputChannel):
         self.texts.append(text)
         await self.inner.send_text_message(recipient_id, text, **kwargs)
 
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons, **kwargs) -> None:
+        self.texts.append(text)
+        await self.inner.send_text_with_buttons(recipient_id, text, buttons, **kwargs)
+
+    async def send_quick_replies(self, recipient_id: str, text: str, quick_replies, **kwargs) -> None:
+        self.texts.append(text)
+        await self.inner.send_quick_replies(recipient_id, text, quick_replies, **kwargs)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs) -> None:
+        await self.inner.send_image_url(recipient_id, image, **kwargs)
+
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs) -> None:
+        await self.inner.send_attachment(recipient_id, attachment, **kwargs)
+
+    async def send_elements(self, recipient_id: str, elements, **kwargs) -> None:
+        await self.inner.send_elements(recipient_id, elements, **kwargs)
+
+    async def send_custom_json(self, recipient_id: str, json_message, **kwargs) -> None:
+        await self.inner.send_custom_json(recipient_id, json_message, **kwargs)
+
     def __getattr__(self, item):
         return getattr(self.inner, item)
 

@@ -36,7 +36,7 @@ def temp_database(tmp_path, monkeypatch):
 
 
 def make_tracker(text="", intent="inform", slots=None, channel="rest", active_loop=None, new_slots=None,
-                 sender_id="t-1"):
+                 sender_id="t-1", entities=None):
     """A tracker whose last user message is ``text``; ``new_slots`` are SlotSet events after it."""
     events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}},
                "input_channel": channel}]
@@ -44,7 +44,7 @@ def make_tracker(text="", intent="inform", slots=None, channel="rest", active_lo
     return Tracker(
         sender_id=sender_id,
         slots={**(slots or {}), **(new_slots or {})},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
         events=events,
         paused=False,
         followup_action=None,

@@ -140,3 +140,21 @@ async def test_session_start_carries_answers_over_only_with_consent(dispatcher, 
     assert slots["screening_status"] == "paused"  # so a greeting offers to continue or start over
     events = await ActionSessionStart().run(dispatcher, make_tracker(slots={**kept, "consent_given": None}), domain)
     assert "screening_answers" not in _slots(events)
+
+
+async def test_a_clicked_quick_reply_is_read_from_its_payload_not_from_nlu(dispatcher, domain):
+    from actions.common import choice_payload
+
+    question = load_questionnaire().get("home")
+    await ActionAskScreenAnswer().run(dispatcher, make_tracker(slots={"screening_current": "home",
+                                                                      "screening_answers": dict(NO_RISK)}), domain)
+    payloads = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert payloads == [choice_payload(c.id) for c in question.choices]
+    # NLU read the label as a crisis once; the click still counts as the answer it names
+    clicked = question.choices[0].id
+    tracker = make_tracker(choice_payload(clicked), intent="crisis", active_loop="screening_form",
+                           slots={"screening_current": "home", "screening_answers": dict(NO_RISK)},
+                           new_slots={"screen_answer": choice_payload(clicked)},
+                           entities=[{"entity": "choice", "value": clicked}])
+    slots = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
+    assert slots["screening_answers"]["home"] == [clicked]
