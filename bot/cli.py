@@ -33,8 +33,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         group.wait_ready(timeout=args.timeout,
                          on_ready=lambda s: print(f"    {s.name} is up: {s.url}", flush=True))
         print("==> ready", flush=True)
-        print(f"    chat (REST):   POST http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook")
-        print(f"    staff console: {settings.resolved_console_url}")
+        rasa = f"http://{settings.host}:{settings.rasa_port}"
+        print(f"    chat widget demo: {rasa}/webhooks/socketio/demo")
+        print(f"    chat (REST):      POST {rasa}/webhooks/rest/webhook")
+        print(f"    SMS webhook:      POST {rasa}/webhooks/twilio/webhook (point your Twilio number here)")
+        print(f"    staff console:    {settings.resolved_console_url}")
         print("    press Ctrl-C to stop", flush=True)
         while (exited := group.first_exited()) is None:
             time.sleep(1)
