@@ -84,7 +84,8 @@ _WITHDRAWAL_CONTEXT = re.compile(
     r"been off|off (the |my )?(booze|alcohol|xanax|bars|benzos|klonopin|drink\w*|pills|liquor)|"
     r"no (drink|alcohol|booze)|without a drink|last drink|since i stopped|dts|day \d+|"
     r"\d+ days? (off|no|without))\b")
-_DRUG_EXTRA = (r"overdos\w*|narcan\w*|needle|high|shooting up|shot up|laced|line|snort\w*|inject\w*|nodding|"
+_DRUG_EXTRA = (r"overdos\w*|narcan\w*|needles?|syringes?|tourniquet|high|shooting up|shot up|laced|line|"
+               r"snort\w*|inject\w*|nodding|"
                r"drank|using|used|dope|od")
 _OTHER_PERSON = re.compile(r"\b(him|her|them|he|she|they|someone|somebody|people|everyone|pay)\b")
 _SELF_DIRECTED = re.compile(r"\b(myself|my head|my wrists|suicid\w*|end it|end my life|kill me|to die)\b")

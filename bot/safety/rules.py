@@ -60,6 +60,10 @@ WORD_CLASSES: dict[str, tuple[str, ...]] = {
               "painkillers", "norcos", "vicodin", "sleeping", "lithium", "seroquel", "antidepressants",
               "gabapentin", "adderall", "molly", "edibles", "dope", "heroin", "tramadol", "morphine",
               "dilaudid", "blues", "m30s", "capsules", "caps", "bottle", "bottles"),
+    "aggressor": ("he", "she", "they", "someone", "somebody", "husband", "wife", "boyfriend", "girlfriend",
+                  "partner", "ex", "dad", "father", "mom", "mother", "stepdad", "stepfather", "stepmom",
+                  "stepmother", "brother", "sister", "roommate", "guy", "man", "dealer", "uncle", "cousin",
+                  "landlord", "neighbor", "neighbour", "fiance", "fiancee", "son", "daughter", "stranger"),
     "place": ("school", "office", "work", "place", "party", "church", "store", "mall", "building", "club",
               "bar", "restaurant", "job", "meeting", "house", "clinic"),
 }
@@ -89,6 +93,16 @@ def _r(name: str, category: str, *patterns: str, **options) -> Rule:
 
 
 _NOT_IDIOM_DIE = r"^\s*(of (embarrassment|boredom|cringe|shame|laughter|laughing)|laughing|inside)\b"
+# a question about the question: "why are you asking about suicide", "why all the questions about suicide"
+_ABOUT_THE_QUESTION = (r"\bwhy (are|do|did|does|would|is|were) (you|this|it|they|the \w+) (even )?"
+                       r"(ask|bring|mention|talk|put)\w*( me)?( up)?( (all )?(these|those|the|this|that|a) "
+                       r"questions?)?( (about|on|regarding|if|whether))?( i am)?\s*$"
+                       r"|\bwhy (all )?(the|these|those) questions? (about|on)\s*$")
+# "... jump" counts only at the end of the sentence or with a means/time after it, not "jump in the shower"
+_JUMP_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(tonight|now|right now|today|soon|lol|for real|i swear|and|"
+                         r"off (a |the |this |that |my )?(\w+ )?(bridge|roof|building|ledge|cliff|overpass|"
+                         r"balcony|garage)|out (of )?(the |a |my )?window|in front of|into (the )?(river|lake|"
+                         r"water|traffic|ocean|sea))\b)")
 _SUICIDE_CONTEXT = (r"\b(kill(ing|ed)? myself|suicid\w*|end(ing)? (my life|it)|overdos\w*|on purpose|"
                     r"hang(ing)? myself|attempt\w*|cut(ting)? myself|want to die)\b")
 
@@ -115,8 +129,9 @@ SUICIDE_RULES = [
        "=put an end to all of? this|it", "=end everything",
        "tonight =be the night", "noose", "rope =be ready", "=plan my death|suicide", "=plan how to do it",
        "=have a plan to do it", "=want out for good|forever|permanently",
-       not_after=r"^\s*(with (my|her|him|them|the)\b|back|down|off|out|ties)\b",
-       not_before=r"\b(slowly|ask(ed|s)?( me)? if|asked whether)\b[^,]*$",
+       not_after=r"^\s*(with (my|her|him|them|the)\b|back|down|off|out|ties|questions?|screening|"
+                 r"(has|have) (got )?(anything |something |nothing )?to do with)\b",
+       not_before=r"\b(slowly|ask(ed|s|ing)?( me)? (if|whether))\b[^,]*$|" + _ABOUT_THE_QUESTION,
        not_in_clause=r"\bslowly\b|\bkilling myself with\b"),
     _r("no_will_to_live", "suicide",
        "not =want to =live|=exist", "not =want to =be alive|here|around",
@@ -168,6 +183,23 @@ SUICIDE_RULES = [
        "=do it again", "=try again", "=think about _? it again", "=think about =try again",
        "=do it _? on purpose",
        requires=_SUICIDE_CONTEXT, past="none"),
+    # "why are you asking if i'm suicidal, because i am": kill_self skips questions about the question
+    _r("affirmed_after_question", "suicide", "suicidal|suicide ,? because|cause|since|and i am|do|feel|have"),
+    _r("jump_now", "suicide",
+       "=go|=want|=need|=about|=ready|=plan|=try|=decide to =jump", "=think about|of jumping",
+       not_after=_JUMP_TAIL_NOT_CRISIS),
+    _r("at_the_edge", "suicide",
+       "=stand|=sit|=be on|at a|the|this|that? bridge|ledge|railing|overpass|rooftop",
+       "=stand|=sit|=be on|at the|a edge of a|the|this? roof|bridge|building|cliff|overpass|balcony",
+       not_after=r"^\s*(club|game|table|card|of (my|his|her|the|your) nose|tournament)\b"),
+    _r("cannot_keep_safe", "suicide",
+       "not =feel safe with|around|from myself", "not =feel safe _? _? alone with myself",
+       "not safe with|around|from myself", "=feel unsafe with|around myself", "unsafe with myself",
+       "can|could not keep myself safe", "not sure|know if|whether? i can keep myself safe",
+       "not =trust myself to =be|=stay|=keep _? safe", "=be a danger to myself",
+       negatable=False,
+       not_after=r"^\s*(from|around) (using|drinking|relapse|relapsing|drugs|alcohol|cravings|temptation|"
+                 r"triggers|people|my dealer)\b"),
     _r("weapon", "weapon",
        "=have|=hold|=get|=grab|=buy|=load|with a|my|the|his|her _? _? @weapon",
        "@weapon _? _? in my lap|hand|hands|mouth", "@weapon =be? loaded", "=have @weapon",
@@ -258,6 +290,26 @@ EMERGENCY_RULES = [
        "blood everywhere", "=throw|=cough|=vomit up? blood", "=be stabbed|shot", "=get stabbed|shot",
        "=hit my|his|her head", "=be hurt bad|badly|really|bad", "=choke on", "blood sugar =be _? _? low",
        "=crash my|the car and", "car accident and",
+       situational=True, past="recent"),
+    _r("emergency_stated", "medical_emergency",
+       "this|it is an|a _? emergency", "its an|a _? emergency", "have|having an|a _? emergency",
+       "=be having an|a _? emergency",
+       situational=True, past="recent",
+       not_in_clause=r"\b(family|work|dental|vet|pet|childcare|financial|money|car|house|plumbing|personal|"
+                     r"school|kid'?s?|childcare) emergenc|\bemergency (contact|number|line|room|plan|fund|kit|"
+                     r"meeting|appointment|session|service|services|fee)\b|\b(reschedul|cancel|miss|late)"),
+    _r("being_hurt_now", "medical_emergency",
+       "@aggressor is|are|keeps|keep still|literally|again|constantly|now? "
+       "hitting|hurting|beating|choking|attacking|strangling|stabbing|punching|kicking|raping|assaulting me",
+       "@aggressor is|are|keeps|keep still|literally|again|now? trying to =kill|=hurt|=choke|=strangle|=stab|=rape me",
+       "@aggressor just hit|punched|stabbed|choked|strangled|attacked|beat|raped|assaulted me",
+       situational=True, past="recent",
+       not_after=r"^\s*(so much )?(with (his|her|their|the|those|these) (words|comments|lies|questions|jokes)|"
+                 r"emotionally|feelings|up (for|about)|lol|haha|in (a|the) game|at (cards|pool|chess))\b"),
+    _r("found_passed_out", "by_context",
+       "found @det* @kin|him|her|them _? passed|knocked out",
+       "found @det* @kin|him|her|them _? unconscious|unresponsive|collapsed|slumped|limp",
+       "passed out with a|the? needle|syringe|rig|tourniquet",
        situational=True, past="recent"),
     _r("call_for_help", "medical_emergency", "call 911|ambulance", "call an ambulance", "=need an ambulance",
        "send an ambulance", "=need 911", situational=True, past="none"),

@@ -119,3 +119,35 @@ def test_bad_input_never_crashes(text):
 def test_crisis_at_the_end_of_a_long_message_is_found():
     text = "so about my drinking, " * 300 + "and honestly i want to kill myself"
     assert category(text) == "suicide"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("i'm standing on the bridge", "suicide"),
+    ("im gonna jump", "suicide"),
+    ("i'm going to jump, nobody cares", "suicide"),
+    ("i don't feel safe with myself tonight", "suicide"),
+    ("i can't keep myself safe", "suicide"),
+    ("this is an emergency", "medical_emergency"),
+    ("someone is hurting me right now", "medical_emergency"),
+    ("he's hitting me right now", "medical_emergency"),
+    ("i found my son passed out with a needle", "overdose"),
+    ("why are you asking if im suicidal, because i am", "suicide"),
+])
+def test_crises_found_in_nlu_data(text, expected):
+    assert category(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "why are you asking about suicide",
+    "why do you ask about suicide?",
+    "what does suicide have to do with this",
+    "im gonna jump in the shower",
+    "gonna jump on a call",
+    "i'm not going to jump",
+    "he's not hitting me anymore, we split up",
+    "my back is hurting me right now",
+    "i have a family emergency and need to reschedule",
+    "i can keep myself safe",
+])
+def test_questions_about_the_question_and_jump_idioms_are_not_crises(text):
+    assert detect_crisis(text) is None
