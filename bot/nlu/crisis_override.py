@@ -2,6 +2,8 @@
 
 Placed last in the pipeline, so the rules win over DIET and over the FallbackClassifier: either layer
 can trigger the crisis path (DIET through its own ``crisis`` intent, the rules through this component).
+A ``crisis`` guess from DIET alone below ``MODEL_ONLY_MIN_CONFIDENCE`` (e.g. 0.57 for "my name is sam") is
+replaced by DIET's next intent: the rule layer, not a weak model guess, decides those.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 log = logging.getLogger(__name__)
 CRISIS_INTENT = "crisis"
+MODEL_ONLY_MIN_CONFIDENCE = 0.7
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -40,6 +43,7 @@ class CrisisOverride(GraphComponent):
                 log.exception("crisis rule layer failed; keeping the model's intent")
                 continue
             if signal is None:
+                self._demote_weak_model_guess(message)
                 continue
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
             message.set(INTENT, {"name": CRISIS_INTENT, "confidence": 1.0}, add_to_output=True)
@@ -47,3 +51,15 @@ class CrisisOverride(GraphComponent):
                         add_to_output=True)
             message.set("crisis", {"category": signal.category, "source": "rules"}, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _demote_weak_model_guess(message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        if intent.get("name") != CRISIS_INTENT or (intent.get("confidence") or 0) >= MODEL_ONLY_MIN_CONFIDENCE:
+            return
+        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
+        if not others:
+            return
+        message.set(INTENT, dict(others[0]), add_to_output=True)
+        message.set("crisis", {"source": "model", "confidence": intent.get("confidence"), "demoted": True},
+                    add_to_output=True)
