@@ -13,12 +13,14 @@ from bot.services import BIN, TRAINING_DATA, child_env
 SPACY_DIR = PROJECT_ROOT / "models" / "spacy_en_iop"
 
 
+PIPELINE_SOURCES = ("pipeline.py", "lexicon.yml")  # what the saved spaCy pipeline is built from
+
+
 def _nlu_sources_hash() -> str:
     digest = hashlib.sha256()
-    for path in sorted((PROJECT_ROOT / "bot" / "nlu").rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".yml", ".yaml", ".json"}:
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    for name in PIPELINE_SOURCES:
+        digest.update(name.encode())
+        digest.update((PROJECT_ROOT / "bot" / "nlu" / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
