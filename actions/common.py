@@ -8,7 +8,7 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 
 from bot.config import get_settings
 from bot.conversation.channels import channel_kind
@@ -96,3 +96,27 @@ def yes_no(tracker: Tracker, text: str) -> bool | None:
         return True
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     return {"affirm": True, "deny": False}.get(intent)
+
+
+class AskAction(Action):
+    """Asks for one form slot: plain text on SMS, text with quick-reply buttons on the web."""
+
+    slot = ""
+    web_text = ""
+    sms_text = ""
+    buttons: list[tuple[str, str]] = []
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def text(self, channel: str) -> str:
+        return self.sms_text if channel == "sms" else self.web_text
+
+    async def run(self, dispatcher, tracker, domain):
+        channel = channel_of(tracker)
+        if channel == "sms":
+            dispatcher.utter_message(text=self.text(channel))
+        else:
+            dispatcher.utter_message(text=self.text(channel),
+                                     buttons=[{"title": t, "payload": p} for t, p in self.buttons])
+        return []

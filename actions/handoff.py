@@ -8,7 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of, settings, store_call, yes_no
+from actions.common import AskAction, channel_of, settings, store_call, yes_no
 from bot.conversation.contact import is_skip, parse_contact_method, parse_first_name, parse_phone
 from bot.conversation.hours import is_staffed, reply_time_phrase
 from bot.notify import notify_handoff
@@ -75,52 +75,34 @@ class ValidateHandoffForm(FormValidationAction):
         return {"contact_consent": "yes" if answer else "no"}
 
 
-class _Ask(Action):
-    slot = ""
-    web_text = ""
-    sms_text = ""
-    buttons: list[tuple[str, str]] = []
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(self, dispatcher, tracker, domain):
-        if channel_of(tracker) == "sms":
-            dispatcher.utter_message(text=self.sms_text)
-        else:
-            dispatcher.utter_message(text=self.web_text,
-                                     buttons=[{"title": t, "payload": p} for t, p in self.buttons])
-        return []
-
-
-class ActionAskContactMethod(_Ask):
+class ActionAskContactMethod(AskAction):
     slot = "contact_method"
     web_text = "How would you like our team to reach you?"
     sms_text = "How should our team reach you? Reply 1 to keep texting on this number, or 3 for a phone call."
     buttons = [("Stay in this chat", "stay in this chat"), ("Text me", "text me"), ("Call me", "call me")]
 
 
-class ActionAskContactPhone(_Ask):
+class ActionAskContactPhone(AskAction):
     slot = "contact_phone"
     web_text = "What number should we use? It is only used to contact you about this. (Or say \"skip\".)"
     sms_text = web_text
 
 
-class ActionAskContactTime(_Ask):
+class ActionAskContactTime(AskAction):
     slot = "contact_time"
     web_text = "When is a good time to reach you? For example \"weekday evenings\" or \"any time\"."
     sms_text = "When is a good time to reach you? (e.g. weekday evenings, any time)"
     buttons = [("Any time", "any time"), ("Mornings", "mornings"), ("Evenings", "evenings")]
 
 
-class ActionAskContactName(_Ask):
+class ActionAskContactName(AskAction):
     slot = "contact_name"
     web_text = "What first name should we use? This is optional - you can say \"skip\"."
     sms_text = "What first name should we use? Optional - reply SKIP to leave it out."
     buttons = [("Skip", "skip")]
 
 
-class ActionAskContactConsent(_Ask):
+class ActionAskContactConsent(AskAction):
     slot = "contact_consent"
     web_text = "Is it OK for our team to contact you this way about this conversation?"
     sms_text = "Is it OK for our team to contact you this way about this conversation? Reply YES or NO."

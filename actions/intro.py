@@ -8,7 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of, settings, yes_no
+from actions.common import AskAction, channel_of, settings, yes_no
 from bot.conversation import texts
 from bot.conversation.parsing import parse_for_whom
 
@@ -37,38 +37,26 @@ class ValidateIntroForm(FormValidationAction):
         return {"screening_for": who}
 
 
-class ActionAskConsentAnswer(Action):
-    def name(self) -> str:
-        return "action_ask_consent_answer"
+class ActionAskConsentAnswer(AskAction):
+    """The notice (not medical advice, not for emergencies, crisis numbers) comes before the first question."""
+
+    slot = "consent_answer"
+    buttons = [("Yes, go ahead", "Yes"), ("No thanks", "No")]
+
+    def text(self, channel: str) -> str:
+        return texts.consent_question(channel)
 
     async def run(self, dispatcher, tracker, domain):
-        channel = channel_of(tracker)
-        dispatcher.utter_message(text=texts.notice(settings(), channel))
-        if channel == "sms":
-            dispatcher.utter_message(text=texts.consent_question(channel))
-        else:
-            dispatcher.utter_message(
-                text=texts.consent_question(channel),
-                buttons=[{"title": "Yes, go ahead", "payload": "Yes"}, {"title": "No thanks", "payload": "No"}],
-            )
-        return []
+        dispatcher.utter_message(text=texts.notice(settings(), channel_of(tracker)))
+        return await super().run(dispatcher, tracker, domain)
 
 
-class ActionAskScreeningFor(Action):
-    def name(self) -> str:
-        return "action_ask_screening_for"
+class ActionAskScreeningFor(AskAction):
+    slot = "screening_for"
+    buttons = [("For myself", "For myself"), ("For someone I care about", "For someone I care about")]
 
-    async def run(self, dispatcher, tracker, domain):
-        channel = channel_of(tracker)
-        if channel == "sms":
-            dispatcher.utter_message(text=texts.for_whom_question(channel))
-        else:
-            dispatcher.utter_message(
-                text=texts.for_whom_question(channel),
-                buttons=[{"title": "For myself", "payload": "For myself"},
-                         {"title": "For someone I care about", "payload": "For someone I care about"}],
-            )
-        return []
+    def text(self, channel: str) -> str:
+        return texts.for_whom_question(channel)
 
 
 class ActionFinishIntro(Action):

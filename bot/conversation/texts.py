@@ -62,6 +62,3 @@ def paused(settings: Settings, channel: str) -> str:
 def unclear_hint() -> str:
     return "Sorry, I didn't quite catch that. You can pick one of these or answer in your own words:"
 
-
-def answer_changed(question_text: str) -> str:
-    return f"Sure, let's redo that one. {question_text}"

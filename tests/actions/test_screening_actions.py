@@ -1,3 +1,5 @@
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.intro import ValidateIntroForm
 from actions.screening import (
     ActionAskScreenAnswer,
@@ -158,3 +160,15 @@ async def test_a_clicked_quick_reply_is_read_from_its_payload_not_from_nlu(dispa
                            entities=[{"entity": "choice", "value": clicked}])
     slots = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
     assert slots["screening_answers"]["home"] == [clicked]
+
+
+async def test_consent_question_comes_after_the_notice_on_both_channels(dispatcher, domain):
+    from actions.intro import ActionAskConsentAnswer
+
+    await ActionAskConsentAnswer().run(dispatcher, make_tracker(), domain)
+    notice, question = dispatcher.messages
+    assert "not medical advice" in notice["text"] and "988" in notice["text"]
+    assert [b["payload"] for b in question["buttons"]] == ["Yes", "No"]
+    sms = CollectingDispatcher()
+    await ActionAskConsentAnswer().run(sms, make_tracker(channel="twilio"), domain)
+    assert len(sms.messages) == 2 and not sms.messages[1].get("buttons") and "YES or NO" in sms.messages[1]["text"]
