@@ -82,7 +82,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
-        self._encoder = SentenceEncoder(self._config.get("model"), int(self._config.get("batch_size") or 64))
+        self.validate_config(self._config)
+        self._encoder = SentenceEncoder(self._config.get("model"), self._config["batch_size"])
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -91,7 +92,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        if int(config.get("batch_size") or 1) < 1:
+        batch_size = config.get("batch_size", 64)
+        if not isinstance(batch_size, int) or batch_size < 1:
             raise InvalidConfigException("batch_size must be at least 1.")
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -103,7 +105,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         filled = [i for i, text in enumerate(texts) if text]
         if filled:
             vectors[filled] = self._encoder.encode([texts[i] for i in filled])
-        for message, vector in zip(with_text, vectors):
+        for message, vector in zip(with_text, vectors, strict=True):
             message.add_features(Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT,
                                           self._config[FEATURIZER_CLASS_ALIAS]))
         return messages

@@ -37,7 +37,8 @@ class CrisisSignal:
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?;])(?=[a-z])")
 _CLAUSE_BREAKS = frozenset({".", ",", ";", ":", "!", "?", "(", ")", "-", "--", "but", "and", "though",
-                            "although", "however", "because", "so", "also", "plus", "then", "...", "\u2026"})
+                            "although", "however", "because", "so", "also", "plus", "then", "anymore", "...",
+                            "\u2026"})
 _NEGATION_CUES = frozenset({"not", "n't", "no", "never", "nobody", "none", "nothing", "without", "nor",
                             "neither", "denies", "deny", "nope", "nah", "noone"})
 _PSEUDO_NEGATION_NEXT = frozenset({"stop", "only", "matter", "doubt", "longer"})
@@ -82,7 +83,8 @@ _HABITUAL_AFTER = re.compile(
 _WITHDRAWAL_CONTEXT = re.compile(
     r"\b(withdraw\w*|detox\w*|stopped|stopping|quit|quitting|cold turkey|ran out|run out|coming off|came off|"
     r"been off|off (the |my )?(booze|alcohol|xanax|bars|benzos|klonopin|drink\w*|pills|liquor)|"
-    r"no (drink|alcohol|booze)|without a drink|last drink|since i stopped|dts|day \d+|"
+    r"no (drink|alcohol|booze)|without (a |any )?(drink\w*|alcohol|booze|xanax|bars|benzos)|last drink|"
+    r"since i stopped|dts|day \d+|"
     r"\d+ days? (off|no|without))\b")
 _DRUG_EXTRA = (r"overdos\w*|narcan\w*|needles?|syringes?|tourniquet|high|shooting up|shot up|laced|line|"
                r"snort\w*|inject\w*|nodding|"
@@ -211,7 +213,7 @@ def _compile(pattern: str) -> list[dict]:
         else:
             alternatives = spec.split("|")
             if any(a.startswith("=") for a in alternatives):  # one "=" makes the whole token a lemma test
-                token = {"LEMMA": {"IN": [a[1:] for a in alternatives]}}
+                token = {"LEMMA": {"IN": [a.removeprefix("=") for a in alternatives]}}
             else:
                 words: list[str] = []
                 for alt in alternatives:

@@ -66,6 +66,7 @@ _RAW: list[tuple[str, str]] = [
     (r"\b(want|going|need|have|ready|about|like) 2\b", r"\1 to"),
     (r"\bu\b", "you"),
     (r"\bur\b", "your"),
+    (r"\br\b(?!&)", "are"),
     (r"\brn\b", "right now"),
     (r"\b(?:tonite|2nite|2night)\b", "tonight"),
     (r"\bidk\b", "i do not know"),

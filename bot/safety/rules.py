@@ -64,6 +64,8 @@ WORD_CLASSES: dict[str, tuple[str, ...]] = {
                   "partner", "ex", "dad", "father", "mom", "mother", "stepdad", "stepfather", "stepmom",
                   "stepmother", "brother", "sister", "roommate", "guy", "man", "dealer", "uncle", "cousin",
                   "landlord", "neighbor", "neighbour", "fiance", "fiancee", "son", "daughter", "stranger"),
+    "horizon": ("night", "tonight", "tomorrow", "morning", "weekend", "monday", "tuesday", "wednesday",
+                "thursday", "friday", "saturday", "sunday"),
     "place": ("school", "office", "work", "place", "party", "church", "store", "mall", "building", "club",
               "bar", "restaurant", "job", "meeting", "house", "clinic"),
 }
@@ -92,7 +94,8 @@ def _r(name: str, category: str, *patterns: str, **options) -> Rule:
     return Rule(name=name, category=category, patterns=tuple(patterns), **options)
 
 
-_NOT_IDIOM_DIE = r"^\s*(of (embarrassment|boredom|cringe|shame|laughter|laughing)|laughing|inside)\b"
+_NOT_IDIOM_DIE = (r"^\s*(of (embarrassment|boredom|cringe|shame|laughter|laughing)|laughing|inside|trying|"
+                  r"to (me|him|her|them|you|my|everyone|the world)|(my|her|his|their) hair)\b")
 # a question about the question: "why are you asking about suicide", "why all the questions about suicide"
 _ABOUT_THE_QUESTION = (r"\bwhy (are|do|did|does|would|is|were) (you|this|it|they|the \w+) (even )?"
                        r"(ask|bring|mention|talk|put)\w*( me)?( up)?( (all )?(these|those|the|this|that|a) "
@@ -103,6 +106,21 @@ _JUMP_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(tonight|now|right now|today|soon|l
                          r"off (a |the |this |that |my )?(\w+ )?(bridge|roof|building|ledge|cliff|overpass|"
                          r"balcony|garage)|out (of )?(the |a |my )?window|in front of|into (the )?(river|lake|"
                          r"water|traffic|ocean|sea))\b)")
+# "this is goodbye", "giving my stuff away", "this is my last message": a crisis only at the end of the
+# sentence or with a time / "forever" / "to everyone" after it ("... to goodwill", "... before i head to work")
+_FAREWELL_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(forever|for good|for the last time|for real|now|right now|"
+                             r"tonight|today|lately|recently|already|everyone|everybody|sorry|i love you|"
+                             r"i am sorry|to (you all|all of you|everyone|everybody|the world))\b)"
+                             r"|\b(ttyl|for now|see (you|ya)|talk (to you )?(later|soon|tomorrow)|until|till|"
+                             r"next (week|time)|last day|moving|move|gtg|at (work|school|the office|my job))\b")
+# "i don't want to wake up ..." / "... until i don't wake up": not "... early", "... for work", "... with a hangover"
+_WAKE_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(tomorrow|again|ever|anymore|today|tonight|in the morning|"
+                         r"this (morning|time)|for real|lol|and)\b)"
+                         r"|\b(early|alarm|for (work|school|class|my shift))\b")
+# "i'm not safe", "i'm in danger": at the end of the sentence or with now / here / at home after it
+# (not "... to drive", "... of failing math")
+_UNSAFE_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(right now|now|tonight|today|here|at home|anymore|at all|alone|"
+                           r"please|help|in (my|this) (house|home|apartment)|with myself)\b)")
 _SUICIDE_CONTEXT = (r"\b(kill(ing|ed)? myself|suicid\w*|end(ing)? (my life|it)|overdos\w*|on purpose|"
                     r"hang(ing)? myself|attempt\w*|cut(ting)? myself|want to die)\b")
 
@@ -115,17 +133,18 @@ SUICIDE_RULES = [
        "easier if i _? =be dead|gone",
        "death|dying would|will|seems|sounds _? _? _? relief|better|easier|nice",
        "only way out", "ready to =die",
-       "should _? _? =die", "should =be dead", "rather =be dead", "better off dead", "=be dead by",
+       "should _? _? =die", "should =be dead", "as well =be dead|gone", "rather =be dead", "better off dead",
+       "=be dead by",
        not_after=_NOT_IDIOM_DIE),
     _r("kill_self", "suicide",
        f"{SELF_HARM_VERBS} myself", "=kill|=end|=take my _? life", "=end it all", "=end it",
        "=end things", "=commit suicide", "suicide|suicidal", "self -? =harm|harming|harmed",
        "=slit|=cut my wrists|wrist", "about my wrists", "bullet in|through my head|brain",
        "=drink|=use myself to death", "=drink until|till i =die", "=want to =cut deep", "=want to =cut",
-       "=be cutting again|right now",
+       "=be cutting again", "=be cutting right now",
        "=cut again", "=bleed out", "finish the job", "suicide note", "goodbye letters|letter|notes|note",
        "letters|letter|notes|note to say goodbye",
-       "=give away my _? stuff|things|belongings|possessions", "=put an end to it|everything|myself",
+       "=do something|anything to myself", "=put an end to it|everything|myself",
        "=put an end to all of? this|it", "=end everything",
        "tonight =be the night", "noose", "rope =be ready", "=plan my death|suicide", "=plan how to do it",
        "=have a plan to do it", "=want out for good|forever|permanently",
@@ -135,6 +154,7 @@ SUICIDE_RULES = [
        not_in_clause=r"\bslowly\b|\bkilling myself with\b"),
     _r("no_will_to_live", "suicide",
        "not =want to =live|=exist", "not =want to =be alive|here|around",
+       "not =want to =be on|in this|the earth|world|planet", "=want to =leave this|the earth|world|planet",
        "not sure|know if|whether? i =want to =live",
        "not sure|know if|whether? i =want to =be alive|here", "=want to not =exist", "=want to not =wake up",
        "=want to not =be here",
@@ -161,7 +181,42 @@ SUICIDE_RULES = [
                  r"until|till|from (work|school|home)|at)\b",
        requires_before=None),
     _r("not_wake_desire", "suicide", "never =wake up", "not =wake up", "never woke up", negatable=False,
-       requires_before=r"\b(want|wish|hope|hoping|pray|rather|easier|enough|sleep|pills|purpose|ready)\w*\b"),
+       requires_before=r"\b(want|wish|hope|hoping|pray|rather|easier|enough|sleep|pills|purpose|ready)\w*\b",
+       not_after=_WAKE_TAIL_NOT_CRISIS),
+    _r("no_waking", "suicide", "not =want to =wake up", "until|till|sure|certain i do? not|never =wake up",
+       negatable=False, not_after=_WAKE_TAIL_NOT_CRISIS),
+    # goodbyes and putting affairs in order
+    _r("farewell", "suicide",
+       "=give away all? my _? stuff|things|belongings|possessions", "=give away everything",
+       "=give everything away",
+       "=give all? my _? stuff|things|belongings|possessions|everything away",
+       "this|it =be goodbye", "this =be my goodbye|goodbyes", "=say my goodbyes", "i am saying goodbye",
+       "=want|=come|=time to =say goodbye", "goodbye forever", "goodbye cruel world",
+       "this|it|these will? =be my last message|text|words|post|goodbye",
+       not_after=_FAREWELL_TAIL_NOT_CRISIS),
+    # "i don't think i'll make it through the night / to monday"
+    _r("not_surviving", "suicide",
+       "=make it through|to|till|until|past the? @horizon", "=last|=survive through|till|until|past the? @horizon",
+       negatable=False, requires_before=r"\b(not|never|doubt|no way)\b(\s+\w+){0,5}\s*$",
+       not_after=r"^\s*('s|s\b|(group|session|appointment|meeting|class|work|shift|intake|orientation)\b)"
+                 r"|\b(without|sober|clean|if|unless|reschedul\w*|appointment|session|intake|group|class|meeting|"
+                 r"cancel\w*|work|shift|came up|busy|traffic|late)\b"),
+    # "nobody needs to worry about me after tonight" (not "... after tonight, i'll be in detox")
+    _r("gone_after", "suicide",
+       "=worry|=deal about|with me after tonight|today", "=worry|=deal about|with me for? much longer",
+       negatable=False,
+       not_after=r"^\s*'s|\b(rehab|detox|treatment|program|hospital|clinic|sober|safe|fine|ok|okay|"
+                 r"i will be (at|in|with)|i am (going|checking|moving|staying))\b"),
+    # "i'm a burden to everyone and tonight i'm fixing that"
+    _r("burden_resolved", "suicide",
+       "=fix|=solve|=end|=handle that|this|it tonight|today|now|permanently",
+       "=fix|=solve|=end|=handle that|this|it for good",
+       "tonight|today _? _? =fix|=solve|=end|=handle that|this|it", "=take care of that|this|it tonight|today",
+       requires=r"\bburden", not_after=r"^\s*(by|with|through|for (the|my))\b"),
+    # "i'm gonna do it tonight, i already decided"
+    _r("resolved_to_do_it", "suicide", "=do it tonight|today|now", "=do it right now", "=go to do it",
+       requires=r"\b(already decided|(have|had|i) decided|made up my mind|mind is made up|no turning back|"
+                r"(nobody|no one) can stop me|for real this time)\b(?! to\b)"),
     _r("attempt_or_means", "suicide",
        "=attempt suicide|last|yesterday|tonight|again|today", "my attempt did not work",
        "=try to =end it", "=try to =kill|=hang myself", "=try to =overdose", "=overdose on purpose",
@@ -178,7 +233,17 @@ SUICIDE_RULES = [
        "ways|way to =kill yourself|myself",
        "plan =be to =overdose|=die|=end|=kill", "=drive|=jump off a|the? _? cliff|bridge",
        "hoping|hope it =kill me", "going to take all",
+       "garage with the|my? _? car|engine|motor running|on",
+       "car|engine|motor =be? running|on in the|my? closed? garage", "hose|tube from|to|in|on the|my? exhaust|tailpipe",
        not_after=r"^\s*(to (work|school|the store))\b"),
+    _r("drive_off", "suicide",
+       "=drive|=crash|=steer|=swerve _? _? _? off the road",
+       "=drive|=crash|=steer|=swerve _? _? _? off a|an|the cliff|bridge|overpass|pier",
+       "=drive|=crash|=steer|=swerve _? _? _? into a|the tree|wall|pole|semi|truck|river|lake|median|oncoming",
+       requires_before=r"\b(going to|want|plan|about to|think(ing)? (about|of)|might|will|tempted|urge|decided)\b"),
+    _r("means_laid_out", "suicide",
+       "@pills =be? counted|lined|laid|set out|up", "=count|=line|=lay out all? my|the|her|his? _? @pills",
+       not_after=r"^\s*(for|in|into|by|every|each)\b"),
     _r("again_after_attempt", "suicide",
        "=do it again", "=try again", "=think about _? it again", "=think about =try again",
        "=do it _? on purpose",
@@ -196,12 +261,15 @@ SUICIDE_RULES = [
        "not =feel safe with|around|from myself", "not =feel safe _? _? alone with myself",
        "not safe with|around|from myself", "=feel unsafe with|around myself", "unsafe with myself",
        "can|could not keep myself safe", "not sure|know if|whether? i can keep myself safe",
+       "how long|much longer? i can keep myself safe|alive",
        "not =trust myself to =be|=stay|=keep _? safe", "=be a danger to myself",
        negatable=False,
        not_after=r"^\s*(from|around) (using|drinking|relapse|relapsing|drugs|alcohol|cravings|temptation|"
                  r"triggers|people|my dealer)\b"),
+    _r("unsafe_now", "suicide", "i am not safe", "not =feel safe", negatable=False,
+       not_after=_UNSAFE_TAIL_NOT_CRISIS),
     _r("weapon", "weapon",
-       "=have|=hold|=get|=grab|=buy|=load|with a|my|the|his|her _? _? @weapon",
+       "=have|=hold|=get|=grab|=buy|=load a|my|the|his|her _? _? @weapon",
        "@weapon _? _? in my lap|hand|hands|mouth", "@weapon =be? loaded", "=have @weapon",
        not_after=r"^\s*(in the (house|closet|garage|safe)|at home|locked)\b"),
 ]
@@ -228,8 +296,9 @@ EMERGENCY_RULES = [
                  r"and died|and passed)"),
     _r("took_too_much", "overdose",
        "took|taken|swallowed|downed|did|snorted|injected|smoked|shot|drank|ate|used|mixed|popped "
-       "just? like? way? too many|much",
-       "took|swallowed|downed|taken|popped a|the whole|entire bottle|bottles|pack|box",
+       "up? just? like? way? too many|much",
+       "took|swallowed|downed|taken|popped|ate a|the|my|her|his|their whole|entire "
+       "bottle|bottles|pack|box|prescription|script|supply|stash|strip",
        "took|swallowed|taken # whole|entire bottles|bottle", "downed a bottle",
        "took|swallowed|taken|did|popped|ate|snorted a bunch|handful|lot of",
        "took|swallowed|taken|popped|did|ate just? like? #big @pills|of",
@@ -241,7 +310,10 @@ EMERGENCY_RULES = [
        "mixed _* @pills _* with|and _? alcohol|vodka|booze|liquor|beer|wine",
        "mixed _* alcohol|vodka|booze|liquor _* and|with _? @pills",
        "drank _* and took|popped _? _? @pills", "took|popped _? _? @pills _* and drank",
-       situational=True, past="recent", not_after=r"^\s*(mg|mgs|milligrams|ml|milligram)\b"),
+       situational=True, past="recent",
+       not_after=r"^\s*(mg|mgs|milligrams|ml|milligram|time|money|coffee|caffeine|water|soda|food|sugar|candy|"
+                 r"pizza|photos|pictures|at (dinner|lunch|breakfast|thanksgiving|christmas|the buffet))\b"
+                 r"|^\s*(\w+ )?(to|back to) the (pharmacy|drugstore|doctor)\b"),
     _r("drank_bottle", "overdose", "drank a|the whole|entire? bottle|fifth|handle",
        situational=True, past="recent",
        requires=r"throw(ing)? up|vomit|puk|can not (stand|stay awake|breathe|wake)|pass(ing)? out|dizzy"),
@@ -252,22 +324,30 @@ EMERGENCY_RULES = [
        "breathing =be? _? _? slow|shallow|weird|funny|strange", "lips =be blue|purple|gray|grey",
        "=turn blue|purple|gray|grey", "@third =be blue|purple", "gurgling", "snoring weird|funny|strange",
        "throat =be closing|swelling", "allergic reaction",
-       situational=True, past="recent"),
+       situational=True, past="recent",
+       not_after=r"^\s*(from|because of|after) (the |a |my |that )?(cold|slush\w*|popsicle|candy|lollipop|juice|"
+                 r"freezing|swim\w*|pool|snow|ice)\b"),
     _r("unresponsive", "by_context",
        "unresponsive", "unconscious", "not responsive", "not responding", "=will not respond",
        "=not =respond",
-       "out cold", "=can not =wake him|her|them|_ up", "=can not =wake _? _? up", "=be not moving",
+       "out cold", "=can not =wake him|her|them up?", "=can not =wake my|his|her @kin", "=can not =wake _? _? up",
+       "=be not moving",
        "not moving", "collapsed", "@third _? passed out and",
-       "can not stay awake", "can not keep my eyes open", "can not feel my body|arms|legs|face",
+       "can not stay awake", "can not keep my|his|her|their eyes open",
+       "=throw|=vomit|=puke up? while|and passed out", "=throw|=vomit|=puke up? while|and unconscious|asleep",
+       "passed out and =throw|=vomit|=puke|=choke", "can not feel my body|arms|legs|face",
        "=be going under",
        situational=True, past="recent",
-       requires_before=None, not_before=r"\b(i am scared|i am afraid|i am worried|scared|afraid|worried)\b"),
+       requires_before=None, not_before=r"\b(i am scared|i am afraid|i am worried|scared|afraid|worried)\b",
+       not_after=r"^\s*(up )?(for (school|work|class|church|practice|breakfast|the bus|his|her|their)|in time|early|"
+                 r"on time|in the mornings?)\b"),
     _r("other_not_waking", "by_context", "not waking up", "will not wake up", "does not wake up",
        situational=True, past="recent", not_before=r"(\b(scared|afraid|worried)\b|\bi\s*$)"),
     _r("dying_now", "by_context",
        "=think|like|sure|scared i am dying", "@third =be dying", "i am dying help", "i am dying right now",
        situational=True, past="recent",
-       not_after=r"^\s*(to|of|for|here|laughing|inside|lol|haha|when)\b|\bi know i am not\b"),
+       not_after=r"^\s*(to|of|for|here|laughing|inside|lol|haha|when)\b|\bi know i am not\b",
+       not_before=r"\b(hangover|hung ?over|dopesick|sick|withdrawals?|flu)\b"),
     _r("chest_heart", "by_context",
        "chest pain|pains", "chest =hurt", "chest =be tight", "chest tightness", "crushing chest",
        "chest =be so? tight",
@@ -280,7 +360,9 @@ EMERGENCY_RULES = [
        "am|is|are? having a seizure|seizures|fit|convulsions", "seizing", "seize", "=convulse", "convulsions",
        "seizure right now", "just had a seizure|fit", "=have a seizure", "=have # seizures", "=have seizures",
        "=keep having seizures", "withdrawal seizure|seizures", "=go to =have a seizure", "=go to seize",
-       "about to =have a seizure", "=keep jerking|twitching|seizing", "=bite my tongue",
+       "about to =have a seizure", "=feel a|another? seizure|seizures|fit coming|starting",
+       "seizure|seizures =be? coming on", "seizure|seizures =be? starting", "=keep jerking|twitching|seizing",
+       "=bite my tongue",
        "will not stop shaking",
        situational=True, past="recent",
        not_before=r"\b(was|were|never|no|could|might|may|will|would|can|to)\s*$"),
@@ -298,6 +380,11 @@ EMERGENCY_RULES = [
        not_in_clause=r"\b(family|work|dental|vet|pet|childcare|financial|money|car|house|plumbing|personal|"
                      r"school|kid'?s?|childcare) emergenc|\bemergency (contact|number|line|room|plan|fund|kit|"
                      r"meeting|appointment|session|service|services|fee)\b|\b(reschedul|cancel|miss|late)"),
+    _r("emergency_word", "medical_emergency", "emergency", situational=True, past="none",
+       requires_before=r"^\W*((yes|yeah|yep|no|ok|okay|please|pls|plz|help|hey|hi|hello|omg|medical|\d+)\W*)*$",
+       not_after=r"^\s*(?!$|[,.!?;:]|(please|pls|plz|help|now|right now)\b)"),
+    _r("in_danger", "medical_emergency", "i am in danger", "my life =be in danger", situational=True,
+       past="recent", not_after=_UNSAFE_TAIL_NOT_CRISIS),
     _r("being_hurt_now", "medical_emergency",
        "@aggressor is|are|keeps|keep still|literally|again|constantly|now? "
        "hitting|hurting|beating|choking|attacking|strangling|stabbing|punching|kicking|raping|assaulting me",
@@ -315,7 +402,8 @@ EMERGENCY_RULES = [
        "send an ambulance", "=need 911", situational=True, past="none"),
     _r("withdrawal_named", "dangerous_withdrawal", "dts", "delirium tremens", "=go into dts",
        situational=True, past="recent",
-       not_before=r"\b(had|get|got|getting|never had|no)( the)?\s*$"),
+       not_before=r"\b(had|got|never had|no)( the)?\s*$|(?<!\bam )(?<!\bstarting to )\b(get|getting)( the)?\s*$",
+       not_after=r"^\s*(checked|looked at|treated|tested)\b"),
     _r("hallucinating", "by_context_w",
        "=hallucinate", "hallucinations", "hallucination",
        "seeing|see things|stuff|bugs|spiders|shadows|shadow",

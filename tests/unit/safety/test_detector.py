@@ -151,3 +151,64 @@ def test_crises_found_in_nlu_data(text, expected):
 ])
 def test_questions_about_the_question_and_jump_idioms_are_not_crises(text):
     assert detect_crisis(text) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("i've been giving my stuff away", "suicide"),
+    ("cant do this anymore gonna end it", "suicide"),
+    ("im so sorry for everything. this is goodbye", "suicide"),
+    ("this is my last message", "suicide"),
+    ("i'm sitting in the garage with the car running", "suicide"),
+    ("idk how much longer i can keep myself safe", "suicide"),
+    ("i'm gonna do it tonight, i already decided", "suicide"),
+    ("nobody needs to worry about me after tonight", "suicide"),
+    ("i'm going to drink until i don't wake up", "suicide"),
+    ("i don't want to wake up tomorrow", "suicide"),
+    ("i dont wanna be on this earth anymore", "suicide"),
+    ("i'm a burden to everyone and tonight im fixing that", "suicide"),
+    ("i feel like i'm going to do something to myself tonight", "suicide"),
+    ("i've got the pills counted out, i don't think i'll make it to monday", "suicide"),
+    ("i'm not safe right now", "suicide"),
+    ("might as well be dead", "suicide"),
+    ("going to drive my car off the road", "suicide"),
+    ("my roommate drank a ton and is throwing up while passed out, i can't wake him", "overdose"),
+    ("my mom took her whole prescription and she's slurring", "overdose"),
+    ("i shot up way too much and feel like i'm dying", "overdose"),
+    ("lips r blue", "medical_emergency"),
+    ("emergency", "medical_emergency"),
+    ("i'm in danger", "medical_emergency"),
+    ("i think i'm getting the dts, i'm so scared", "dangerous_withdrawal"),
+    ("i feel a seizure coming on, it's been a day without booze", "dangerous_withdrawal"),
+])
+def test_crises_added_2026_12_01(text, expected):
+    assert category(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "my phone is about to die",
+    "i said goodbye to my old job",
+    "this is my last message before i head to work, ttyl",
+    "this is goodbye to drinking",
+    "i'm giving my old clothes away to goodwill",
+    "i'm in danger of failing math",
+    "i'm not safe to drive after taking my meds",
+    "emergency contact is my mom",
+    "he's passed out on the couch after a long shift lol",
+    "i don't want to wake up for work tomorrow",
+    "i hope i don't wake up with a hangover",
+    "i don't think i'll make it to monday's group, can i reschedule",
+    "i'm going to do it tonight, i already decided to sign up",
+    "you don't need to worry about me after tonight, i'll be in detox",
+    "i'm a burden to my family and i'm going to fix that by getting help",
+    "i counted out my pills for the week",
+    "this hangover has me feeling like i'm dying",
+    "i'm so dopesick i feel like i'm dying",
+    "i ate way too much at thanksgiving",
+])
+def test_hard_negatives_added_2026_12_01(text):
+    assert detect_crisis(text) is None
+
+
+def test_mixed_lemma_and_word_alternatives_keep_every_word():
+    # "=think|like|sure|scared": the words without "=" used to lose their first letter ("ike")
+    assert category("i feel like i'm dying") == "medical_emergency"
