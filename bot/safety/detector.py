@@ -13,7 +13,7 @@ categories match, the more serious one wins (suicide, harm_others, overdose, dan
 medical_emergency).
 
 This is a rule layer for a safety net, tuned for recall: a message it flags gets the crisis response and
-a person is alerted; a message it misses may still be caught by the DIET ``crisis`` intent.
+a person is alerted; a message it misses may still be caught by the intent classifier's ``crisis`` intent.
 """
 
 from __future__ import annotations

@@ -1,0 +1,98 @@
+"""The tf-idf + embedding intent classifier: trains, predicts a ranking, survives persist/load, refuses odd files."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.intent_classifier import MODEL_FILE, TfidfEmbeddingIntentClassifier
+from bot.nlu.sentence_embeddings import SentenceEmbeddingFeaturizer
+
+EXAMPLES = {
+    "greet": ["hi", "hello", "hey there", "good morning", "hiya", "hello is anyone there"],
+    "goodbye": ["bye", "goodbye", "see you", "take care", "good night", "bye for now"],
+    "faq": ["how much does it cost", "is it covered by insurance", "how many hours a week", "how long is the program",
+            "will my employer find out", "what is an iop"],
+    "inform": ["every day", "mostly beer", "i live with my sister", "last night", "3 times a week", "oxy and xanax"],
+}
+
+
+@pytest.fixture(scope="module")
+def featurizer() -> SentenceEmbeddingFeaturizer:
+    return SentenceEmbeddingFeaturizer(SentenceEmbeddingFeaturizer.get_default_config(), "sentence_embeddings")
+
+
+@pytest.fixture()
+def storage(tmp_path) -> LocalModelStorage:
+    return LocalModelStorage(tmp_path)
+
+
+def context() -> ExecutionContext:
+    return ExecutionContext(GraphSchema({}), node_name="intent_classifier")
+
+
+def featurized(featurizer, texts: list[str], intents: list[str] | None = None) -> list[Message]:
+    labels = intents or [None] * len(texts)
+    messages = [Message({TEXT: t, **({INTENT: i} if i else {})}) for t, i in zip(texts, labels, strict=True)]
+    return featurizer.process(messages)
+
+
+def trained(featurizer, storage) -> tuple[TfidfEmbeddingIntentClassifier, Resource]:
+    texts = [t for ts in EXAMPLES.values() for t in ts]
+    intents = [i for i, ts in EXAMPLES.items() for _ in ts]
+    resource = Resource("intent_classifier")
+    classifier = TfidfEmbeddingIntentClassifier.create({}, storage, resource, context())
+    classifier.train(TrainingData(featurized(featurizer, texts, intents)))
+    return classifier, resource
+
+
+def test_predicts_unseen_messages_with_a_sorted_ranking(featurizer, storage):
+    classifier, _ = trained(featurizer, storage)
+    messages = classifier.process(featurized(featurizer, ["hello there!", "what does it cost", "cya, take care"]))
+    assert [m.get(INTENT)["name"] for m in messages] == ["greet", "faq", "goodbye"]
+    ranking = messages[0].get("intent_ranking")
+    assert [r["name"] for r in ranking][0] == "greet" and len(ranking) == 4
+    assert ranking == sorted(ranking, key=lambda r: -r["confidence"])
+    assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-6
+
+
+def test_persisted_model_loads_and_predicts_the_same(featurizer, storage):
+    classifier, resource = trained(featurizer, storage)
+    loaded = TfidfEmbeddingIntentClassifier.load({}, storage, resource, context())
+    texts = ["hi again", "i drink every weekend"]
+    before = [m.get(INTENT) for m in classifier.process(featurized(featurizer, texts))]
+    after = [m.get(INTENT) for m in loaded.process(featurized(featurizer, texts))]
+    assert before == after and [i["name"] for i in after] == ["greet", "inform"]
+
+
+def test_a_model_file_with_unexpected_types_is_refused(featurizer, storage):
+    import skops.io as sio
+
+    _, resource = trained(featurizer, storage)
+    with storage.write_to(resource) as directory:
+        sio.dump({"classifier": Resource("not-a-classifier")}, directory / MODEL_FILE)
+    with pytest.raises(InvalidConfigException, match="unexpected types"):
+        TfidfEmbeddingIntentClassifier.load({}, storage, resource, context())
+
+
+def test_untrained_component_leaves_messages_alone(featurizer, storage):
+    classifier = TfidfEmbeddingIntentClassifier.load({}, storage, Resource("missing"), context())
+    [message] = classifier.process(featurized(featurizer, ["hello"]))
+    assert message.get(INTENT) is None
+
+
+def test_messages_without_the_training_embedding_are_a_clear_error(featurizer, storage):
+    classifier, _ = trained(featurizer, storage)
+    with pytest.raises(InvalidConfigException, match="384-dimension"):
+        classifier.process([Message({TEXT: "hello"})])
+
+
+def test_invalid_regularisation_is_rejected(storage):
+    with pytest.raises(InvalidConfigException):
+        TfidfEmbeddingIntentClassifier({"C": 0}, storage, Resource("x"))
