@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, TEXT
@@ -12,7 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.intent_classifier import MODEL_FILE, TfidfEmbeddingIntentClassifier
-from bot.nlu.sentence_embeddings import SentenceEmbeddingFeaturizer
+from tests.unit.nlu.conftest import context, featurized
 
 EXAMPLES = {
     "greet": ["hi", "hello", "hey there", "good morning", "hiya", "hello is anyone there"],
@@ -23,32 +21,12 @@ EXAMPLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def featurizer() -> SentenceEmbeddingFeaturizer:
-    return SentenceEmbeddingFeaturizer(SentenceEmbeddingFeaturizer.get_default_config(), "sentence_embeddings")
-
-
-@pytest.fixture()
-def storage(tmp_path) -> LocalModelStorage:
-    return LocalModelStorage(tmp_path)
-
-
-def context() -> ExecutionContext:
-    return ExecutionContext(GraphSchema({}), node_name="intent_classifier")
-
-
-def featurized(featurizer, texts: list[str], intents: list[str] | None = None) -> list[Message]:
-    labels = intents or [None] * len(texts)
-    messages = [Message({TEXT: t, **({INTENT: i} if i else {})}) for t, i in zip(texts, labels, strict=True)]
-    return featurizer.process(messages)
-
-
 def trained(featurizer, storage) -> tuple[TfidfEmbeddingIntentClassifier, Resource]:
     texts = [t for ts in EXAMPLES.values() for t in ts]
     intents = [i for i, ts in EXAMPLES.items() for _ in ts]
     resource = Resource("intent_classifier")
-    classifier = TfidfEmbeddingIntentClassifier.create({}, storage, resource, context())
-    classifier.train(TrainingData(featurized(featurizer, texts, intents)))
+    classifier = TfidfEmbeddingIntentClassifier.create({}, storage, resource, context("intent_classifier"))
+    classifier.train(TrainingData(featurized(featurizer, texts, intent=intents)))
     return classifier, resource
 
 
@@ -64,7 +42,7 @@ def test_predicts_unseen_messages_with_a_sorted_ranking(featurizer, storage):
 
 def test_persisted_model_loads_and_predicts_the_same(featurizer, storage):
     classifier, resource = trained(featurizer, storage)
-    loaded = TfidfEmbeddingIntentClassifier.load({}, storage, resource, context())
+    loaded = TfidfEmbeddingIntentClassifier.load({}, storage, resource, context("intent_classifier"))
     texts = ["hi again", "i drink every weekend"]
     before = [m.get(INTENT) for m in classifier.process(featurized(featurizer, texts))]
     after = [m.get(INTENT) for m in loaded.process(featurized(featurizer, texts))]
@@ -78,11 +56,11 @@ def test_a_model_file_with_unexpected_types_is_refused(featurizer, storage):
     with storage.write_to(resource) as directory:
         sio.dump({"classifier": Resource("not-a-classifier")}, directory / MODEL_FILE)
     with pytest.raises(InvalidConfigException, match="unexpected types"):
-        TfidfEmbeddingIntentClassifier.load({}, storage, resource, context())
+        TfidfEmbeddingIntentClassifier.load({}, storage, resource, context("intent_classifier"))
 
 
 def test_untrained_component_leaves_messages_alone(featurizer, storage):
-    classifier = TfidfEmbeddingIntentClassifier.load({}, storage, Resource("missing"), context())
+    classifier = TfidfEmbeddingIntentClassifier.load({}, storage, Resource("missing"), context("intent_classifier"))
     [message] = classifier.process(featurized(featurizer, ["hello"]))
     assert message.get(INTENT) is None
 

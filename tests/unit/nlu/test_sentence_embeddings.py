@@ -12,11 +12,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.sentence_embeddings import DIMENSIONS, SentenceEmbeddingFeaturizer, SentenceEncoder
 
 
-@pytest.fixture(scope="module")
-def featurizer() -> SentenceEmbeddingFeaturizer:
-    return SentenceEmbeddingFeaturizer(SentenceEmbeddingFeaturizer.get_default_config(), "sentence_embeddings")
-
-
 def sentence_vector(message: Message) -> np.ndarray:
     [feature] = [f for f in message.features if f.type == FEATURE_TYPE_SENTENCE and f.attribute == TEXT]
     return feature.features
