@@ -130,17 +130,11 @@ class TfidfEmbeddingResponseSelector(GraphComponent):
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> TfidfEmbeddingResponseSelector:
         component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                component._model = linear_text.LinearTextModel.load(directory / MODEL_FILE)
-                if component._model is not None:
-                    saved = read_json_file(directory / RESPONSES_FILE)
-                    component._responses = saved["responses"]
-                    component._retrieval_intents = saved["retrieval_intents"]
-        except InvalidConfigException:
-            raise
-        except ValueError:  # the resource is not in the model (trained without FAQs)
-            pass
+        component._model, saved = linear_text.load_saved(model_storage, resource, MODEL_FILE,
+                                                          lambda directory: read_json_file(directory / RESPONSES_FILE))
+        if saved:
+            component._responses = saved["responses"]
+            component._retrieval_intents = saved["retrieval_intents"]
         if component._model is None:
             logger.warning(f"No trained '{component._intent}' answer selector in the model.")
         return component

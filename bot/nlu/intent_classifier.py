@@ -20,7 +20,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -87,13 +86,7 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> TfidfEmbeddingIntentClassifier:
         component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                component._model = linear_text.LinearTextModel.load(directory / MODEL_FILE)
-        except InvalidConfigException:
-            raise
-        except ValueError:  # the resource is not in the model (trained without intents)
-            pass
+        component._model, _ = linear_text.load_saved(model_storage, resource, MODEL_FILE)
         if component._model is None:
             logger.warning("No trained intent classifier in the model; intents will not be predicted.")
         return component

@@ -11,7 +11,7 @@ use (bench/NLU_RESULTS.md).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from rasa.shared.exceptions import InvalidConfigException
@@ -103,3 +103,19 @@ class LinearTextModel:
         if untrusted - ALLOWED_TYPES:
             raise InvalidConfigException(f"Refusing to load {path.name}: unexpected types {sorted(untrusted)}.")
         return cls(sio.load(path, trusted=sorted(untrusted)))
+
+
+def load_saved(model_storage, resource, file_name: str,
+               read_extra: Callable[[Path], Any] | None = None) -> tuple[LinearTextModel | None, Any]:
+    """(model, extra) from a component's model storage; (None, None) when the component was not trained.
+
+    ``read_extra(directory)`` reads files saved beside the model. A file with unexpected types still raises.
+    """
+    try:
+        with model_storage.read_from(resource) as directory:
+            model = LinearTextModel.load(directory / file_name)
+            return model, (read_extra(directory) if model is not None and read_extra else None)
+    except InvalidConfigException:
+        raise
+    except ValueError:  # the resource is not in the model
+        return None, None
