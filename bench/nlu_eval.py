@@ -184,7 +184,9 @@ NOTES = [
     "the intents that interrupt the form (crisis, request_human, stop/go back/change/restart, goodbye).",
     "- Entity definitions differ on purpose in places: the lexicon tags \"drink\" / \"drinking\" as alcohol "
     "and points in time (\"last week\") as duration, because the last-use question needs them; the gold set "
-    "does not. Real misses seen: \"blues\" (pressed fentanyl pills), \"4 a day\", \"for years\".",
+    "does not. Still missed: \"blues\" (pressed fentanyl pills; needs a false-friend rule for \"the blues\"). "
+    "Entity scores were re-run after the 2026-12-01 lexicon fixes (\"4 a day\", \"a few days a week\", \"for years\", "
+    "no frequency in \"all the questions\"); intents do not use entities, so the intent scores stand.",
 ]
 ENTITY_LABELS = ("substance", "frequency", "duration")
 

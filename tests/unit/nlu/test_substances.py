@@ -60,15 +60,21 @@ def test_false_friends_are_not_substances():
 @pytest.mark.parametrize("text,span", [
     ("i drink every day", "every day"), ("3 times a week", "3 times a week"), ("on weekends", "on weekends"),
     ("most nights", "most nights"), ("twice a day", "twice a day"), ("2x a week", "2x a week"),
+    ("xans like 4 a day", "4 a day"), ("a few days a week", "a few days a week"), ("all the time", "all the time"),
 ])
 def test_frequencies(text, span):
     assert (span, "frequency", "") in entities(text)
+
+
+def test_all_the_without_time_is_not_a_frequency():
+    assert not [e for e in entities("can i redo all the questions") if e[1] == "frequency"]
 
 
 @pytest.mark.parametrize("text,span", [
     ("for 5 years", "for 5 years"), ("about 6 months", "about 6 months"),
     ("since i was 15", "since i was 15"),
     ("a couple of years", "a couple of years"), ("10+ years", "10+ years"), ("half my life", "half my life"),
+    ("did aa for years", "for years"),
 ])
 def test_durations(text, span):
     assert (span, "duration", "") in entities(text)
