@@ -76,7 +76,7 @@ def rasa_server(settings: Settings, model_path: Path, endpoints: Path, credentia
     argv = [str(BIN / "rasa"), "run", "--model", str(model_path), "--endpoints", str(endpoints),
             "--credentials", str(credentials), "--port", str(settings.rasa_port), "--interface", settings.host]
     # the HTTP API is needed only for staff takeover replies, and never runs without a token
-    argv += ["--enable-api", "--auth-token", settings.key("rasa_token")]
+    argv += ["--enable-api", f"--auth-token={settings.key('rasa_token')}"]  # "=": a token may start with "-"
     return Service("Rasa server", argv, f"{base}/webhooks/rest/", base)
 
 
