@@ -229,7 +229,8 @@ def _prf(tp_found: int, found: int, tp_gold: int, gold: int) -> tuple[float, flo
 
 def entity_section(result: dict) -> list[str]:
     out = ["Entities (project spaCy EntityRuler, as SpacyEntityExtractor emits them; scored by this script because "
-           "`rasa test nlu` skips pretrained extractors):", "",
+           "`rasa test nlu` skips pretrained extractors). Scored on all messages of the set: the EntityRuler is "
+           "built from bot/nlu/lexicon.yml, not learned from data/nlu.", "",
            "| entity | gold | found | exact P | exact R | exact F1 | overlap F1 |", "|---|---|---|---|---|---|---|"]
     total = collections.Counter()
     for label, c in result["counts"].items():

@@ -19,7 +19,6 @@ import json
 import logging
 from typing import Any
 
-import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -91,31 +90,25 @@ class TfidfEmbeddingResponseSelector(GraphComponent):
         self._retrieval_intents = sorted(training_data.retrieval_intents)
         with self._storage.write_to(self._resource) as directory:
             self._model.save(directory / MODEL_FILE)
-            write_text_file(json.dumps({"responses": self._responses,
-                                                    "retrieval_intents": self._retrieval_intents}),
-                            directory / RESPONSES_FILE)
+            saved = {"responses": self._responses, "retrieval_intents": self._retrieval_intents}
+            write_text_file(json.dumps(saved), directory / RESPONSES_FILE)
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
-        with_text = [m for m in messages if m.get(TEXT) is not None]
-        if self._model is None or not with_text:
+        if self._model is None:
             return messages
-        keys = self._model.labels
-        limit = int(self._config["ranking_length"]) or len(keys)
-        for message, row in zip(with_text, self._model.predict(with_text), strict=True):
-            order = np.argsort(-row)
-            best = keys[order[0]]
+        for message, ranking in self._model.rank(messages, int(self._config["ranking_length"])):
+            _, best, confidence = ranking[0]
             utter_action = f"utter_{best}"
             prediction = {
                 RESPONSE_SELECTOR_PREDICTION_KEY: {
                     RESPONSE_SELECTOR_RESPONSES_KEY: self._responses.get(utter_action) or [{TEXT: best}],
-                    PREDICTED_CONFIDENCE_KEY: float(row[order[0]]),
+                    PREDICTED_CONFIDENCE_KEY: confidence,
                     INTENT_RESPONSE_KEY: best,
                     RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
                 },
-                RESPONSE_SELECTOR_RANKING_KEY: [
-                    {"id": int(i), PREDICTED_CONFIDENCE_KEY: float(row[i]), INTENT_RESPONSE_KEY: keys[i]}
-                    for i in order[:limit]],
+                RESPONSE_SELECTOR_RANKING_KEY: [{"id": i, PREDICTED_CONFIDENCE_KEY: c, INTENT_RESPONSE_KEY: key}
+                                                for i, key, c in ranking],
             }
             properties = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
             properties[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self._retrieval_intents

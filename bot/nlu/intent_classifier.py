@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -67,14 +66,10 @@ class TfidfEmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
-        with_text = [m for m in messages if m.get(TEXT) is not None]
-        if self._model is None or not with_text:
+        if self._model is None:
             return messages
-        labels = self._model.labels
-        limit = int(self._config["ranking_length"]) or len(labels)
-        for message, row in zip(with_text, self._model.predict(with_text), strict=True):
-            ranking = [{INTENT_NAME_KEY: labels[i], PREDICTED_CONFIDENCE_KEY: float(row[i])}
-                       for i in np.argsort(-row)[:limit]]
+        for message, best in self._model.rank(messages, int(self._config["ranking_length"])):
+            ranking = [{INTENT_NAME_KEY: label, PREDICTED_CONFIDENCE_KEY: confidence} for _, label, confidence in best]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages

