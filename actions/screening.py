@@ -60,9 +60,32 @@ def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, questi
     return True
 
 
+# Intents whose rule would pause the form; a reply that is exactly an offered choice still answers.
+_PAUSING_INTENTS = ("stop_screening", "goodbye")
+
+
 class ValidateScreeningForm(FormValidationAction):
     def name(self) -> str:
         return "validate_screening_form"
+
+    async def extract_screen_answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: dict) -> dict[str, Any]:
+        """Read "Not now, but interested" typed to a question offering that choice as the answer.
+
+        The domain mapping leaves stop/goodbye messages to the pause rules; this takes back the ones that
+        are word for word one of the current question's choices (or its option number).
+        """
+        from bot.screening import exact_choice
+
+        if tracker.get_slot("requested_slot") != "screen_answer" or tracker.get_slot("screen_answer"):
+            return {}
+        if ((tracker.latest_message.get("intent") or {}).get("name")) not in _PAUSING_INTENTS:
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        question = _current_question(tracker, answers_of(tracker))
+        if question is None or exact_choice(question, text) is None:
+            return {}
+        return {"screen_answer": text}
 
     async def validate_screen_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:

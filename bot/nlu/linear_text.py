@@ -18,6 +18,8 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.chat_text import readable
+
 # types inside a saved model that skops does not trust by default; anything else refuses to load
 ALLOWED_TYPES = {"scipy.sparse._csr.csr_matrix"}
 DEFAULT_CONFIG = {"C": 30.0, "max_iter": 3000, "random_state": 7}
@@ -68,7 +70,8 @@ class LinearTextModel:
     def _features(self, messages: list[Message], fit: bool = False):
         from scipy.sparse import csr_matrix, hstack
 
-        texts = [str(m.get(TEXT) or "") for m in messages]
+        # the words as typed and as read (shorthand spelled out): "gn" and "good night" both count
+        texts = [f"{text}\n{readable(text)}" for text in (str(m.get(TEXT) or "") for m in messages)]
         chars, words = self._state["chars"], self._state["words"]
         parts = [chars.fit_transform(texts), words.fit_transform(texts)] if fit else \
             [chars.transform(texts), words.transform(texts)]

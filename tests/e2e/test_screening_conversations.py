@@ -53,13 +53,15 @@ def test_screening_for_a_loved_one_uses_their_wording(stack):
     replies = start(stack, sender, "it's for my son")
     assert asked_question(replies, who="other") == "suicidal_thoughts"
     answers = {**SELF_FREE_TEXT, "substances": "he uses percs and sometimes fent", "withdrawal": "not sure",
-               "readiness": "he doesn't think he needs it"}
+               "readiness": "he doesn't think he needs it", "opioid_medication": "Not now, but interested"}
     replies, asked = answer_all(stack, sender, replies, answers, who="other")
     assert "not medical advice" in all_text(replies)
     with database(stack) as session:
         screening = repositories.latest_screening(session, sender)
         assert screening.for_whom == "other"
         assert "opioids" in screening.answers["substances"]
+        # a typed choice that sounds like "not now" answers the question instead of pausing
+        assert screening.answers["opioid_medication"] == "interested"
 
 
 def test_faq_digressions_and_an_answer_change_resume_the_form(stack):

@@ -11,7 +11,7 @@ from bot.nlu.pipeline import CATEGORIES, build_and_save, build_pipeline, normali
 STREET_NAMES = {
     "oxy": "opioids", "oxys": "opioids", "percs": "opioids", "perc 30s": "opioids", "roxy": "opioids",
     "fent": "opioids", "fentanyl": "opioids", "dope": "opioids", "heroin": "opioids", "smack": "opioids",
-    "h": "opioids", "kratom": "opioids",
+    "h": "opioids", "kratom": "opioids", "blues": "opioids",
     "bars": "benzodiazepines", "xans": "benzodiazepines", "xanax": "benzodiazepines",
     "benzos": "benzodiazepines", "klonopin": "benzodiazepines",
     "molly": "mdma_hallucinogens", "ecstasy": "mdma_hallucinogens",
@@ -55,6 +55,7 @@ def test_case_and_common_misspellings(text, expected):
 def test_false_friends_are_not_substances():
     found = entities("had ice cream then my phone blew up, what a pot of coffee")
     assert not [e for e in found if e[1] == "substance"]
+    assert not [e for e in entities("i get the blues every winter") if e[1] == "substance"]
 
 
 @pytest.mark.parametrize("text,span", [
