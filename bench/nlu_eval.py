@@ -180,13 +180,15 @@ NOTES = [
     "- `crisis` recall includes the CrisisOverride rule layer, which is part of the NLU pipeline; "
     "bench/CRISIS_RESULTS.md measures the rules alone on larger sets.",
     "- Inside the screening form the answer parsers read every message first, so an answer the classifier "
-    "files under another intent (\"percocet\" as out_of_scope) is still taken as the answer, except for "
-    "the intents that interrupt the form (crisis, request_human, stop/go back/change/restart, goodbye).",
+    "files under another intent (\"percocet\" as out_of_scope) is still taken as the answer. The intents that "
+    "interrupt the form (crisis, request_human, stop/go back/change/restart, goodbye) are not, except that a "
+    "stop or goodbye reply that is word for word one of the question's choices (\"Not now, but interested\") "
+    "answers it.",
+    "- Both classifiers read each message as typed and through bot/nlu/chat_text.py (emoji by name, SMS "
+    "shorthand spelled out: \"gn\" -> \"good night\"); the sentence embedding sees only the readable form.",
     "- Entity definitions differ on purpose in places: the lexicon tags \"drink\" / \"drinking\" as alcohol "
     "and points in time (\"last week\") as duration, because the last-use question needs them; the gold set "
-    "does not. Still missed: \"blues\" (pressed fentanyl pills; needs a false-friend rule for \"the blues\"). "
-    "Entity scores were re-run after the 2026-12-01 lexicon fixes (\"4 a day\", \"a few days a week\", \"for years\", "
-    "no frequency in \"all the questions\"); intents do not use entities, so the intent scores stand.",
+    "does not. \"blues\" (pressed fentanyl pills) is a substance, \"the blues\" is not.",
 ]
 ENTITY_LABELS = ("substance", "frequency", "duration")
 

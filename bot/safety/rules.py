@@ -313,7 +313,10 @@ EMERGENCY_RULES = [
        situational=True, past="recent",
        not_after=r"^\s*(mg|mgs|milligrams|ml|milligram|time|money|coffee|caffeine|water|soda|food|sugar|candy|"
                  r"pizza|photos|pictures|at (dinner|lunch|breakfast|thanksgiving|christmas|the buffet))\b"
-                 r"|^\s*(\w+ )?(to|back to) the (pharmacy|drugstore|doctor)\b"),
+                 r"|^\s*(\w+ )?(to|back to) the (pharmacy|drugstore|doctor)\b"
+                 r"|^\s*of (the |my |those |these )?(tissues|kleenex|cookies|cereal|chocolates?|donuts|doughnuts|"
+                 r"candy|crackers|chips|pizza|popcorn|snacks|gum|mints|cigarettes|cigs|smokes|juice|soda|"
+                 r"water|tea|coffee|ice cream|paper towels|napkins|tampons|band ?aids|crayons|tic tacs)\b"),
     _r("drank_bottle", "overdose", "drank a|the whole|entire? bottle|fifth|handle",
        situational=True, past="recent",
        requires=r"throw(ing)? up|vomit|puk|can not (stand|stay awake|breathe|wake)|pass(ing)? out|dizzy"),

@@ -74,3 +74,9 @@ def test_messages_without_the_training_embedding_are_a_clear_error(featurizer, s
 def test_invalid_regularisation_is_rejected(storage):
     with pytest.raises(InvalidConfigException):
         TfidfEmbeddingIntentClassifier({"C": 0}, storage, Resource("x"))
+
+
+def test_shorthand_is_understood_through_the_words_it_stands_for(featurizer, storage):
+    classifier, _ = trained(featurizer, storage)
+    messages = classifier.process(featurized(featurizer, ["gm", "gn", "ttyl"]))
+    assert [m.get(INTENT)["name"] for m in messages] == ["greet", "goodbye", "goodbye"]
