@@ -31,7 +31,7 @@ SHORTHAND = {
 _SHORTHAND = re.compile(r"\b(" + "|".join(sorted(map(re.escape, SHORTHAND), key=len, reverse=True)) + r")\b")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def readable(text: str) -> str:
     """Lower-cased ``text`` with emoji as their names and shorthand written out."""
     import emoji
