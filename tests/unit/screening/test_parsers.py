@@ -281,3 +281,14 @@ def test_parsing_never_raises_and_ok_values_are_storable(questionnaire, text):
             assert question.check_value(parsed.value), (question.id, text, parsed.value)
         else:
             assert parsed.value is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Not now, but interested", "interested"), ("not now but interested", "interested"), ("Interested", "interested"),
+    ("2", "interested"), ("the first one", "taking"), ("not now", None), ("maybe later", None), ("9", None),
+    ("", None), ("i'm interested in stopping the questions", None),
+])
+def test_exact_choice_only_takes_a_whole_choice(questionnaire, text, expected):
+    from bot.screening import exact_choice
+
+    assert exact_choice(questionnaire.get("opioid_medication"), text) == expected
