@@ -20,7 +20,7 @@ from actions.common import (
 )
 from actions.crisis import respond_to_crisis
 from bot.conversation import texts
-from bot.conversation.navigation import question_to_change
+from bot.conversation.navigation import is_correction, question_to_change
 
 
 def _current_question(tracker: Tracker, answers: dict[str, Any]):
@@ -64,6 +64,13 @@ def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, questi
 _PAUSING_INTENTS = ("stop_screening", "goodbye")
 
 
+def redo_answer(dispatcher: CollectingDispatcher, answers: dict[str, Any], target) -> dict[str, Any]:
+    """Forget the answer to ``target`` so the form asks it next; the slots to set."""
+    answers.pop(target.id, None)
+    dispatcher.utter_message(text="Sure, let's redo that one.")
+    return {"screening_answers": answers, "screening_current": target.id, "screening_reasks": 0.0}
+
+
 class ValidateScreeningForm(FormValidationAction):
     def name(self) -> str:
         return "validate_screening_form"
@@ -96,7 +103,12 @@ class ValidateScreeningForm(FormValidationAction):
         question = _current_question(tracker, answers)
         if question is None:
             return {"screen_answer": "done", "screening_current": None}
-        parsed = parse_answer(question, clicked_choice(tracker, question) or str(value or ""))
+        clicked = clicked_choice(tracker, question)
+        if not clicked and is_correction(str(value or "")):
+            target = question_to_change(str(value), questionnaire, answers)
+            if target is not None:  # "i said weekly but its daily": ask that earlier question again
+                return {"screen_answer": None, **redo_answer(dispatcher, answers, target)}
+        parsed = parse_answer(question, clicked or str(value or ""))
         if parsed.status != "ok" and answer_digression(dispatcher, tracker, question):
             return {"screen_answer": None, "screening_current": question.id}  # asked again, no re-ask counted
         reasks = int(tracker.get_slot("screening_reasks") or 0)
@@ -196,10 +208,8 @@ class ActionChangeAnswer(Action):
         if target is None:
             dispatcher.utter_message(text="There's nothing to change yet - let's carry on.")
             return [SlotSet("screening_status", "in_progress")]
-        answers.pop(target.id, None)
-        dispatcher.utter_message(text="Sure, let's redo that one.")
-        return [SlotSet("screening_answers", answers), SlotSet("screening_current", target.id),
-                SlotSet("screening_reasks", 0.0), SlotSet("screening_status", "in_progress")]
+        slots = {**redo_answer(dispatcher, answers, target), "screening_status": "in_progress"}
+        return [SlotSet(name, value) for name, value in slots.items()]
 
 
 class ActionRestartScreening(Action):

@@ -33,3 +33,19 @@ def question_to_change(text: str, questionnaire, answers: dict[str, Any], go_bac
         if best is not None:
             return best
     return answered[-1]
+
+
+# "i said weekly but its daily", "correction, i last used 3 days ago": a change to an earlier answer
+# phrased as an answer. Needs a correction cue, so "i said i would go but i never did" is still an answer.
+_CORRECTION = re.compile(
+    r"^\W*(?:(?:oops|sorry|wait|actually|ok|okay)\W+)*(?:correction\b|i meant\b(?!\s+it\b)"
+    r"|(?:earlier |before |last time )?i (?:said|put|answered|told you|wrote|picked|chose)\b.{1,80}?"
+    r"\b(?:but|not)\b.{0,25}?\b(?:actually|really|it'?s|its|it is|i meant|more like|i do|i did|i am|i'm|im|"
+    r"i have|better|wrong)\b)",
+    re.I,
+)
+
+
+def is_correction(text: str) -> bool:
+    """True when ``text`` corrects an earlier answer rather than answering the current question."""
+    return bool(_CORRECTION.search((text or "")[:500]))

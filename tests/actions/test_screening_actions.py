@@ -192,3 +192,15 @@ async def test_a_plain_not_now_still_pauses_the_form(dispatcher, domain):
                          ("not now, but interested", "faq")):
         tracker = make_tracker(text, intent=intent, active_loop="screening_form", slots=slots)
         assert await ValidateScreeningForm().extract_screen_answer(dispatcher, tracker, domain) == {}
+
+
+async def test_a_correction_typed_as_an_answer_asks_that_earlier_question_again(dispatcher, domain):
+    answers = {**NO_RISK, "home": ["alone"]}
+    text = "i said i live alone but i actually live with my sister"
+    tracker = make_tracker(text, active_loop="screening_form",
+                           slots={"screening_current": "support", "screening_answers": dict(answers)},
+                           new_slots={"screen_answer": text})
+    slots = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
+    assert slots["screening_current"] == "home" and "home" not in slots["screening_answers"]
+    assert "support" not in slots["screening_answers"]  # not taken as the answer to the current question
+    assert "redo" in texts(dispatcher)
