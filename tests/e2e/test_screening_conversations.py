@@ -83,6 +83,25 @@ def test_faq_digressions_and_an_answer_change_resume_the_form(stack):
     assert "not medical advice" in all_text(replies)
 
 
+def test_a_correction_typed_as_an_answer_redoes_that_question(stack):
+    sender = "e2e-correction"
+    replies = start(stack, sender)
+    answers = {**SELF_FREE_TEXT, "home": "my roommate drinks a lot"}
+    for _ in range(40):  # answer up to and including the home question
+        previous = asked_question(replies)
+        assert previous is not None, "screening ended before the home question"
+        replies = stack.send(sender, answers.get(previous, "not sure"))
+        if previous == "home":
+            break
+    assert previous == "home" and asked_question(replies) != "home"
+    replies = stack.send(sender, "i said my roommate drinks but actually i live with my wife now, its a stable home")
+    assert "redo" in all_text(replies) and asked_question(replies) == "home"
+    replies, _ = answer_all(stack, sender, stack.send(sender, "stable, i live with my wife"), SELF_FREE_TEXT)
+    assert "not medical advice" in all_text(replies)
+    with database(stack) as session:
+        assert repositories.latest_screening(session, sender).answers["home"] == ["stable"]
+
+
 def test_stop_then_resume_keeps_earlier_answers(stack):
     sender = "e2e-stop"
     replies = start(stack, sender)
