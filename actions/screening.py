@@ -103,12 +103,13 @@ class ValidateScreeningForm(FormValidationAction):
         question = _current_question(tracker, answers)
         if question is None:
             return {"screen_answer": "done", "screening_current": None}
+        typed = str(value or "")
         clicked = clicked_choice(tracker, question)
-        if not clicked and is_correction(str(value or "")):
-            target = question_to_change(str(value), questionnaire, answers)
+        if not clicked and is_correction(typed):
+            target = question_to_change(typed, questionnaire, answers)
             if target is not None:  # "i said weekly but its daily": ask that earlier question again
                 return {"screen_answer": None, **redo_answer(dispatcher, answers, target)}
-        parsed = parse_answer(question, clicked or str(value or ""))
+        parsed = parse_answer(question, clicked or typed)
         if parsed.status != "ok" and answer_digression(dispatcher, tracker, question):
             return {"screen_answer": None, "screening_current": question.id}  # asked again, no re-ask counted
         reasks = int(tracker.get_slot("screening_reasks") or 0)
@@ -120,7 +121,7 @@ class ValidateScreeningForm(FormValidationAction):
 
         if not tracker.get_slot("crisis_active") and score(answers, questionnaire, criteria).band == "urgent_safety":
             # A safety answer means help now, before any further question.
-            respond_to_crisis(dispatcher, tracker, category="suicide", trigger=str(value or ""))
+            respond_to_crisis(dispatcher, tracker, category="suicide", trigger=typed)
             slots.update(screen_answer="crisis", screening_current=None, screening_status="paused",
                          crisis_active=True)
             return slots

@@ -226,6 +226,17 @@ def _exact_choice(question: Question, words: str) -> str | None:
     return _exact_phrases(question.choices).get(words)
 
 
+def _whole_reply_choice(question: Question, words: str) -> str | None:
+    """The choice a whole reply names (label, short label, id or option number); "" for a missing option."""
+    exact = _exact_choice(question, words)
+    if exact is not None:
+        return exact
+    index = _option_index(words, question.choices)
+    if index is None:
+        return None
+    return "" if index < 0 else question.choices[index].id
+
+
 def exact_choice(question: Question, text: str) -> str | None:
     """The choice id when the whole reply is one choice's label, short label, id or option number.
 
@@ -234,13 +245,7 @@ def exact_choice(question: Question, text: str) -> str | None:
     if not question.choices or not isinstance(text, str):
         return None
     words = normalize(text[:2000])
-    if not words:
-        return None
-    exact = _exact_choice(question, words)
-    if exact is not None:
-        return exact
-    index = _option_index(words, question.choices)
-    return question.choices[index].id if index is not None and index >= 0 else None
+    return (_whole_reply_choice(question, words) or None) if words else None
 
 
 # ---- yes / no / unsure ----------------------------------------------------------------------------
@@ -541,13 +546,10 @@ def parse_answer(question: Question, text: str, *, today: dt.date | None = None)
     if qtype == "free_text":
         return ParsedAnswer(OK, " ".join(text.split())[:MAX_FREE_TEXT])
 
-    exact = _exact_choice(question, words) if question.choices else None
-    if exact is not None and qtype != "multi_choice":
-        return _choice_value(question, exact)
     if question.choices and qtype != "multi_choice":
-        index = _option_index(words, question.choices)
-        if index is not None:
-            return _unclear() if index < 0 else _choice_value(question, question.choices[index].id)
+        choice = _whole_reply_choice(question, words)
+        if choice is not None:
+            return _choice_value(question, choice) if choice else _unclear()
 
     if qtype == "yes_no_unsure":
         return parse_yes_no(text)

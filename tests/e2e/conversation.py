@@ -26,8 +26,9 @@ def start(stack, sender: str, who_answer: str = "for myself") -> list[dict]:
 
 
 def answer_all(stack, sender: str, replies: list[dict], answers: dict[str, str], who: str = "self",
-               max_turns: int = 40) -> tuple[list[dict], list[str]]:
-    """Answer every question asked (unknown ones with "not sure"); return the final replies and ids asked."""
+               max_turns: int = 40, stop_after: str | None = None) -> tuple[list[dict], list[str]]:
+    """Answer every question asked (unknown ones with "not sure"), or up to and including ``stop_after``;
+    return the final replies and ids asked."""
     asked: list[str] = []
     for _ in range(max_turns):
         qid = asked_question(replies, who)
@@ -35,6 +36,8 @@ def answer_all(stack, sender: str, replies: list[dict], answers: dict[str, str],
             return replies, asked
         asked.append(qid)
         replies = stack.send(sender, answers.get(qid, "not sure"))
+        if qid == stop_after:
+            return replies, asked
     raise AssertionError(f"screening did not finish within {max_turns} turns; asked {asked}")
 
 
