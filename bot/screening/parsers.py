@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.screening.model import Choice, Question
+from bot.screening.spanish_terms import english_grammar
+from bot.text.canonical import canonical
+from bot.text.language import guess_language
 
 UNCLEAR_STATUS = "unclear"
 OK = "ok"
@@ -37,10 +40,15 @@ MAX_FREE_TEXT = 500
 
 @dataclass(frozen=True)
 class ParsedAnswer:
-    """``status`` is "ok" or "unclear"; ``value`` is the value to store (None when unclear)."""
+    """``status`` is "ok" or "unclear"; ``value`` is the value to store (None when unclear).
+
+    ``strong`` is False when the value rests on a word inside a longer description ("i havent showered in a
+    week" holds a "not" but is no "no"): the example answers then decide (``bot.screening.reading``).
+    """
 
     status: str
     value: Any = None
+    strong: bool = True
 
     @property
     def ok(self) -> bool:
@@ -88,7 +96,8 @@ _UNITS_1_9 = ("one", "two", "three", "four", "five", "six", "seven", "eight", "n
 def normalize(text: str) -> str:
     """Lower case, plain apostrophes, punctuation to spaces (keeping '-', '/', '+', '.', ',' between
     digits), contractions expanded, letter runs of 3+ collapsed ("yesss" -> "yes")."""
-    text = (text or "").lower()
+    text = canonical(text)
+    text = english_grammar(text, spanish=guess_language(text) == "es")
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = text.replace("&", " and ")
     text = re.sub(r"(\d)\s*x\b", r"\1 times", text)  # 2x, 3x/wk
@@ -189,6 +198,11 @@ def _choice_phrases(choices: tuple[Choice, ...]) -> tuple[tuple[str, str, bool],
 
 def _match_choices(question: Question, words: str) -> list[str]:
     """Choice ids whose phrases occur in ``words``; longest phrases win overlaps. In choice order."""
+    return _choice_hits(question, words)[0]
+
+
+def _choice_hits(question: Question, words: str) -> tuple[list[str], float]:
+    """(choice ids found, share of the reply's characters the matched phrases cover)."""
     padded = f" {words} "
     taken = [False] * len(padded)
     strong: set[str] = set()
@@ -204,10 +218,30 @@ def _match_choices(question: Question, words: str) -> list[str]:
             if not any(taken[i] for i in span):
                 for i in span:
                     taken[i] = True
-                (weak if is_weak else strong).add(cid)
+                if not _negated_before(padded[:pos], phrase):
+                    (weak if is_weak else strong).add(cid)
             start = pos + 1
     found = strong or weak
-    return [c.id for c in question.choices if c.id in found]
+    letters = sum(ch != " " for ch in words) or 1
+    covered = sum(1 for i, ch in enumerate(padded) if taken[i] and ch != " ")
+    return [c.id for c in question.choices if c.id in found], covered / letters
+
+
+_NEGATION_CUE = re.compile(r"\b(?:not|never|without|nobody|no one|nadie|nunca|sin|ni)(?: \w+)?\s*$")
+_NEGATIVE_PHRASE = re.compile(r"^(?:not|no|never|none|nobody|nothing|without|un)\b")
+
+
+def _negated_before(before: str, phrase: str) -> bool:
+    """"not weed", "i do not use daily": a choice phrase right after a negation (within two words)."""
+    return bool(_NEGATION_CUE.search(before)) and not _NEGATIVE_PHRASE.match(phrase)
+
+
+def _one_choice(question: Question, words: str) -> ParsedAnswer:
+    """The single choice a reply names by its words; strong when those words are most of the reply."""
+    found, coverage = _choice_hits(question, words)
+    if len(found) != 1:
+        return _unclear()
+    return ParsedAnswer(OK, found[0], strong=coverage >= 0.5)
 
 
 @functools.lru_cache(maxsize=256)
@@ -235,6 +269,17 @@ def _whole_reply_choice(question: Question, words: str) -> str | None:
     if index is None:
         return None
     return "" if index < 0 else question.choices[index].id
+
+
+def whole_reply_choice_value(question: Question, words: str) -> Any:
+    """The stored value when the whole (normalised) reply names one choice; "" for a missing option number."""
+    if not question.choices:
+        return None
+    choice = _whole_reply_choice(question, normalize(words))
+    if not choice:
+        return choice
+    parsed = _choice_value(question, choice)
+    return parsed.value if parsed.ok else ""
 
 
 def exact_choice(question: Question, text: str) -> str | None:
@@ -281,12 +326,23 @@ _NO_TOKEN = re.compile(r"^(?:n|no+|nope+|nah+|na|nay|nop|nuh|nuh-uh|negative|not
 
 
 def parse_yes_no(text: str) -> ParsedAnswer:
-    """"yes" / "no" / "unsure" from free text, else unclear."""
+    """"yes" / "no" / "unsure" from free text, else unclear.
+
+    The reading is ``strong`` when the reply is a yes/no/unsure phrase ("nope", "not that i know of",
+    "yes a lot") or starts with a bare yes or no ("no i can stop whenever"); a polarity word inside a
+    description ("i havent showered in a week") gives a weak reading for the example answers to weigh."""
     words = normalize(text)
     if not words:
         return _unclear()
+    value = _yes_no_value(words)
+    if value is None:
+        return _unclear()
+    return ParsedAnswer(OK, value, strong=_polarity_only(words))
+
+
+def _yes_no_value(words: str) -> str | None:
     if _UNSURE.search(words) and not re.search(r"\b(?:i )?do not think so\b", words):
-        return ParsedAnswer(OK, "unsure")
+        return "unsure"
     strong_no = bool(_STRONG_NO.search(words))
     strong_yes = bool(_STRONG_YES.search(words))
     tokens = words.split()
@@ -300,14 +356,31 @@ def parse_yes_no(text: str) -> ParsedAnswer:
     said_no = strong_no or bool(no_hits)
     said_yes = strong_yes or bool(yes_hits)
     if strong_no and not yes_hits:
-        return ParsedAnswer(OK, "no")
+        return "no"
     if said_no and said_yes:
-        return _unclear()
+        return None
     if said_no:
-        return ParsedAnswer(OK, "no")
+        return "no"
     if said_yes:
-        return ParsedAnswer(OK, "yes")
-    return _unclear()
+        return "yes"
+    return None
+
+
+_BARE_LEAD = re.compile(r"^(?:y|ye+s+|yeah?|yep|yup|ya|no+|nope|nah|n)\b")
+_FILLER = frozenset("i am is it that this so just really too though thanks thank you ok okay lol man bro "
+                    "dude for me he she they we he is she is they are was were right now at all good fine "
+                    "the a an do does did have has had".split())
+
+
+def _polarity_only(words: str) -> bool:
+    """True when nothing but yes/no/unsure wording (and filler) is left, or a bare yes/no leads."""
+    if _BARE_LEAD.match(words):
+        return True
+    rest = words
+    for pattern in (_UNSURE, _STRONG_NO, _STRONG_YES):
+        rest = pattern.sub(" ", rest)
+    content = [t for t in rest.split() if not (_YES_TOKEN.match(t) or _NO_TOKEN.match(t) or t in _FILLER)]
+    return len(content) <= 1
 
 
 # ---- frequency ----------------------------------------------------------------------------------
@@ -325,6 +398,9 @@ def days_per_week(text: str) -> float | None:
     words = _numberize(normalize(text))
     if not words:
         return None
+    # "i dont use daily, only fridays": a negated rate is not the rate
+    words = re.sub(r"\b(?:do not|does not|not|never|no)(?: \w+)? (?:every day|everyday|daily|all the time|"
+                   r"every night)\b", " ", words).strip()
     said_never = re.search(r"\b(?:never|not at all|none|0 times|zero|no|nope|nah|not once|do not|does not)\b",
                            words)
     if said_never and not re.search(r"\b(?:every|daily|times|week|weekends?|month|day|almost never|hardly)\b",
@@ -336,6 +412,7 @@ def days_per_week(text: str) -> float | None:
     fixed = [
         (r"\b(?:almost every day|nearly every day|almost daily|nearly daily|most days|most nights|"
          r"most of the week|almost every night|nearly every night|5 or more days)\b", 5.0),
+        (r"\b(?:multiple|many|several|lots of|a bunch of) times (?:a|per|each) day\b|24 / 7|24/7", 7.0),
         (r"\b(?:all day every day|every single day|every day|everyday|daily|each day|every night|nightly|"
          r"all the time|constantly|7 days a week|24 7|non stop|nonstop|around the clock|"
          r"pretty much every day|basically every day)\b", 7.0),
@@ -355,7 +432,8 @@ def days_per_week(text: str) -> float | None:
     # explicit counts: "3 times a week", "2-3 times per month", "4 days a week", "3 nights a week"
     count = re.search(
         rf"{_RANGE}\s*(?:or more\s*|or less\s*|\+\s*)?(?:times?|days?|nights?|x)?\s*"
-        r"(?:a|an|per|each|every|in a|in the|/|out of the|of the)\s*(day|night|week|weekend|month|year)\b",
+        r"(?:a|an|per|each|every|in a|in the|/|out of the|of the|all|this|last|the whole|whole|the last)\s*"
+        r"(day|night|week|weekend|month|year)\b",
         words,
     )
     if count:
@@ -370,12 +448,33 @@ def days_per_week(text: str) -> float | None:
         if gap > 0:
             per = {"day": 7.0, "week": 1.0, "month": 1 / 4.345}[every_n.group(2)]
             return min(7.0, per / gap)
+    out_of = re.search(r"\b(\d) days? (?:out of|outta|of) 7\b", words)
+    if out_of:
+        return float(out_of.group(1))
     for pattern, rate in fixed:
         if re.search(pattern, words):
             return rate
-    if re.search(r"\b(?:1 times|1 time)\b", words) and not re.search(r"\b(?:day|week|month|year)\b", words):
-        return None
-    return None
+    bare_days = re.fullmatch(rf"(?:about |like |maybe |around |prolly |probably )?{_RANGE} days?", words)
+    if bare_days:
+        return min(7.0, _mean(bare_days.group(1), bare_days.group(2)))
+    return _weekdays_per_week(words)
+
+
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_ABBR = {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday",
+             "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday"}
+
+
+def _weekdays_per_week(words: str) -> float | None:
+    """"mon thru fri" -> 5, "tues thurs sat" -> 3, "every sunday" / "friday nights" -> 1."""
+    day = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?s?"
+    if re.search(r"\bweekdays\b|\bmon(?:day)?s? (?:to|through|thru|till|until|-) fri(?:day)?s?\b", words):
+        return 5.0
+    named = set()
+    for match in re.finditer(rf"\b({day})\b", words):
+        stem = match.group(1).removesuffix("s").removesuffix("day")
+        named.add(_DAY_ABBR.get(stem, stem))
+    return float(len(named)) if named else None
 
 
 def _frequency_choice(question: Question, rate: float) -> str | None:
@@ -388,23 +487,35 @@ def _frequency_choice(question: Question, rate: float) -> str | None:
 
 # ---- numbers ------------------------------------------------------------------------------------
 def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
-    """A whole number from free text ("twelve", "3-4" -> 4, "a six pack" -> 6); None when unclear."""
+    """A whole number from free text ("twelve", "3-4" -> 4, "a six pack" -> 6); None when unclear.
+
+    A number said last as the answer wins ("he says 2 but i find more, like 8" -> 8); "a six pack plus 3
+    shots" adds up; "no more than 4" is 4."""
     words = normalize(text)
     if not words:
         return None
     if re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words):
         return 0
-    if re.search(r"\b(?:a lot|lots|many|too many|plenty|loads|tons|a bunch|do not know|not sure)\b", words):
-        return None
     words = _numberize(words).replace("1 times", "1")
-    if re.search(r"\btimes\b", words):
+    has_number = bool(re.search(r"\d", words))
+    vague = r"\b(?:a lot|lots|many|too many|plenty|loads|tons|a bunch|do not know|not sure)\b"
+    if re.search(r"\btimes\b", words) or (re.search(vague, words) and not has_number):
         return None
+    final = re.search(rf"\b(?:so|like|about|maybe|around|prolly|probably|more like|at least|usually) "
+                      rf"{_NUM}(?:\s*(?:-|or|to)\s*{_NUM})?\s*(?:drinks?|beers?|shots?|cans?)?\s*$", words)
+    if final:
+        return int(round(float(final.group(2) or final.group(1))))
     for phrase, amount in sorted((units or {}).items(), key=lambda p: -len(p[0])):
-        pattern = rf"(?:(\d+(?:\.\d+)?)\s+|\b(?:a|an|one|half a)\s+){re.escape(phrase)}\b"
+        pattern = rf"(?:(\d+(?:\.\d+)?)\s+|\b(?:a whole|a full|a|an|one|half a)\s+){re.escape(phrase)}s?\b"
         match = re.search(pattern, words)
         if match:
             qty = float(match.group(1)) if match.group(1) else (0.5 if "half a" in match.group(0) else 1.0)
-            return int(round(qty * amount))
+            extra = re.search(rf"\b(?:plus|and|\+) {_NUM} (?:shots?|beers?|drinks?|cans?|glasses)\b",
+                              words[match.end():])
+            return int(round(qty * amount)) + (int(float(extra.group(1))) if extra else 0)
+    at_most = re.search(rf"\b(?:no|not|never|never have|do not have|do not drink) more than {_NUM}\b", words)
+    if at_most:
+        return int(float(at_most.group(1)))
     more = re.search(rf"\b(?:more than|over|at least|upwards of) {_NUM}\b|{_NUM}\s*(?:\+|or more|plus)",
                      words)
     if more:
@@ -556,16 +667,14 @@ def parse_answer(question: Question, text: str, *, today: dt.date | None = None)
     if qtype == "multi_choice":
         return _parse_multi(question, words)
     if qtype == "single_choice":
-        found = _match_choices(question, words)
-        return ParsedAnswer(OK, found[0]) if len(found) == 1 else _unclear()
+        return _one_choice(question, words)
     if qtype == "frequency":
         rate = days_per_week(text)
         if rate is not None:
             chosen = _frequency_choice(question, rate)
             if chosen is not None:
                 return ParsedAnswer(OK, chosen)
-        found = _match_choices(question, words)
-        return ParsedAnswer(OK, found[0]) if len(found) == 1 else _unclear()
+        return _one_choice(question, words)
     if qtype == "number":
         value = parse_number(text, dict(question.units))
         if value is None or not question.check_value(value):
@@ -597,13 +706,13 @@ def _parse_multi(question: Question, words: str) -> ParsedAnswer:
             return _unclear()
         ids = list(dict.fromkeys(question.choices[i].id for i in sorted(set(indexes))))
         return _finish_multi(question, ids)
-    return _finish_multi(question, _match_choices(question, words))
+    return _finish_multi(question, *_choice_hits(question, words))
 
 
-def _finish_multi(question: Question, ids: list[str]) -> ParsedAnswer:
+def _finish_multi(question: Question, ids: list[str], coverage: float = 1.0) -> ParsedAnswer:
     if not ids:
         return _unclear()
     exclusive = {c.id for c in question.choices if c.exclusive}
     if len(ids) > 1:
         ids = [i for i in ids if i not in exclusive]  # "alcohol, nothing else" -> alcohol
-    return ParsedAnswer(OK, ids)
+    return ParsedAnswer(OK, ids, strong=coverage >= 0.5)

@@ -1,0 +1,177 @@
+"""Read a reply as an answer to the open question, the way an intake worker listens.
+
+``AnswerReader.read(question, text)`` returns a ``Reading``: the value to store and how sure we are:
+
+* ``sure``    store it and go on;
+* ``check``   say back what we understood and ask "is that right?" (store on yes);
+* ``unclear`` say we did not understand and give example answers.
+
+Two layers, both driven by the questionnaire data:
+
+1. rules (``bot.screening.parsers``): a clicked or typed option, yes/no words leading the reply, numbers,
+   frequencies and dates, choice synonyms;
+2. examples: clinician-editable example answers per choice (and per yes / no / not sure side), in every
+   language, matched by a per-question classifier over a multilingual sentence embedding plus word and
+   character n-grams. "dope sick bad", "diabetes", "my sponsor", "evenings only, i work days" are answered
+   by examples, not by code.
+
+The embedding function is passed in (``embed(texts) -> rows of unit vectors``): this module imports no model.
+Without one, the examples are matched on n-grams alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Literal, Sequence
+
+from bot.screening.examples import ExampleSet
+from bot.screening.model import Question
+from bot.screening.parsers import ParsedAnswer, parse_answer, whole_reply_choice_value
+from bot.text.canonical import canonical
+
+Certainty = Literal["sure", "check", "unclear"]
+Embed = Callable[[Sequence[str]], Any]
+
+# Example classifier thresholds (probability of the best label), set on the development set
+# (bench/answers_eval.py --dev); the evaluation set never tunes them.
+SURE = 0.80
+CHECK = 0.40
+# a rule reading stands unless the examples give it less than this probability
+RULE_FLOOR = 0.10
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reply says as an answer: ``value`` to store (None when unclear) and ``certainty``."""
+
+    value: Any = None
+    certainty: Certainty = "unclear"
+    source: str = ""
+    confidence: float = 0.0
+
+    @property
+    def understood(self) -> bool:
+        return self.certainty != "unclear" and self.value is not None
+
+
+UNCLEAR = Reading()
+_EXAMPLE_TYPES = ("yes_no_unsure", "single_choice", "frequency", "multi_choice")
+
+
+class AnswerReader:
+    """Reads replies to the questions of one questionnaire, with its example answers."""
+
+    def __init__(self, examples: ExampleSet, embed: Embed | None = None) -> None:
+        self.examples = examples
+        self.embed = embed
+        self._models: dict[str, _QuestionModel | None] = {}
+        self._lock = threading.Lock()
+
+    def read(self, question: Question, text: Any, *, today: dt.date | None = None) -> Reading:
+        """The reading of ``text`` as an answer to ``question``. Never raises on any input."""
+        words = canonical(text)
+        if not words:
+            return UNCLEAR
+        clicked = whole_reply_choice_value(question, words)
+        if clicked is not None:
+            return Reading(clicked, "sure", "choice", 1.0) if clicked != "" else UNCLEAR
+        parsed = parse_answer(question, words, today=today)
+        model = self._model(question) if question.type in _EXAMPLE_TYPES else None
+        if model is None:
+            return Reading(parsed.value, "sure", "rule", 1.0) if parsed.ok else UNCLEAR
+        return _decide(question, parsed, model.probabilities(words))
+
+    def warm_up(self, questions: Sequence[Question]) -> None:
+        """Build every question's example model now (otherwise on its first reply)."""
+        for question in questions:
+            if question.type in _EXAMPLE_TYPES:
+                self._model(question)
+
+    def _model(self, question: Question) -> _QuestionModel | None:
+        if question.id not in self._models:
+            with self._lock:
+                if question.id not in self._models:
+                    pairs = self.examples.for_question(question)
+                    labels = {label for _, label in pairs}
+                    self._models[question.id] = _QuestionModel(pairs, self.embed) if len(labels) > 1 else None
+        return self._models[question.id]
+
+
+def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, float]) -> Reading:
+    best = max(probabilities, key=probabilities.get)
+    confidence = probabilities[best]
+    if question.type == "multi_choice":
+        if parsed.ok and (parsed.strong or best in parsed.value or confidence < CHECK):
+            return Reading(parsed.value, "sure", "rule", 1.0)
+        return _by_examples([best], confidence)
+    if parsed.ok:
+        support = probabilities.get(str(parsed.value), 0.0)
+        if parsed.value == best:
+            return Reading(parsed.value, "sure", "rule+examples", confidence)
+        if parsed.strong:
+            certainty: Certainty = "sure" if support >= RULE_FLOOR else "check"
+            return Reading(parsed.value, certainty, "rule", support)
+    return _by_examples(best, confidence)
+
+
+def _by_examples(value: Any, confidence: float) -> Reading:
+    if confidence >= SURE:
+        return Reading(value, "sure", "examples", confidence)
+    if confidence >= CHECK:
+        return Reading(value, "check", "examples", confidence)
+    return Reading(None, "unclear", "examples", confidence)
+
+
+class _QuestionModel:
+    """Logistic regression over [sentence embedding, word 1-2-grams, character 2-5-grams] of the examples."""
+
+    EMBEDDING_WEIGHT = 2.0
+
+    def __init__(self, pairs: Sequence[tuple[str, str]], embed: Embed | None) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion
+
+        texts = [canonical(text) for text, _ in pairs]
+        labels = [label for _, label in pairs]
+        self.embed = embed
+        self.ngrams = FeatureUnion([
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                      token_pattern=r"(?u)\b\w+\b")),  # noqa: S106 - a regex
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        ])
+        features = self._features(texts, fit=True)
+        self.classifier = LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced")
+        self.classifier.fit(features, labels)
+
+    def _features(self, texts: list[str], fit: bool = False):
+        from scipy.sparse import csr_matrix, hstack
+
+        grams = self.ngrams.fit_transform(texts) if fit else self.ngrams.transform(texts)
+        if self.embed is None:
+            return grams.tocsr()
+        vectors = _as_array(self.embed(texts)) * self.EMBEDDING_WEIGHT
+        return hstack([csr_matrix(vectors), grams]).tocsr()
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        row = self.classifier.predict_proba(self._features([text]))[0]
+        return {str(label): float(p) for label, p in zip(self.classifier.classes_, row, strict=True)}
+
+
+def _as_array(vectors: Any):
+    import numpy as np
+
+    array = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return array / np.where(norms == 0, 1.0, norms)
+
+
+@functools.lru_cache(maxsize=1)
+def default_reader() -> AnswerReader:
+    """A reader over the questionnaire's own examples, without an embedding (n-grams only)."""
+    from bot.screening.examples import load_examples
+
+    return AnswerReader(load_examples())

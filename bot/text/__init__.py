@@ -1,0 +1,1 @@
+"""Text canonicalising shared by every detector and classifier (plain Python)."""

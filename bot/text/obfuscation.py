@@ -1,0 +1,158 @@
+"""Rejoin words spelled to get past a filter: "k i l l m y s e l f", "k.i.l.l", "k1ll", "su-i-cide", "k*ll".
+
+A rewrite is made only when it lands on a real word (the 40,000 most frequent English words plus the
+crisis and drug words of ``data/keep_words.txt``, English and Spanish), so ordinary chat stays as typed:
+"u r a bot", "1 2 3", "9am", "b4", "m30s", "well-being" and "self-harm" are left alone.
+
+The word list is read on the first message that has something to rejoin; most messages never load it.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import itertools
+import math
+import re
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data"
+_LEET = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a",
+         "$": "s", "!": "i", "|": "li", "+": "t", "€": "e"}
+_SEPARATORS = ".-_*·•~"
+_ONE_LETTER_WORDS = frozenset("iayou")  # English "i", "a"; Spanish "a", "y", "o", "u"
+_CANDIDATE = re.compile(r"[0-9@$!|+€*.\-_·•~]|(?:^|\s)\S(?:[ .\-_·•~]+\S){2,}(?=\s|$)")
+_TOKEN = re.compile(r"\S+")
+_EDGE_PUNCT = "\"'()[]{}<>,;:?!.…"
+
+
+def rejoin(text: str) -> str:
+    """``text`` (already lower case) with obfuscated words rejoined."""
+    if not _CANDIDATE.search(text):
+        return text
+    lines = [_rejoin_line(line) for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+def _rejoin_line(line: str) -> str:
+    tokens = []
+    for token in line.split(" "):
+        pieces = _split_separated(token)
+        tokens.extend(pieces if pieces else [token])
+    out: list[str] = []
+    run: list[str] = []
+    for token in tokens + [""]:
+        if len(token) == 1 and token not in _EDGE_PUNCT:
+            run.append(token)
+            continue
+        out.extend(_join_run(run))
+        run = []
+        if token:
+            out.append(_deleet(token))
+    return " ".join(out)
+
+
+def _split_separated(token: str) -> list[str] | None:
+    """"k.i.l.l" -> ["k", "i", "l", "l"]; "su-i-cide" -> ["suicide"]; other tokens -> None."""
+    core = token.strip(_EDGE_PUNCT)
+    if len(core) < 3 or not any(sep in core for sep in _SEPARATORS):
+        return None
+    pieces = [p for p in re.split(r"[.\-_*·•~]+", core) if p]
+    if len(pieces) >= 3 and all(len(p) == 1 for p in pieces):
+        return pieces
+    joined = "".join(pieces)
+    if len(pieces) > 1 and _is_word(joined) and not all(_is_word(p) for p in pieces):
+        return [joined]
+    return None
+
+
+def _join_run(run: list[str]) -> list[str]:
+    """Three or more single characters in a row: the words they spell, or the run unchanged."""
+    if len(run) < 3 or sum(ch.isalpha() for ch in run) < 2:
+        return run
+    for candidate in _spellings("".join(run)):
+        words = segment(candidate)
+        if words and all(_is_word(w) and (len(w) > 1 or w in _ONE_LETTER_WORDS) for w in words) \
+                and any(len(w) > 2 for w in words):
+            return words
+    return run
+
+
+def _deleet(token: str) -> str:
+    """"k1ll" -> "kill", "$uicide" -> "suicide", "k*ll" -> "kill"; anything else unchanged."""
+    core = token.strip(_EDGE_PUNCT)
+    if len(core) < 3 or core[0].isdigit() or core.isalpha() or sum(c.isalpha() for c in core) < 2:
+        return token
+    if "*" in core and core.count("*") == 1:
+        for letter in "aeiouy" + "bcdfghjklmnpqrstvwxz":
+            guess = core.replace("*", letter)
+            if guess in _keep_words():
+                return token.replace(core, guess)
+        return token
+    if _is_word(core):
+        return token
+    for candidate in _spellings(core):
+        if candidate.isalpha() and _is_word(candidate):
+            return token.replace(core, candidate)
+    return token
+
+
+def _spellings(text: str) -> list[str]:
+    """Every reading of leetspeak characters as letters (at most 16)."""
+    options = [_LEET.get(ch, ch) if ch in _LEET else ch for ch in text]
+    combos = itertools.islice(itertools.product(*options), 16)
+    return ["".join(c) for c in combos]
+
+
+def _is_word(word: str) -> bool:
+    return word in _keep_words() or word in _frequencies()
+
+
+def segment(text: str) -> list[str]:
+    """Most likely split of ``text`` (no spaces) into words, by unigram frequency (Norvig's method)."""
+    if not text or len(text) > 60:
+        return [text] if text else []
+    counts = _frequencies()
+    total = _total()
+
+    @functools.cache
+    def best(start: int) -> tuple[float, tuple[str, ...]]:
+        if start == len(text):
+            return 0.0, ()
+        options = []
+        for end in range(start + 1, min(len(text), start + 24) + 1):
+            word = text[start:end]
+            if word in _keep_words():
+                score = math.log10(1e6 / total)
+            elif word in counts:
+                score = math.log10(counts[word] / total)
+            else:
+                score = math.log10(10.0 / (total * 10 ** len(word)))
+            rest_score, rest = best(end)
+            options.append((score + rest_score, (word, *rest)))
+        return max(options)
+
+    return list(best(0)[1])
+
+
+@functools.lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    counts: dict[str, float] = {}
+    with gzip.open(_DATA / "words_en.tsv.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            word, count = line.rstrip("\n").split("\t")
+            counts[word] = float(count)
+    return counts
+
+
+@functools.lru_cache(maxsize=1)
+def _total() -> float:
+    return sum(_frequencies().values())
+
+
+@functools.lru_cache(maxsize=1)
+def _keep_words() -> frozenset[str]:
+    lines = (_DATA / "keep_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
