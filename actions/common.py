@@ -11,6 +11,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 
 from bot.config import get_settings
+from bot.conversation.answer_flow import DONE
 from bot.conversation.channels import channel_kind
 
 log = logging.getLogger(__name__)
@@ -45,14 +46,20 @@ def utter_lines(dispatcher, lines: list[str]) -> None:
         dispatcher.utter_message(text=line)
 
 
-def question_message(question, who: str, channel: str) -> dict[str, Any]:
-    """Kwargs for dispatcher.utter_message that ask ``question``: buttons on the web, numbers on SMS."""
+def question_message(question, who: str, channel: str, selected: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Kwargs for dispatcher.utter_message that ask ``question``: buttons on the web, numbers on SMS.
+
+    On the web a "choose all that apply" question toggles choices (``selected`` are shown ticked) and has a
+    Done button once something is picked."""
     if channel == "sms":
         return {"text": question.text(for_whom=who, channel="sms")}
     message: dict[str, Any] = {"text": question.text(for_whom=who, channel="web")}
     if question.choices:
         # the payload names the choice exactly, so a click never depends on how NLU reads the label
-        message["buttons"] = [{"title": c.label, "payload": choice_payload(c.id)} for c in question.choices]
+        message["buttons"] = [{"title": f"\u2713 {c.label}" if c.id in selected else c.label,
+                               "payload": choice_payload(c.id)} for c in question.choices]
+        if question.type == "multi_choice" and selected:
+            message["buttons"].append({"title": "Done", "payload": choice_payload(DONE)})
     return message
 
 
@@ -60,13 +67,29 @@ def choice_payload(choice_id: str) -> str:
     return "/inform" + json.dumps({"choice": choice_id})
 
 
-def clicked_choice(tracker: Tracker, question) -> str | None:
-    """The label of the quick reply the person clicked for ``question``, if the message was a click."""
-    wanted = {c.id: c.label for c in question.choices}
+def clicked_choice_id(tracker: Tracker, question) -> str | None:
+    """The id of the quick reply the person clicked for ``question`` (or ``DONE``), if the message was a click."""
+    wanted = {c.id for c in question.choices} | ({DONE} if question.type == "multi_choice" else set())
     for value in tracker.get_latest_entity_values("choice"):
-        if value in wanted:
-            return wanted[value]
+        if isinstance(value, str) and value in wanted:
+            return value
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def answer_reader():
+    """The answer reader: the questionnaire's example answers with the product's sentence embedding."""
+    from bot.nlu.embedding import default_encoder
+    from bot.screening.examples import load_examples
+    from bot.screening.reading import AnswerReader
+
+    return AnswerReader(load_examples(), default_encoder().encode)
+
+
+def hint_list(question) -> str:
+    """'"yes, I get the shakes", "no, I feel fine when I stop" or "not sure"' for "you could say ..."."""
+    hints = [f'"{h}"' for h in question.hints] or ['"yes"', '"no"', '"not sure"']
+    return ", ".join(hints[:-1]) + f" or {hints[-1]}" if len(hints) > 1 else hints[0]
 
 
 def store_call(fn_name: str, *args: Any, **kwargs: Any) -> Any:

@@ -9,10 +9,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
+    answer_reader,
     answers_of,
     channel_of,
-    clicked_choice,
+    clicked_choice_id,
     for_whom,
+    hint_list,
     question_message,
     screening_data,
     settings,
@@ -20,6 +22,7 @@ from actions.common import (
 )
 from actions.crisis import respond_to_crisis
 from bot.conversation import texts
+from bot.conversation.answer_flow import State, Turn, decide
 from bot.conversation.navigation import is_correction, question_to_change
 
 
@@ -60,66 +63,77 @@ def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, questi
     return True
 
 
-# Intents whose rule would pause the form; a reply that is exactly an offered choice still answers.
-_PAUSING_INTENTS = ("stop_screening", "goodbye")
-
-
 def redo_answer(dispatcher: CollectingDispatcher, answers: dict[str, Any], target) -> dict[str, Any]:
     """Forget the answer to ``target`` so the form asks it next; the slots to set."""
     answers.pop(target.id, None)
-    dispatcher.utter_message(text="Sure, let's redo that one.")
-    return {"screening_answers": answers, "screening_current": target.id, "screening_reasks": 0.0}
+    dispatcher.utter_message(response="utter_redo_answer")
+    return {"screening_answers": answers, "screening_current": target.id, "screening_reasks": 0.0,
+            "screening_pending": None, "screening_selected": None}
+
+
+def _state(tracker: Tracker) -> State:
+    return State(pending=tracker.get_slot("screening_pending"),
+                 reasks=int(tracker.get_slot("screening_reasks") or 0),
+                 selected=tuple(tracker.get_slot("screening_selected") or ()))
+
+
+def _turn(tracker: Tracker, typed: str, clicked: str | None) -> Turn:
+    intent = tracker.latest_message.get("intent") or {}
+    return Turn(text=typed, clicked=clicked, intent=intent.get("name"),
+                confidence=float(intent.get("confidence") or 0.0))
 
 
 class ValidateScreeningForm(FormValidationAction):
+    """Reads each message as the answer to the open question (bot.conversation.answer_flow decides)."""
+
     def name(self) -> str:
         return "validate_screening_form"
 
-    async def extract_screen_answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: dict) -> dict[str, Any]:
-        """Read "Not now, but interested" typed to a question offering that choice as the answer.
-
-        The domain mapping leaves stop/goodbye messages to the pause rules; this takes back the ones that
-        are word for word one of the current question's choices (or its option number).
-        """
-        from bot.screening import exact_choice
-
-        if tracker.get_slot("requested_slot") != "screen_answer" or tracker.get_slot("screen_answer"):
-            return {}
-        if ((tracker.latest_message.get("intent") or {}).get("name")) not in _PAUSING_INTENTS:
-            return {}
-        text = tracker.latest_message.get("text") or ""
-        question = _current_question(tracker, answers_of(tracker))
-        if question is None or exact_choice(question, text) is None:
-            return {}
-        return {"screen_answer": text}
-
     async def validate_screen_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:
-        from bot.screening import parse_answer, score
-
-        questionnaire, criteria = screening_data()
+        questionnaire, _ = screening_data()
         answers = answers_of(tracker)
         question = _current_question(tracker, answers)
         if question is None:
             return {"screen_answer": "done", "screening_current": None}
         typed = str(value or "")
-        clicked = clicked_choice(tracker, question)
+        clicked = clicked_choice_id(tracker, question)
         if not clicked and is_correction(typed):
             target = question_to_change(typed, questionnaire, answers)
             if target is not None:  # "i said weekly but its daily": ask that earlier question again
                 return {"screen_answer": None, **redo_answer(dispatcher, answers, target)}
-        parsed = parse_answer(question, clicked or typed)
-        if parsed.status != "ok" and answer_digression(dispatcher, tracker, question):
-            return {"screen_answer": None, "screening_current": question.id}  # asked again, no re-ask counted
-        reasks = int(tracker.get_slot("screening_reasks") or 0)
-        if parsed.status != "ok" and reasks < 1:
-            dispatcher.utter_message(text=texts.unclear_hint())
-            return {"screen_answer": None, "screening_reasks": 1.0, "screening_current": question.id}
-        answers[question.id] = parsed.value if parsed.status == "ok" else "unclear"
-        slots: dict[str, Any] = {"screening_answers": answers, "screening_reasks": 0.0}
+        outcome = decide(question, _turn(tracker, typed, clicked), _state(tracker), answer_reader())
+        slots: dict[str, Any] = {"screening_pending": outcome.state.pending,
+                                 "screening_reasks": float(outcome.state.reasks),
+                                 "screening_selected": list(outcome.state.selected) or None,
+                                 "screen_answer": None, "screening_current": question.id}
+        if outcome.kind == "command":
+            return {**slots, **self._command(outcome.command, dispatcher, tracker, answers, questionnaire)}
+        if outcome.kind == "confirm":
+            dispatcher.utter_message(response="utter_confirm_answer",
+                                     understood=question.understood_text(outcome.value, for_whom(tracker)))
+            return slots
+        if outcome.kind == "reask":
+            if _state(tracker).pending is not None:
+                dispatcher.utter_message(response="utter_answer_try_again")
+            elif answer_digression(dispatcher, tracker, question):
+                return {**slots, "screening_reasks": float(_state(tracker).reasks)}  # a question, not a miss
+            else:
+                dispatcher.utter_message(response="utter_answer_not_understood", hints=hint_list(question))
+            return slots
+        if outcome.kind == "toggle":
+            return slots
+        if outcome.kind == "give_up":
+            dispatcher.utter_message(response="utter_answer_noted_unsure")
+        return {**slots, **self._store(dispatcher, tracker, answers, question, outcome.value, typed)}
 
-        if not tracker.get_slot("crisis_active") and score(answers, questionnaire, criteria).band == "urgent_safety":
+    def _store(self, dispatcher, tracker, answers, question, value, typed: str) -> dict[str, Any]:
+        from bot.screening import score
+
+        questionnaire, criteria = screening_data()
+        answers[question.id] = value
+        slots: dict[str, Any] = {"screening_answers": answers}
+        if not tracker.get_slot("crisis_active") and score(answers, questionnaire, criteria).urgent:
             # A safety answer means help now, before any further question.
             respond_to_crisis(dispatcher, tracker, category="suicide", trigger=typed)
             slots.update(screen_answer="crisis", screening_current=None, screening_status="paused",
@@ -132,8 +146,23 @@ class ValidateScreeningForm(FormValidationAction):
             slots.update(screen_answer=None, screening_current=following.id)
         return slots
 
+    @staticmethod
+    def _command(command: str | None, dispatcher, tracker, answers, questionnaire) -> dict[str, Any]:
+        """Stop / goodbye end the form paused (progress kept); go back / change redo an earlier answer."""
+        if command in ("stop", "goodbye"):
+            return {"screen_answer": "goodbye" if command == "goodbye" else "paused",
+                    "screening_status": "paused", "screening_pending": None, "screening_selected": None}
+        text = tracker.latest_message.get("text") or ""
+        target = question_to_change(text, questionnaire, answers, go_back=command == "go_back")
+        if target is None:
+            dispatcher.utter_message(response="utter_nothing_to_change")
+            return {}
+        return redo_answer(dispatcher, answers, target)
+
 
 class ActionAskScreenAnswer(Action):
+    """Asks the open question; nothing while a confirm-back waits; shows ticked choices while selecting."""
+
     def name(self) -> str:
         return "action_ask_screen_answer"
 
@@ -142,7 +171,10 @@ class ActionAskScreenAnswer(Action):
         question = _current_question(tracker, answers)
         if question is None:
             return [SlotSet("screening_current", None)]
-        dispatcher.utter_message(**question_message(question, for_whom(tracker), channel_of(tracker)))
+        if tracker.get_slot("screening_pending") is None:
+            selected = tuple(tracker.get_slot("screening_selected") or ())
+            dispatcher.utter_message(**question_message(question, for_whom(tracker), channel_of(tracker),
+                                                        selected=selected))
         return [SlotSet("screening_current", question.id)]
 
 
@@ -156,9 +188,14 @@ class ActionScoreScreening(Action):
         from bot.screening import build_summary, person_message, score
 
         if tracker.get_slot("screening_status") == "paused":
-            dispatcher.utter_message(text="Whenever you feel ready, just say \"continue\" and we'll pick up the "
-                                          "questions again. You can also ask for a person at any time.")
-            return []
+            if tracker.get_slot("screen_answer") in ("paused", "goodbye"):  # stopped from the form
+                dispatcher.utter_message(text=texts.paused(settings(), channel_of(tracker)))
+                if tracker.get_slot("screen_answer") == "goodbye":
+                    dispatcher.utter_message(response="utter_goodbye")
+            else:
+                dispatcher.utter_message(text="Whenever you feel ready, just say \"continue\" and we'll pick up "
+                                              "the questions again. You can also ask for a person at any time.")
+            return [SlotSet("screen_answer", None)]
         questionnaire, criteria = screening_data()
         answers = answers_of(tracker)
         channel = channel_of(tracker)
@@ -207,7 +244,7 @@ class ActionChangeAnswer(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         target = question_to_change(text, questionnaire, answers, go_back=intent == "go_back")
         if target is None:
-            dispatcher.utter_message(text="There's nothing to change yet - let's carry on.")
+            dispatcher.utter_message(response="utter_nothing_to_change")
             return [SlotSet("screening_status", "in_progress")]
         slots = {**redo_answer(dispatcher, answers, target), "screening_status": "in_progress"}
         return [SlotSet(name, value) for name, value in slots.items()]
@@ -221,6 +258,7 @@ class ActionRestartScreening(Action):
         dispatcher.utter_message(text="OK, starting the questions again from the top.")
         return [SlotSet("screening_answers", {}), SlotSet("screening_current", None),
                 SlotSet("screening_reasks", 0.0), SlotSet("screening_status", "in_progress"),
+                SlotSet("screening_pending", None), SlotSet("screening_selected", None),
                 SlotSet("screening_result", None), SlotSet("crisis_active", False)]
 
 
@@ -242,4 +280,17 @@ class ActionResumeScreening(Action):
         answered = len(answers_of(tracker))
         if answered:
             dispatcher.utter_message(text="Welcome back - let's continue where we left off.")
-        return [SlotSet("screening_status", "in_progress"), SlotSet("screening_reasks", 0.0)]
+        return [SlotSet("screening_status", "in_progress"), SlotSet("screening_reasks", 0.0),
+                SlotSet("screening_pending", None), SlotSet("screening_selected", None)]
+
+
+class ActionRemindPaused(Action):
+    """While the screening is paused, every reply ends with how to carry on."""
+
+    def name(self) -> str:
+        return "action_remind_paused"
+
+    async def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("screening_status") == "paused" and not tracker.get_slot("crisis_active"):
+            dispatcher.utter_message(response="utter_screening_paused")
+        return []

@@ -6,8 +6,8 @@
 
 Sets (labelled by people outside the team, see bench/data/frozen/README.md):
 
-* development (``bench/data/dev/answers_dev_*.yml``): three quarters of it are the example answers in the
-  questionnaire data (``examples:``); the other quarter, chosen by a stable hash of the text
+* development (``bench/data/dev/answers_dev_<lang>*.yml``, several writers): three quarters of it are the
+  example answers in the questionnaire data (``examples:``); the other quarter, chosen by a stable hash of the text
   (``dev_part``), is the *development check*. A development number: thresholds were tuned on it.
 * frozen evaluation (``bench/data/frozen/answers_eval_*.yml``): never used for examples or tuning.
 
@@ -39,9 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEV = {"en": ROOT / "bench/data/dev/answers_dev_en.yml", "es": ROOT / "bench/data/dev/answers_dev_es.yml"}
-DEV_EXTRA = {"en": ROOT / "bench/data/dev/answers_dev_en_extra.yml",
-             "es": ROOT / "bench/data/dev/answers_dev_es_extra.yml"}
+DEV = {lang: sorted((ROOT / "bench/data/dev").glob(f"answers_dev_{lang}*.yml")) for lang in ("en", "es")}
 FROZEN = {"en": ROOT / "bench/data/frozen/answers_eval_en.yml", "es": ROOT / "bench/data/frozen/answers_eval_es.yml"}
 LAST_USE_RANGES = ((0, 1), (2, 14), (15, 30), (31, 90), (91, 10**6))
 SAFETY_RELEVANT = ("suicidal_thoughts", "suicide_plan", "suicide_behavior", "harm_others", "withdrawal",
@@ -151,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     warm = time.perf_counter() - started
     sets = {}
     for lang in ("en", "es"):
-        dev = load_items(DEV[lang], lang) + load_items(DEV_EXTRA[lang], lang)
+        dev = [item for path in DEV[lang] for item in load_items(path, lang)]
         sets[f"development check ({lang})"] = [i for i in dev if dev_part(i["text"]) == "check"]
         if not args.dev_only:
             sets[f"frozen evaluation ({lang})"] = load_items(FROZEN[lang], lang)

@@ -11,6 +11,7 @@ import functools
 import re
 
 from bot.safety.normalise import normalise
+from bot.text.canonical import canonical
 
 # Only expansions that are unambiguous in a chat with this bot ("y" can be "yes" or "why": left alone).
 SHORTHAND = {
@@ -33,9 +34,10 @@ _SHORTHAND = re.compile(r"\b(" + "|".join(sorted(map(re.escape, SHORTHAND), key=
 
 @functools.lru_cache(maxsize=1024)
 def readable(text: str) -> str:
-    """Lower-cased ``text`` with emoji as their names and shorthand written out."""
+    """The canonical form of ``text`` (``bot.text.canonical``) with emoji as their names and shorthand written
+    out."""
     import emoji
 
-    text = emoji.demojize(text or "", delimiters=(" ", " ")).replace("_", " ")
+    text = emoji.demojize(canonical(text), delimiters=(" ", " ")).replace("_", " ")
     text = _SHORTHAND.sub(lambda match: SHORTHAND[match.group(1)], normalise(text))
     return re.sub(r" {2,}", " ", text).strip()

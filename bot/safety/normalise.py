@@ -1,4 +1,4 @@
-"""Text normalisation before crisis matching: SMS shorthand, contractions, common misspellings.
+"""Text normalisation before crisis matching: the canonical form, then SMS shorthand, contractions, misspellings.
 
 The rules then match one canonical spelling: "im gonna kms" -> "i am going to kill myself",
 "hes not breathin" -> "he is not breathing", "od'd" -> "overdosed", "cant breath" -> "can not breathe".
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-MAX_CHARS = 20_000
+from bot.text.canonical import canonical
 
 _RAW: list[tuple[str, str]] = [
     (r"[\u2019\u2018`\u00b4]", "'"),
@@ -102,8 +102,10 @@ _RULES = [(re.compile(pattern), repl) for pattern, repl in _RAW]
 
 
 def normalise(text: str) -> str:
-    """Lower-case ``text`` and rewrite shorthand, contractions and misspellings to canonical words."""
-    text = (text or "")[:MAX_CHARS].lower()
+    """``text`` in its canonical form (``bot.text.canonical``: invisible characters, look-alikes, spaced and
+    leetspeak spellings), with shorthand, contractions and misspellings rewritten to canonical words. The whole
+    message is read, however long."""
+    text = canonical(text)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
     return re.sub(r" {2,}", " ", text).strip()

@@ -9,6 +9,8 @@ Where they live (clinicians edit them; nothing else is needed for the bot to und
   ``questions: {<question id>: {examples: ..., choices: {<choice id>: {examples: [...]}}}}``.
 
 Labels are choice ids (or yes / no / unsure). Examples of a "choose all that apply" question name one choice.
+Top-level ``not_answer_examples`` (greetings, questions back, things off the topic) are learned by every
+question as ``NOT_ANSWER``, so such a reply is "not understood" rather than a guess.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ SCREENING_DIR = Path(__file__).resolve().parents[2] / "data" / "screening"
 TRANSLATIONS_DIR = SCREENING_DIR / "translations"
 
 Example = tuple[str, str, str]  # (text, label, language)
+NOT_ANSWER = "__not_an_answer__"
 
 
 @dataclass(frozen=True)
@@ -34,24 +37,28 @@ class ExampleSet:
 
     by_question: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     yes_no: tuple[Example, ...] = ()
+    not_answer: tuple[Example, ...] = ()
 
     def for_question(self, question: Question) -> list[tuple[str, str]]:
-        """(text, label) pairs to learn ``question``'s answers from."""
+        """(text, label) pairs to learn ``question``'s answers from (``NOT_ANSWER`` included when any)."""
         own = list(self.by_question.get(question.id, ()))
         if question.type == "yes_no_unsure":
             own += self.yes_no
+        if own:
+            own += self.not_answer
         return [(text, label) for text, label, _ in own]
 
     def languages(self) -> set[str]:
         return {lang for rows in self.by_question.values() for _, _, lang in rows} | {e[2] for e in self.yes_no}
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, str, str, str]], yes_no: Iterable[Example] = ()) -> ExampleSet:
+    def from_rows(cls, rows: Iterable[tuple[str, str, str, str]], yes_no: Iterable[Example] = (),
+                  not_answer: Iterable[Example] = ()) -> ExampleSet:
         """From (question id, text, label, language) rows."""
         grouped: dict[str, list[Example]] = {}
         for qid, text, label, lang in rows:
             grouped.setdefault(qid, []).append((text, label, lang))
-        return cls({qid: tuple(v) for qid, v in grouped.items()}, tuple(yes_no))
+        return cls({qid: tuple(v) for qid, v in grouped.items()}, tuple(yes_no), tuple(not_answer))
 
 
 def load_examples(questionnaire_file: Path | None = None, translations_dir: Path | None = None) -> ExampleSet:
@@ -63,8 +70,10 @@ def load_examples(questionnaire_file: Path | None = None, translations_dir: Path
     questionnaire = load_questionnaire(questionnaire_file)
     rows: list[tuple[str, str, str, str]] = []
     yes_no: list[Example] = []
+    not_answer: list[Example] = []
     base = _read(questionnaire_file)
     yes_no += _sides(base.get("yes_no_examples"), "en", str(questionnaire_file), "yes_no_examples")
+    not_answer += _not_answers(base, "en", str(questionnaire_file))
     for i, raw in enumerate(base.get("questions") or []):
         rows += _question_rows(questionnaire.get(raw.get("id")), raw, "en", str(questionnaire_file),
                                f"questions[{i}]")
@@ -72,13 +81,14 @@ def load_examples(questionnaire_file: Path | None = None, translations_dir: Path
         data = _read(path)
         lang = str(data.get("language") or path.stem)
         yes_no += _sides(data.get("yes_no_examples"), lang, str(path), "yes_no_examples")
+        not_answer += _not_answers(data, lang, str(path))
         for qid, raw in (data.get("questions") or {}).items():
             question = questionnaire.get(qid)
             if question is None:
                 raise ScreeningDataError(str(path), f"questions.{qid}", "no such question in the questionnaire")
             rows += _question_rows(question, {**raw, "choices": _choice_list(raw.get("choices"))}, lang,
                                    str(path), f"questions.{qid}")
-    return ExampleSet.from_rows(rows, yes_no)
+    return ExampleSet.from_rows(rows, yes_no, not_answer)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -86,6 +96,11 @@ def _read(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ScreeningDataError(str(path), "(top level)", "expected a mapping")
     return data
+
+
+def _not_answers(data: Mapping[str, Any], lang: str, file: str) -> list[Example]:
+    texts = data.get("not_answer_examples") or []
+    return [(_text(t, file, f"not_answer_examples[{k}]"), NOT_ANSWER, lang) for k, t in enumerate(texts)]
 
 
 def _choice_list(raw: Any) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ diagnostic wording in texts.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -169,7 +170,35 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
             raise r.fail(f"instruments[{iid}]", "no question names this instrument")
         instruments[iid] = Instrument(iid, meta["name"], meta["attribution"], items, meta["max_score"],
                                       meta["note"], meta["scored"])
+    translated = _translated_synonyms(file.parent / "translations")
+    questions = [_with_synonyms(q, translated.get(q.id, {})) for q in questions]
     return Questionnaire(version, tuple(questions), instruments, str(file))
+
+
+def _with_synonyms(question: Question, extra: Mapping[str, tuple[str, ...]]) -> Question:
+    """Choice synonyms of every language are read alike: a Spanish "chiva" names opioids in any reply."""
+    if not extra:
+        return question
+    choices = tuple(replace(c, synonyms=c.synonyms + tuple(s for s in extra.get(c.id, ()) if s not in c.synonyms))
+                    for c in question.choices)
+    return replace(question, choices=choices)
+
+
+def _translated_synonyms(translations_dir: Path) -> dict[str, dict[str, tuple[str, ...]]]:
+    """question id -> choice id -> synonyms, from every ``translations/*.yml`` file."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for path in sorted(translations_dir.glob("*.yml")) if translations_dir.is_dir() else []:
+        r = _Reader(path)
+        for qid, raw in (r.get(r.load(), "questions", "", dict, required=False, default={})).items():
+            for cid, body in (r.get(raw or {}, "choices", f"questions.{qid}", dict, required=False,
+                                    default={})).items():
+                synonyms = r.get(body or {}, "synonyms", f"questions.{qid}.choices.{cid}", list, required=False,
+                                 default=[])
+                bad = [k for k, syn in enumerate(synonyms) if isinstance(syn, bool) or not str(syn).strip()]
+                if bad:
+                    raise r.fail(f"questions.{qid}.choices.{cid}.synonyms[{bad[0]}]", "expected a word or phrase")
+                out.setdefault(qid, {})[cid] = tuple(str(syn).strip().lower() for syn in synonyms)
+    return out
 
 
 def _question(r: _Reader, raw: Any, i: int, checker: ConditionChecker,
@@ -217,8 +246,15 @@ def _question(r: _Reader, raw: Any, i: int, checker: ConditionChecker,
         if not has_points:
             raise r.fail(f"{field}.instrument",
                          "instrument items need points on every choice (or a points table)")
+    understood = {}
+    for value, block in (r.get(raw, "understood", field, dict, required=False, default={})).items():
+        if qtype != "yes_no_unsure" or value not in ("yes", "no", "unsure"):
+            raise r.fail(f"{field}.understood.{value}", "only yes / no / unsure of a yes_no_unsure question")
+        understood[value] = _per_person(r, {"understood": block}, "understood", f"{field}.understood.{value}")
+    hints = r.get(raw, "hints", field, list, required=False, default=[])
+    hints = tuple(r.text({"hint": h}, "hint", f"{field}.hints[{k}]") for k, h in enumerate(hints))
     return Question(qid, area, qtype, wording, sms, why, label, tuple(choices), ask_if, instrument,
-                    minimum, maximum, tuple(points_table), units)
+                    minimum, maximum, tuple(points_table), units, understood, hints)
 
 
 def _per_person(r: _Reader, raw: Mapping[str, Any], key: str, field: str) -> dict[str, str]:

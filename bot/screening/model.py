@@ -108,6 +108,9 @@ class Question:
     maximum: int | None = None
     points_table: tuple[tuple[int, int | None, int], ...] = ()
     units: Mapping[str, int] = field(default_factory=dict, hash=False)
+    # confirm-backs: value -> for_whom -> "you get sick or shaky when you stop" (yes / no questions)
+    understood: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+    hints: tuple[str, ...] = ()  # two or three example answers, given when a reply was not understood
 
     def text(self, for_whom: str = "self", channel: str = "web") -> str:
         """The question as shown to a person. ``for_whom``: "self" or "other" (someone they care about);
@@ -132,6 +135,18 @@ class Question:
         if self.type == "last_use":
             return f"Reply {listed}, or tell me when (e.g. 3 days ago)."
         return f"Reply {listed}."
+
+    def understood_text(self, value: Any, for_whom: str = "self") -> str:
+        """A stored value said back in words: "you get sick or shaky when you stop", or the choice labels
+        in quotes ("\"Every day\""); used in "It sounds like ... - is that right?"."""
+        who = for_whom if for_whom in FOR_WHOM else "self"
+        said = self.understood.get(str(value), {}).get(who)
+        if said:
+            return said
+        if value == "unsure":
+            return "you're not sure" if who == "self" else "you're not sure about them"
+        values = value if isinstance(value, list) else [value]
+        return " and ".join(f'"{self.display(v)}"' for v in values)
 
     def get_choice(self, choice_id: str) -> Choice | None:
         for choice in self.choices:

@@ -227,7 +227,8 @@ def _choice_hits(question: Question, words: str) -> tuple[list[str], float]:
     return [c.id for c in question.choices if c.id in found], covered / letters
 
 
-_NEGATION_CUE = re.compile(r"\b(?:not|never|without|nobody|no one|nadie|nunca|sin|ni)(?: \w+)?\s*$")
+_NEGATION_CUE = re.compile(r"\b(?:not|never|without|nobody|no one|nadie|nunca|sin|ni)"
+                           r"(?! (?:sure|only|just|stop|quit|mind|even)\b)(?: \w+){0,2}\s*$")
 _NEGATIVE_PHRASE = re.compile(r"^(?:not|no|never|none|nobody|nothing|without|un)\b")
 
 
@@ -448,6 +449,9 @@ def days_per_week(text: str) -> float | None:
         if gap > 0:
             per = {"day": 7.0, "week": 1.0, "month": 1 / 4.345}[every_n.group(2)]
             return min(7.0, per / gap)
+    said_last = re.search(r"\bdays? (?:a|per|each) week\b.*\b(?:like|about|maybe|so|prolly) ([1-7])\s*$", words)
+    if said_last:  # "a few days a week, like 5"
+        return float(said_last.group(1))
     out_of = re.search(r"\b(\d) days? (?:out of|outta|of) 7\b", words)
     if out_of:
         return float(out_of.group(1))
@@ -581,8 +585,8 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
         context = nums[max(0, match.start() - 30): match.end() + 30]
         alone = re.fullmatch(rf"(?:about |around |maybe |like |roughly |almost |over |nearly )?"
                              rf"{re.escape(match.group(0))}", nums)
-        if alone or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|dry|free|prior)\b",
-                              context):
+        if alone or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|dry|free|prior|"
+                              r"its been|it is been|it has been|been clean|been sober|at least|since)\b", context):
             found.append(days)
     # bare "weeks ago" / "months ago" / "years ago": the shortest such span, to stay on the safe side
     for match in re.finditer(r"\b(?<!\d )(days|weeks|months|years) ago\b", nums):

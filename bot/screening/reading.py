@@ -27,7 +27,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, Sequence
 
-from bot.screening.examples import ExampleSet
+from bot.screening.examples import NOT_ANSWER, ExampleSet
 from bot.screening.model import Question
 from bot.screening.parsers import ParsedAnswer, parse_answer, whole_reply_choice_value
 from bot.text.canonical import canonical
@@ -103,6 +103,10 @@ class AnswerReader:
 def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, float]) -> Reading:
     best = max(probabilities, key=probabilities.get)
     confidence = probabilities[best]
+    if best == NOT_ANSWER:
+        if parsed.ok and parsed.strong:
+            return Reading(parsed.value, "check", "rule", probabilities.get(str(parsed.value), 0.0))
+        return Reading(None, "unclear", "examples", 1.0 - confidence)
     if question.type == "multi_choice":
         if parsed.ok and (parsed.strong or best in parsed.value or confidence < CHECK):
             return Reading(parsed.value, "sure", "rule", 1.0)
@@ -112,8 +116,11 @@ def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, f
         if parsed.value == best:
             return Reading(parsed.value, "sure", "rule+examples", confidence)
         if parsed.strong:
-            certainty: Certainty = "sure" if support >= RULE_FLOOR else "check"
-            return Reading(parsed.value, certainty, "rule", support)
+            if support >= RULE_FLOOR:
+                return Reading(parsed.value, "sure", "rule", support)
+            # rule and examples disagree: say back the examples' reading when they are sure of it
+            return Reading(best, "check", "examples", confidence) if confidence >= SURE \
+                else Reading(parsed.value, "check", "rule", support)
     return _by_examples(best, confidence)
 
 

@@ -21,6 +21,8 @@ _LEET = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", 
          "$": "s", "!": "i", "|": "li", "+": "t", "€": "e"}
 _SEPARATORS = ".-_*·•~"
 _ONE_LETTER_WORDS = frozenset("iayou")  # English "i", "a"; Spanish "a", "y", "o", "u"
+# single letters that are whole words in chat ("r u a bot", "y n", "k"): a run of only these stays as typed
+_CHAT_LETTERS = frozenset("abciknoruy")
 _CANDIDATE = re.compile(r"[0-9@$!|+€*.\-_·•~]|(?:^|\s)\S(?:[ .\-_·•~]+\S){2,}(?=\s|$)")
 _TOKEN = re.compile(r"\S+")
 _EDGE_PUNCT = "\"'()[]{}<>,;:?!.…"
@@ -68,7 +70,7 @@ def _split_separated(token: str) -> list[str] | None:
 
 def _join_run(run: list[str]) -> list[str]:
     """Three or more single characters in a row: the words they spell, or the run unchanged."""
-    if len(run) < 3 or sum(ch.isalpha() for ch in run) < 2:
+    if len(run) < 3 or sum(ch.isalpha() for ch in run) < 2 or set(run) <= _CHAT_LETTERS:
         return run
     for candidate in _spellings("".join(run)):
         words = segment(candidate)

@@ -55,3 +55,8 @@ def make_tracker(text="", intent="inform", slots=None, channel="rest", active_lo
 
 def texts(dispatcher):
     return "\n".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def responses(dispatcher):
+    """The domain responses the dispatcher was asked to send, in order."""
+    return [m.get("response") for m in dispatcher.messages if m.get("response")]

@@ -9,7 +9,7 @@ from actions.screening import (
 )
 from bot.screening import load_questionnaire
 from bot.store import repositories
-from tests.actions.conftest import make_tracker, texts
+from tests.actions.conftest import make_tracker, responses, texts
 
 NO_RISK = {"suicidal_thoughts": "no", "harm_others": "no"}
 
@@ -35,7 +35,8 @@ async def test_unclear_is_asked_again_once_then_recorded_as_unclear(dispatcher, 
         dispatcher, make_tracker("purple", active_loop="screening_form", slots=base,
                                  new_slots={"screen_answer": "purple"}), domain))
     assert first["screen_answer"] is None and first["screening_reasks"] == 1.0
-    assert "didn't quite catch" in texts(dispatcher)
+    assert responses(dispatcher) == ["utter_answer_not_understood"]
+    assert '"my family"' in dispatcher.messages[-1]["hints"]  # example answers from the questionnaire data
     second = _slots(await ValidateScreeningForm().run(
         dispatcher, make_tracker("purple", active_loop="screening_form",
                                  slots={**base, "screening_reasks": 1.0}, new_slots={"screen_answer": "purple"}),
@@ -43,6 +44,7 @@ async def test_unclear_is_asked_again_once_then_recorded_as_unclear(dispatcher, 
     assert second["screening_answers"]["support"] == "unclear"
     assert second["screening_reasks"] == 0.0
     assert second["screening_current"] != "support"
+    assert responses(dispatcher)[-1] == "utter_answer_noted_unsure"  # the person is told
 
 
 async def test_a_yes_to_suicidal_thoughts_gets_crisis_help_and_an_urgent_handoff(dispatcher, domain):
@@ -147,19 +149,82 @@ async def test_session_start_carries_answers_over_only_with_consent(dispatcher, 
 async def test_a_clicked_quick_reply_is_read_from_its_payload_not_from_nlu(dispatcher, domain):
     from actions.common import choice_payload
 
-    question = load_questionnaire().get("home")
-    await ActionAskScreenAnswer().run(dispatcher, make_tracker(slots={"screening_current": "home",
+    question = load_questionnaire().get("group")
+    await ActionAskScreenAnswer().run(dispatcher, make_tracker(slots={"screening_current": "group",
                                                                       "screening_answers": dict(NO_RISK)}), domain)
     payloads = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
     assert payloads == [choice_payload(c.id) for c in question.choices]
     # NLU read the label as a crisis once; the click still counts as the answer it names
-    clicked = question.choices[0].id
+    clicked = question.choices[-1].id
     tracker = make_tracker(choice_payload(clicked), intent="crisis", active_loop="screening_form",
-                           slots={"screening_current": "home", "screening_answers": dict(NO_RISK)},
+                           slots={"screening_current": "group", "screening_answers": dict(NO_RISK)},
                            new_slots={"screen_answer": choice_payload(clicked)},
                            entities=[{"entity": "choice", "value": clicked}])
     slots = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
-    assert slots["screening_answers"]["home"] == [clicked]
+    assert slots["screening_answers"]["group"] == clicked
+
+
+async def test_choose_all_that_apply_buttons_toggle_then_done_stores_them(dispatcher, domain):
+    from actions.common import choice_payload
+    from bot.conversation.answer_flow import DONE
+
+    base = {"screening_current": "home", "screening_answers": dict(NO_RISK)}
+
+    async def click(choice, selected):
+        tracker = make_tracker(choice_payload(choice), intent="inform", active_loop="screening_form",
+                               slots={**base, "screening_selected": selected},
+                               new_slots={"screen_answer": choice_payload(choice)},
+                               entities=[{"entity": "choice", "value": choice}])
+        return _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
+
+    first = await click("stable", None)
+    assert first["screening_selected"] == ["stable"] and "home" not in first.get("screening_answers", {})
+    second = await click("someone_uses", ["stable"])
+    assert second["screening_selected"] == ["stable", "someone_uses"]
+    await ActionAskScreenAnswer().run(dispatcher, make_tracker(slots={**base, "screening_selected":
+                                                                      second["screening_selected"]}), domain)
+    titles = [b["title"] for b in dispatcher.messages[-1]["buttons"]]
+    assert titles[0].startswith("\u2713") and titles[-1] == "Done"
+    unticked = await click("stable", ["stable", "someone_uses"])
+    assert unticked["screening_selected"] == ["someone_uses"]
+    done = await click(DONE, ["someone_uses"])
+    assert done["screening_answers"]["home"] == ["someone_uses"] and done["screening_selected"] is None
+
+
+async def test_a_reading_in_between_is_said_back_and_stored_on_yes(dispatcher, domain):
+    base = {"screening_current": "withdrawal", "screening_answers": {**NO_RISK, "substances": ["alcohol"],
+                                                                     "last_use": 1}}
+    tracker = make_tracker("maybe a lil", active_loop="screening_form", slots=base,
+                           new_slots={"screen_answer": "maybe a lil"})
+    asked = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
+    assert asked["screening_pending"] in ("yes", "unsure") and "withdrawal" not in asked.get("screening_answers", {})
+    assert responses(dispatcher) == ["utter_confirm_answer"]
+    assert dispatcher.messages[-1]["understood"]
+    await ActionAskScreenAnswer().run(dispatcher, make_tracker(slots={**base, **asked}), domain)
+    assert len(dispatcher.messages) == 1  # the question is not repeated under "is that right?"
+    yes = make_tracker("/affirm", intent="affirm", active_loop="screening_form",
+                       slots={**base, "screening_pending": asked["screening_pending"]},
+                       new_slots={"screen_answer": "/affirm"})
+    stored = _slots(await ValidateScreeningForm().run(dispatcher, yes, domain))
+    assert stored["screening_answers"]["withdrawal"] == asked["screening_pending"]
+    assert stored["screening_pending"] is None
+    no = make_tracker("no thats wrong", intent="deny", active_loop="screening_form",
+                      slots={**base, "screening_pending": "yes"}, new_slots={"screen_answer": "no thats wrong"})
+    again = _slots(await ValidateScreeningForm().run(dispatcher, no, domain))
+    assert "withdrawal" not in again.get("screening_answers", {}) and again["screening_pending"] is None
+    assert responses(dispatcher)[-1] == "utter_answer_try_again"
+
+
+async def test_descriptions_are_answers(dispatcher, domain):
+    cases = [("withdrawal", "dope sick bad when i run out", "yes"), ("medical", "im 10 weeks pregnant", "yes"),
+             ("withdrawal", "no i can stop whenever", "no"), ("readiness", "my wife is making me", "someone_else")]
+    for qid, text, expected in cases:
+        answers = {**NO_RISK, "substances": ["opioids"], "last_use": 1}
+        tracker = make_tracker(text, intent="stop_screening", active_loop="screening_form",
+                               slots={"screening_current": qid, "screening_answers": answers},
+                               new_slots={"screen_answer": text})
+        slots = _slots(await ValidateScreeningForm().run(CollectingDispatcher(), tracker, domain))
+        assert slots.get("screening_answers", {}).get(qid, slots.get("screening_pending")) == expected, text
 
 
 async def test_consent_question_comes_after_the_notice_on_both_channels(dispatcher, domain):
@@ -179,19 +244,27 @@ async def test_a_typed_choice_read_as_stop_still_answers_the_question(dispatcher
     slots = {"screening_current": "opioid_medication", "screening_answers": answers,
              "requested_slot": "screen_answer"}
     tracker = make_tracker("not now, but interested", intent="stop_screening", active_loop="screening_form",
-                           slots=slots)
+                           slots=slots, new_slots={"screen_answer": "not now, but interested"})
     result = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
     assert result["screening_answers"]["opioid_medication"] == "interested"
     assert result["screening_current"] != "opioid_medication"
 
 
-async def test_a_plain_not_now_still_pauses_the_form(dispatcher, domain):
-    slots = {"screening_current": "opioid_medication", "requested_slot": "screen_answer",
+async def test_a_clear_stop_or_goodbye_pauses_the_form_and_an_answer_shaped_stop_does_not(dispatcher, domain):
+    slots = {"screening_current": "readiness", "requested_slot": "screen_answer",
              "screening_answers": {**NO_RISK, "substances": ["opioids"]}}
-    for text, intent in (("not now", "stop_screening"), ("bye for now", "goodbye"),
-                         ("not now, but interested", "faq")):
-        tracker = make_tracker(text, intent=intent, active_loop="screening_form", slots=slots)
-        assert await ValidateScreeningForm().extract_screen_answer(dispatcher, tracker, domain) == {}
+    for text, intent, expected in (("not now", "stop_screening", "paused"), ("can we stop", "inform", "paused"),
+                                   ("bye", "goodbye", "goodbye"), ("ya no quiero seguir", "stop_screening",
+                                                                   "paused")):
+        tracker = make_tracker(text, intent=intent, active_loop="screening_form", slots=slots,
+                               new_slots={"screen_answer": text})
+        result = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
+        assert result["screen_answer"] == expected and result["screening_status"] == "paused", text
+    tracker = make_tracker("i want to stop using i think", intent="stop_screening", active_loop="screening_form",
+                           slots=slots, new_slots={"screen_answer": "i want to stop using i think"})
+    result = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
+    assert "screening_status" not in result
+    assert result.get("screening_answers", {}).get("readiness") or result.get("screening_pending")
 
 
 async def test_a_correction_typed_as_an_answer_asks_that_earlier_question_again(dispatcher, domain):
@@ -203,4 +276,4 @@ async def test_a_correction_typed_as_an_answer_asks_that_earlier_question_again(
     slots = _slots(await ValidateScreeningForm().run(dispatcher, tracker, domain))
     assert slots["screening_current"] == "home" and "home" not in slots["screening_answers"]
     assert "support" not in slots["screening_answers"]  # not taken as the answer to the current question
-    assert "redo" in texts(dispatcher)
+    assert responses(dispatcher) == ["utter_redo_answer"]

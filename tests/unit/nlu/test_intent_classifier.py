@@ -67,7 +67,7 @@ def test_untrained_component_leaves_messages_alone(featurizer, storage):
 
 def test_messages_without_the_training_embedding_are_a_clear_error(featurizer, storage):
     classifier, _ = trained(featurizer, storage)
-    with pytest.raises(InvalidConfigException, match="384-dimension"):
+    with pytest.raises(InvalidConfigException, match="512-dimension"):
         classifier.process([Message({TEXT: "hello"})])
 
 

@@ -1,4 +1,5 @@
-"""The sentence-embedding featurizer: the packaged model loads offline and adds one meaningful vector per text."""
+"""The sentence-embedding featurizer: the packaged multilingual model loads offline and adds one meaningful vector
+per text, in English and in Spanish."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUEN
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.sentence_embeddings import DIMENSIONS, SentenceEmbeddingFeaturizer, SentenceEncoder
+from bot.nlu.embedding import DIMENSIONS
+from bot.nlu.sentence_embeddings import SentenceEmbeddingFeaturizer
 
 
 def sentence_vector(message: Message) -> np.ndarray:
@@ -46,9 +48,12 @@ def test_training_data_is_featurized_in_place(featurizer):
     assert all(sentence_vector(m).shape == (1, DIMENSIONS) for m in processed.training_examples)
 
 
-def test_a_folder_without_a_model_is_a_clear_configuration_error(tmp_path):
-    with pytest.raises(InvalidConfigException, match="modules.json"):
-        SentenceEncoder(tmp_path)
+def test_spanish_and_english_of_the_same_answer_are_close(featurizer):
+    texts = ["me dan temblores cuando dejo de tomar", "i get the shakes when i stop drinking",
+             "cuanto cuesta el programa"]
+    shakes_es, shakes_en, cost_es = [sentence_vector(m)[0] for m in featurizer.process([Message({TEXT: t})
+                                                                                        for t in texts])]
+    assert shakes_es @ shakes_en > shakes_es @ cost_es
 
 
 def test_batch_size_must_be_positive():
