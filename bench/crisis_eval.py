@@ -1,144 +1,249 @@
-"""Evaluate the rule crisis detector (bot.safety.detect_crisis) on the labelled crisis sets.
+"""Crisis detection: recall and false alarms of the product's verdict (``bot.safety.assess``), per set and mode.
 
-    .venv/bin/python bench/crisis_eval.py [--data tests/data/crisis_eval.yml ...] [--json out.json]
+    .venv/bin/python bench/crisis_eval.py                 # frozen + development sets, all modes
+    .venv/bin/python bench/crisis_eval.py --dev-only      # while tuning: never reads the frozen set
+    .venv/bin/python bench/crisis_eval.py --write         # also writes bench/CRISIS_RESULTS.md
 
-Modes:
-  first message  the message alone, as the first thing a person types;
-  mid-form       the message typed as (part of) an answer in the questionnaire: it is evaluated after each
-                 of the prefixes "2. ", "yes ", "no, ", "every day. " (typical answers to a screening
-                 question, followed by what the person adds). A crisis message counts as found mid-form
-                 only if it is found after every prefix; a non-crisis message is a false alarm mid-form
-                 if any prefix makes it alarm.
-The detector sees only the text (it does not know which question was asked); answering "yes" to the
-safety question is the screening engine's job.
+Sets:
+* frozen evaluation (``bench/data/frozen/crisis_eval.yml``, English + Spanish): written outside the team
+  before the change; never used for rules, training or thresholds;
+* development check (``tests/data/crisis_holdout.yml``): not trained on, but looked at while writing rules;
+* development (``data/safety/*.yml``): what the model learns from and the rules were written against;
+  scored by 5-fold cross-validation of the model (the rules are the same in every fold).
 
-Reported per set and mode: recall per crisis category and overall, false-alarm rate per non-crisis group
-and overall, precision (flagged messages that are crises), category agreement (flagged crisis messages
-given their labelled category), and time per message (the cold start, i.e. building the pipeline on the
-first call, is reported separately).
+Each message gets one of three verdicts: crisis (the crisis answer with 988/911 and an urgent handoff),
+check (one direct safety question, which also names 988 and 911), none. Reported: recall = crisis
+messages answered as a crisis; "caught" = crisis or check; false alarms = non-crisis messages answered as a
+crisis; "asked" = non-crisis messages that got the safety question.
+
+Modes: first message (the message alone); mid-screening (after "2. ", "yes ", "no, ", "every day. ", as if
+typed as part of an answer; a crisis must be found after every prefix); evasion variants of every crisis
+message (zero-width space / joiner / non-joiner, word joiner, soft hyphen or BOM inside words, Cyrillic
+look-alikes, fullwidth letters, spaced letters, leetspeak, a lone surrogate, and after 2,500 characters).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
-import statistics
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.safety import detect_crisis  # noqa: E402
+FROZEN = ROOT / "bench" / "data" / "frozen" / "crisis_eval.yml"
+DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
+DEV = ROOT / "data" / "safety"
+PREFIXES = ("2. ", "yes ", "no, ", "every day. ")
+_CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "i": "і", "y": "у", "x": "х"})
+_LEET = str.maketrans({"i": "1", "e": "3", "a": "4", "o": "0", "s": "5"})
 
-DEFAULT_SETS = [ROOT / "tests" / "data" / "crisis_eval.yml", ROOT / "tests" / "data" / "crisis_holdout.yml"]
-MID_FORM_PREFIXES = ("2. ", "yes ", "no, ", "every day. ")
+
+def _inside_words(char: str) -> Callable[[str], str]:
+    def apply(text: str) -> str:
+        return " ".join(w[: len(w) // 2] + char + w[len(w) // 2:] if len(w) >= 4 else w for w in text.split(" "))
+    return apply
 
 
-def load(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _per_word(transform: Callable[[str], str]) -> Callable[[str], str]:
+    return lambda text: " ".join(transform(w) if len(w) >= 4 else w for w in text.split(" "))
+
+
+def _one_letter(table) -> Callable[[str], str]:
+    def word(w: str) -> str:
+        for i, ch in enumerate(w):
+            if ch in table:
+                return w[:i] + chr(table[ord(ch)]) + w[i + 1:]
+        return w
+    return _per_word(word)
+
+
+def _spaced(text: str) -> str:
+    words = text.split(" ")
+    longest = sorted(range(len(words)), key=lambda i: -len(words[i]))[:2]
+    return " ".join(" ".join(w) if i in longest else w for i, w in enumerate(words))
+
+
+EVASIONS: dict[str, Callable[[str], str]] = {
+    "zero-width space": _inside_words("\u200b"), "zero-width joiner": _inside_words("\u200d"),
+    "zero-width non-joiner": _inside_words("\u200c"), "word joiner": _inside_words("\u2060"),
+    "soft hyphen": _inside_words("\u00ad"), "BOM": _inside_words("\ufeff"),
+    "Cyrillic look-alike": _one_letter(_CYRILLIC),
+    "fullwidth": lambda t: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in t),
+    "spaced letters": _spaced, "leetspeak": _per_word(lambda w: w.translate(_LEET)),
+    "lone surrogate": _inside_words("\ud800"),
+    "after 2,500 characters": lambda t: "I have a question about the program and the schedule. " * 45 + t,
+}
+
+
+def load(path: Path) -> list[dict]:
+    """Messages as dicts with text, label (crisis / not_crisis), category or kind, lang."""
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    crisis = [(cat, text) for cat, texts in data["crisis"].items() for text in texts]
-    calm = [(group, text) for group, texts in data["non_crisis"].items() for text in texts]
-    return crisis, calm
+    files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    out = []
+    for file in files:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        if "messages" in data:
+            out += [dict(m, lang=m.get("lang", "en")) for m in data["messages"]]
+        else:  # the older format: crisis: {category: [texts]}, non_crisis: {kind: [texts]}
+            out += [{"text": t, "label": "crisis", "category": c, "lang": "en"}
+                    for c, texts in data["crisis"].items() for t in texts]
+            out += [{"text": t, "label": "not_crisis", "kind": k, "lang": "en"}
+                    for k, texts in data["non_crisis"].items() for t in texts]
+    return out
 
 
-def evaluate(crisis, calm, prefixes, timings) -> dict:
-    def run(text):
-        start = time.perf_counter()
-        signal = detect_crisis(text)
-        timings.append(time.perf_counter() - start)
-        return signal
+class Tally:
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.misses: list[tuple[str, str, str]] = []
 
-    found = defaultdict(lambda: [0, 0])  # category -> [found, total]
-    agree = [0, 0]
-    misses = []
-    for category, text in crisis:
-        signals = [run(p + text) for p in prefixes]
-        ok = all(signals)
-        found[category][0] += ok
-        found[category][1] += 1
-        if ok:
-            agree[0] += signals[0].category == category
-            agree[1] += 1
+    def add(self, group: str, message: dict, verdict: str) -> None:
+        row = self.rows[group]
+        if message["label"] == "crisis":
+            row["crises"] += 1
+            row["crisis"] += verdict == "crisis"
+            row["caught"] += verdict in ("crisis", "check")
+            if verdict != "crisis":
+                self.misses.append((group, verdict, message["text"][:160]))
         else:
-            misses.append({"category": category, "text": text})
-    alarms = defaultdict(lambda: [0, 0])  # group -> [alarms, total]
-    false_alarms = []
-    for group, text in calm:
-        signals = [run(p + text) for p in prefixes]
-        hit = next((s for s in signals if s), None)
-        alarms[group][0] += bool(hit)
-        alarms[group][1] += 1
-        if hit:
-            false_alarms.append({"group": group, "text": text, "category": hit.category, "rule": hit.rule,
-                                 "phrase": hit.phrase})
-    tp = sum(f for f, _ in found.values())
-    fp = sum(a for a, _ in alarms.values())
-    n_crisis = sum(t for _, t in found.values())
-    n_calm = sum(t for _, t in alarms.values())
-    return {
-        "recall": tp / n_crisis,
-        "recall_by_category": {c: f / t for c, (f, t) in found.items()},
-        "counts_by_category": {c: t for c, (_, t) in found.items()},
-        "false_alarm_rate": fp / n_calm,
-        "false_alarm_by_group": {g: a / t for g, (a, t) in alarms.items()},
-        "precision": tp / (tp + fp) if tp + fp else 1.0,
-        "category_agreement": agree[0] / agree[1] if agree[1] else 1.0,
-        "n_crisis": n_crisis,
-        "n_non_crisis": n_calm,
-        "misses": misses,
-        "false_alarms": false_alarms,
-    }
+            row["calm"] += 1
+            row["alarm"] += verdict == "crisis"
+            row["asked"] += verdict == "check"
+            if verdict != "none":
+                self.misses.append((group, verdict, message["text"][:160]))
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, nargs="*", default=DEFAULT_SETS)
-    parser.add_argument("--json", type=Path, help="also write all numbers, misses and false alarms here")
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "-"
+
+
+def evaluate(messages: list[dict], verdict: Callable[[str], str], evasions: bool, mid_form: bool) -> Tally:
+    tally = Tally()
+    for message in messages:
+        lang, text = message["lang"], message["text"]
+        tally.add(f"first message ({lang})", message, verdict(text))
+        if mid_form:
+            verdicts = [verdict(prefix + text) for prefix in PREFIXES]
+            worst = ("none" if "none" in verdicts else "check" if "check" in verdicts else "crisis") \
+                if message["label"] == "crisis" else \
+                ("crisis" if "crisis" in verdicts else "check" if "check" in verdicts else "none")
+            tally.add(f"mid-screening ({lang})", message, worst)
+        if evasions and message["label"] == "crisis":
+            for name, transform in EVASIONS.items():
+                tally.add(f"evasion: {name} ({lang})", message, verdict(transform(text)))
+    return tally
+
+
+def table(title: str, tally: Tally) -> list[str]:
+    lines = [f"### {title}", "", "| mode | crises | answered as crisis | caught (crisis or safety question) "
+             "| non-crises | false alarms | safety question asked |", "|---|---|---|---|---|---|---|"]
+    for group in sorted(tally.rows, key=lambda g: (g.startswith("evasion"), g)):
+        r = tally.rows[group]
+        lines.append(f"| {group} | {r['crises']} | {pct(r['crisis'], r['crises'])} | {pct(r['caught'], r['crises'])} "
+                     f"| {r['calm'] or '-'} | {pct(r['alarm'], r['calm'])} | {pct(r['asked'], r['calm'])} |")
+    return lines + [""]
+
+
+def cross_validated(messages: list[dict], folds: int = 5) -> Tally:
+    """The development set scored by a model trained on the other folds (the rules are the same)."""
+    import numpy as np
+
+    from bot.nlu.embedding import default_encoder
+    from bot.safety import assessment, model
+
+    nlu_rows = model.training_rows(data_dir=ROOT / "no-such-dir")  # the NLU examples alone
+    vectors: dict[str, np.ndarray] = {}
+
+    def embed(texts):  # each text is embedded once for all folds
+        missing = [t for t in dict.fromkeys(texts) if t not in vectors]
+        if missing:
+            vectors.update(zip(missing, default_encoder().encode(missing), strict=True))
+        return np.stack([vectors[t] for t in texts])
+
+    tally = Tally()
+    for fold in range(folds):
+        test = [m for i, m in enumerate(messages) if i % folds == fold]
+        train = [m for i, m in enumerate(messages) if i % folds != fold]
+        rows = [(m["text"], m["category"] if m["label"] == "crisis" else model.NONE) for m in train] + nlu_rows
+        fitted = model.train(rows, embed)
+        original = assessment._model
+        assessment._model = lambda fitted=fitted: fitted
+        assessment._cached.cache_clear()
+        try:
+            part = evaluate(test, lambda t: assessment.assess(t).level, evasions=False, mid_form=False)
+        finally:
+            assessment._model = original
+            assessment._cached.cache_clear()
+        for group, row in part.rows.items():
+            for key, value in row.items():
+                tally.rows[group][key] += value
+        tally.misses += part.misses
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dev-only", action="store_true", help="development sets only (while tuning)")
+    parser.add_argument("--write", action="store_true", help="write bench/CRISIS_RESULTS.md")
+    parser.add_argument("--misses", type=int, default=0, help="print this many misses / alarms per set")
+    parser.add_argument("--no-cv", action="store_true", help="skip the cross-validated development set")
     args = parser.parse_args(argv)
 
-    start = time.perf_counter()
-    detect_crisis("warm up")
-    cold_start = time.perf_counter() - start
-    machine = f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}"
-    report = {"machine": machine,
-              "cold_start_seconds": round(cold_start, 2), "sets": {}}
+    from bot.safety import assess
+    from bot.safety.model import build
+
+    build()  # the saved model, rebuilt only when its sources changed
+    started = time.perf_counter()
+    assess("warm up")
+    cold = time.perf_counter() - started
     timings: list[float] = []
-    for path in args.data:
-        crisis, calm = load(path)
-        results = {"first_message": evaluate(crisis, calm, ("",), timings),
-                   "mid_form": evaluate(crisis, calm, MID_FORM_PREFIXES, timings)}
-        report["sets"][path.name] = results
-        print(f"\n== {path.name}: {len(crisis)} crisis, {len(calm)} non-crisis messages")
-        for mode, r in results.items():
-            print(f"-- {mode}: recall {r['recall']:.1%}  false alarms {r['false_alarm_rate']:.1%}  "
-                  f"precision {r['precision']:.1%}  category agreement {r['category_agreement']:.1%}")
-            for category, value in r["recall_by_category"].items():
-                print(f"   recall    {category:<22} {value:6.1%}  (n={r['counts_by_category'][category]})")
-            for group, value in r["false_alarm_by_group"].items():
-                print(f"   false al. {group:<22} {value:6.1%}")
-            for miss in r["misses"]:
-                print(f"   MISSED [{miss['category']}] {miss['text']}")
-            for alarm in r["false_alarms"]:
-                where = f"{alarm['group']} -> {alarm['category']}/{alarm['rule']}"
-                print(f"   FALSE ALARM [{where}] {alarm['text']}")
-    ms = sorted(t * 1000 for t in timings)
-    report["per_message_ms"] = {"mean": round(statistics.mean(ms), 3), "p50": round(ms[len(ms) // 2], 3),
-                                "p95": round(ms[int(len(ms) * 0.95)], 3), "max": round(ms[-1], 3),
-                                "n": len(ms)}
-    print(f"\ncold start (first call builds the pipeline): {cold_start:.2f} s")
-    print("per message (ms): " + ", ".join(f"{k} {v}" for k, v in report["per_message_ms"].items()))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2))
+
+    def verdict(text: str) -> str:
+        start = time.perf_counter()
+        level = assess(text).level
+        timings.append(time.perf_counter() - start)
+        return level
+
+    results: list[tuple[str, Tally]] = []
+    if not args.dev_only:
+        results.append(("Frozen evaluation set (written outside the team, never tuned on)",
+                        evaluate(load(FROZEN), verdict, evasions=True, mid_form=True)))
+    results.append(("Development check (tests/data/crisis_holdout.yml)",
+                    evaluate(load(DEV_CHECK), verdict, evasions=True, mid_form=True)))
+    if not args.no_cv:
+        results.append(("Development set (data/safety, model scored by 5-fold cross-validation)",
+                        cross_validated(load(DEV))))
+    lines = ["# Crisis detection", "", f"`bench/crisis_eval.py`, {time.strftime('%Y-%m-%d')}, "
+             f"Python {platform.python_version()}. Verdicts of `bot.safety.assess` (English rules, Spanish rules, "
+             "crisis model). See the script's docstring for the sets and columns.", ""]
+    for title, tally in results:
+        lines += table(title, tally)
+        first = [r for g, r in tally.rows.items() if g.startswith("first")]
+        crises, calm = sum(r["crises"] for r in first), sum(r["calm"] for r in first)
+        print(f"{title[:60]:60} first message: crisis {pct(sum(r['crisis'] for r in first), crises)} "
+              f"caught {pct(sum(r['caught'] for r in first), crises)} false alarms "
+              f"{pct(sum(r['alarm'] for r in first), calm)} asked {pct(sum(r['asked'] for r in first), calm)}")
+        evasion = [r for g, r in tally.rows.items() if g.startswith("evasion")]
+        if evasion:
+            found, total = sum(r["crisis"] for r in evasion), sum(r["crises"] for r in evasion)
+            print(f"{'':60} evasions: crisis {pct(found, total)}")
+        for miss in tally.misses[: args.misses]:
+            print("   ", miss)
+    ordered = sorted(timings)
+    if ordered:
+        lines.append(f"Time per message: median {1000 * ordered[len(ordered) // 2]:.1f} ms, 95th percentile "
+                     f"{1000 * ordered[int(len(ordered) * 0.95)]:.1f} ms; first call (loading rules and model) "
+                     f"{cold:.1f} s.")
+    if args.write:
+        (ROOT / "bench" / "CRISIS_RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -1,8 +1,9 @@
 """Safety guard around Rasa's message handling, shared by every channel.
 
 If handling a message fails, or produces no reply at all (action server down, database down, model not
-loaded), the person still gets the crisis numbers and how to reach a person. If our rule layer sees a
-crisis and the reply does not already carry the crisis line, the crisis texts are added.
+loaded), the person still gets the crisis numbers and how to reach a person. If the crisis verdict
+(``bot.safety.assess``: rules, Spanish rules, crisis model) is a crisis and the reply does not already carry
+the crisis line, the crisis texts are added in the message's language and an urgent handoff is recorded.
 
 While a staff member has taken the conversation over, the person's message is only recorded in the
 conversation (the console shows it) and the bot stays silent - except for crisis help, which always goes out.
@@ -111,7 +112,8 @@ def guarded(on_new_message: Handler):
         recorder = _Recording(message.output_channel)
         message.output_channel = recorder
         failed = False
-        crisis = _detect(message.text or "")
+        verdict = _assess(message.text or "")
+        crisis = verdict.category or "other" if verdict.crisis else None
         silent = app is not None and _taken_over(message.sender_id)
         try:
             if silent:
@@ -121,13 +123,15 @@ def guarded(on_new_message: Handler):
         except Exception:  # noqa: BLE001 - the person must get an answer whatever broke
             log.exception("handling a message failed")
             failed = True
-        if silent and crisis:
-            _raise_urgency(message, crisis)
         new = recorder.texts
-        if crisis and not any(settings.crisis_line in t for t in new):
-            await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings))
+        answered = any(settings.crisis_line in t for t in new)
+        if crisis and (silent or not answered):
+            _raise_urgency(message, crisis)  # the dialogue did not (taken over, or it failed)
+        if crisis and not answered:
+            await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings, lang=verdict.language))
         elif failed or (not new and not silent):
-            await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings)])
+            await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings,
+                                                                lang=verdict.language)])
 
     return handle
 
@@ -142,12 +146,12 @@ def _raise_urgency(message: UserMessage, category: str) -> None:
         log.exception("could not mark the handoff urgent")
 
 
-def _detect(text: str) -> str | None:
-    try:
-        from bot.safety import detect_crisis
+def _assess(text: str):
+    """The crisis verdict; ``assess`` never raises, and a failure inside it counts as a possible crisis."""
+    from bot.safety import Assessment, assess
 
-        signal = detect_crisis(text)
-        return signal.category if signal else None
-    except Exception:  # noqa: BLE001
-        log.exception("crisis detector failed in the channel guard")
-        return None
+    try:
+        return assess(text)
+    except Exception:  # noqa: BLE001 - even an import failure must not silence the crisis path
+        log.exception("crisis assessment unavailable in the channel guard")
+        return Assessment("crisis", None, "failure", "en")

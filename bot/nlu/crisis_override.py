@@ -1,10 +1,14 @@
-"""Rasa NLU component: when bot.safety's rule layer sees a crisis, the intent becomes ``crisis``.
+"""Rasa NLU component: the crisis verdict (``bot.safety.assess``) decides the intent of every message.
 
-Placed last in the pipeline, so the rules win over the intent classifier and the FallbackClassifier:
-either layer can trigger the crisis path (the classifier through its own ``crisis`` intent, the rules
-through this component). A ``crisis`` guess from the classifier alone below ``MODEL_ONLY_MIN_CONFIDENCE``
-(e.g. 0.57 for "my name is sam") is replaced by its next intent: the rule layer, not a weak model guess,
-decides those.
+Placed last in the pipeline, so it wins over the intent classifier and the FallbackClassifier:
+
+* verdict crisis (rules, the crisis model, or a detector failure) -> intent ``crisis`` (help at once);
+* verdict check, or the intent classifier's own ``crisis`` / ``crisis_check`` guess at
+  ``MODEL_ONLY_MIN_CONFIDENCE`` or more without a crisis verdict -> intent ``crisis_check`` (one direct
+  safety question);
+* a weaker such guess of the classifier gives way to its next intent.
+
+``message["crisis"]`` carries the category, the source and the language of the message (for the answer).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 log = logging.getLogger(__name__)
 CRISIS_INTENT = "crisis"
+CHECK_INTENT = "crisis_check"
 MODEL_ONLY_MIN_CONFIDENCE = 0.7
 
 
@@ -32,35 +37,41 @@ class CrisisOverride(GraphComponent):
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
-        from bot.safety import detect_crisis
-
         for message in messages:
             text = message.get(TEXT)
             if not text:
                 continue
             try:
-                signal = detect_crisis(text)
-            except Exception:  # noqa: BLE001 - a detector fault must not take NLU down
-                log.exception("crisis rule layer failed; keeping the model's intent")
-                continue
-            if signal is None:
-                self._demote_weak_model_guess(message)
-                continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
-            message.set(INTENT, {"name": CRISIS_INTENT, "confidence": 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{"name": CRISIS_INTENT, "confidence": 1.0}, *ranking],
-                        add_to_output=True)
-            message.set("crisis", {"category": signal.category, "source": "rules"}, add_to_output=True)
+                self._decide(message, text)
+            except Exception:  # noqa: BLE001 - a fault here counts as a possible crisis, never as silence
+                log.exception("crisis override failed; treating the message as a possible crisis")
+                _set(message, CRISIS_INTENT, {"category": None, "source": "failure", "language": "en"})
         return messages
 
     @staticmethod
-    def _demote_weak_model_guess(message: Message) -> None:
+    def _decide(message: Message, text: str) -> None:
+        from bot.safety import assess
+
+        verdict = assess(text)
+        details = {"category": verdict.category, "source": verdict.source, "language": verdict.language}
+        if verdict.level == "crisis":
+            _set(message, CRISIS_INTENT, details)
+            return
         intent = message.get(INTENT) or {}
-        if intent.get("name") != CRISIS_INTENT or (intent.get("confidence") or 0) >= MODEL_ONLY_MIN_CONFIDENCE:
+        guessed = intent.get("name") in (CRISIS_INTENT, CHECK_INTENT)
+        if verdict.level == "check" or (guessed and (intent.get("confidence") or 0) >= MODEL_ONLY_MIN_CONFIDENCE):
+            _set(message, CHECK_INTENT, {**details, "source": details["source"] or "classifier"})
             return
-        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
-        if not others:
-            return
-        message.set(INTENT, dict(others[0]), add_to_output=True)
-        message.set("crisis", {"source": "model", "confidence": intent.get("confidence"), "demoted": True},
-                    add_to_output=True)
+        if guessed:
+            others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (CRISIS_INTENT,
+                                                                                             CHECK_INTENT)]
+            if others:
+                message.set(INTENT, dict(others[0]), add_to_output=True)
+
+
+def _set(message: Message, intent: str, details: dict[str, Any]) -> None:
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (CRISIS_INTENT,
+                                                                                         CHECK_INTENT)]
+    message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}, *ranking], add_to_output=True)
+    message.set("crisis", details, add_to_output=True)

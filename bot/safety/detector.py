@@ -51,7 +51,7 @@ _DISTANT_PAST = re.compile(
     r"|\bin the (19)?[5-9]0'?s\b"
     r"|\b(last|past|previous)\s+(year|summer|winter|spring|fall|autumn|decade)\b"
     r"|\bin the past\b"
-    r"|\b(in|back in|of|around|was)\s+(19|20)\d\d\b"
+    r"|\b(in|back in|of|around|was|since)\s+(19|20)\d\d\b|,\s*(19|20)\d\d\s*,"
     r"|\bwhen (i|he|she|they|we) (was|were)\b"
     r"|\bused to\b"
     r"|\bback (in|then|when|before)\b"
@@ -69,7 +69,8 @@ _RECENT_PAST = re.compile(
     r"\blast (week|month|weekend)\b"
     r"|\b(\d+|a|one|two|three|four|a few|a couple(?: of)?|several) (weeks?|months?) ago\b"
     r"|\bthis past (week|month)\b"
-    r"|\bin (january|february|march|april|june|july|august|september|october|november|december)\b"
+    r"|\bin (january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|"
+    r"jun|jul|aug|sep|sept|oct|nov|dec)\b"
 )
 _PRESENT = re.compile(r"\b(now|right now|today|tonight|this morning|just|currently|still)\b")
 _FEAR_OR_HYPOTHETICAL = re.compile(
@@ -94,6 +95,42 @@ _OTHER_PERSON = re.compile(r"\b(him|her|them|he|she|they|someone|somebody|people
 _SELF_DIRECTED = re.compile(r"\b(myself|my head|my wrists|suicid\w*|end it|end my life|kill me|to die)\b")
 
 
+# Crisis words that are the topic of something else: a song, a film, a class, a prevention walk ...
+_ABOUT_MEDIA = re.compile(
+    r"\b(songs?|lyrics?|rapper|singer|album|corrido|movies?|films?|show|episode|series|character|books?|novel|"
+    r"memoir|poem|story|podcast|documentary|article|paper|news|headline|tiktok|youtube|video|reel|post|class|"
+    r"lecture|assembly|course|training|seminar|poster|essay|true crime)\b[^.!?]{0,60}?\b(about|where|that goes|"
+    r"goes|called|titled|with|who|had|on|covering|says|said)\b|\b(the lyrics|the song|the movie|the show) ")
+_EVENT = re.compile(r"\b(suicide|overdose) (prevention|awareness|loss|survivors?|walk|hotline|lifeline|training)\b"
+                    r"|\b(prevention|awareness) (walk|week|month|day|assembly|video|talk|poster|event)\b"
+                    r"|\bout of the darkness\b|\bloss survivors?\b|\blost (someone|somebody|a \w+|his \w+|her "
+                    r"\w+|my \w+|their \w+) to (suicide|an overdose|overdose)\b")
+# A question about help and resources, not a statement of danger: "is 988 only for suicide?",
+# "who do i call if my kid says he wants to die?", "do you take people who have had suicide attempts?"
+_HELP_QUESTION = re.compile(
+    r"\b(is|does|do|can|could|should|will|would|what|who|how|where|when|are|any)\b[^.!]*\b(988|hotline|lifeline|"
+    r"helpline|support group|group for|your program|the program|counselor|therapist|narcan|naloxone|prepared|"
+    r"prepare|lock me up|take people|accept people|get help for|say if|do if|call if|happens if|hurt someone if)\b")
+_JOKING = re.compile(r"\b(jk|j/k|just kidding|kidding|lmao|lmfao|haha+)\b")
+_RESOLVED = re.compile(r"\b(he|she|they|i|we|it)( is|'s| are| am| was)? (fine|ok|okay|good|alright|stable|better)"
+                       r"( now)?\b|\b(doing|been doing) (really )?(well|good|better|great)\b|\bgot help\b|"
+                       r"\b(recovered|survived)\b")
+# "suicide has never crossed my mind", "suicide isn't something i think about"
+_NEGATED_AFTER = re.compile(r"^\s*(has|have|had|is|was|does)?\s*(never|not|n't|isnt|isn't|wasnt|hasnt|doesnt|"
+                            r"is not|has not|was not)\b")
+
+
+def _framed(rule: Rule, sentence: str, before: str, after: str) -> bool:
+    """True when the match is the topic of media, an event, a question about help, a joke or a denial."""
+    if _ABOUT_MEDIA.search(before) or _EVENT.search(sentence):
+        return True
+    if rule.category in ("suicide", "harm_others", "weapon") and _HELP_QUESTION.search(sentence):
+        return True
+    if _JOKING.search(after) or (not before.strip() and _NEGATED_AFTER.search(after)):
+        return True
+    return False
+
+
 class _Engine:
     def __init__(self) -> None:
         import spacy
@@ -115,21 +152,22 @@ class _Engine:
         names = sorted((re.escape(n) for n in substance_names() if len(n) > 2), key=len, reverse=True)
         self.drug_context = re.compile(r"\b(" + "|".join(names) + "|" + _DRUG_EXTRA + r")\b")
 
-    def signals(self, text: str) -> list[CrisisSignal]:
+    def signals(self, text: str) -> tuple[list[CrisisSignal], list[CrisisSignal]]:
+        """(signals that count, matches their context cancelled), each most serious first."""
         normalised = normalise(text)
         if not normalised:
-            return []
+            return [], []
         sentences = [s for s in _SENTENCE_SPLIT.split(normalised) if s and s.strip()]
         found: list[tuple[int, int, CrisisSignal]] = []
+        cancelled: list[tuple[int, int, CrisisSignal]] = []
         for index, doc in enumerate(self.nlp.pipe(sentences)):
             for match_id, start, end in self.matcher(doc):
                 rule = self.rules[self.nlp.vocab.strings[match_id]]
-                if self._counts(rule, doc, start, end, normalised):
-                    category = self._category(rule, normalised)
-                    signal = CrisisSignal(category, doc[start:end].text, rule.name)
-                    found.append((PRIORITY[category], index * 10_000 + start, signal))
-        found.sort(key=lambda item: (item[0], item[1]))
-        return [signal for _, _, signal in found]
+                category = self._category(rule, normalised)
+                signal = CrisisSignal(category, doc[start:end].text, rule.name)
+                counts = self._counts(rule, doc, start, end, normalised)
+                (found if counts else cancelled).append((PRIORITY[category], index * 10_000 + start, signal))
+        return _ordered(found), _ordered(cancelled)
 
     # ---- context checks ----------------------------------------------------------------------------
     def _counts(self, rule: Rule, doc, start: int, end: int, text: str) -> bool:
@@ -161,7 +199,9 @@ class _Engine:
                 return False
             if _HABITUAL_AFTER.search(doc[end:clause_end].text + " "):
                 return False
-        return True
+            if _RESOLVED.search(doc.text):
+                return False
+        return not _framed(rule, doc.text, sentence_before, after)
 
     def _category(self, rule: Rule, text: str) -> str:
         if rule.category == "weapon":
@@ -242,9 +282,18 @@ def _get_engine() -> _Engine:
     return _engine
 
 
+def _ordered(found: list[tuple[int, int, CrisisSignal]]) -> list[CrisisSignal]:
+    return [signal for _, _, signal in sorted(found, key=lambda item: (item[0], item[1]))]
+
+
+def detect_details(text: str) -> tuple[list[CrisisSignal], list[CrisisSignal]]:
+    """(crisis signals in ``text``, rule matches whose context cancelled them: negation, past, idiom ...)."""
+    return _get_engine().signals(text)
+
+
 def detect_all(text: str) -> list[CrisisSignal]:
     """Every crisis signal in ``text``, most serious first (for diagnostics and the evaluation script)."""
-    return _get_engine().signals(text)
+    return _get_engine().signals(text)[0]
 
 
 def detect_crisis(text: str) -> CrisisSignal | None:

@@ -1,78 +1,90 @@
-"""What the bot says in a crisis and in degraded mode. Short, kind, plain text, no diagnostic language.
+"""What the bot says in a crisis, for the safety question and in degraded mode, in the person's language.
 
-Numbers come from ``bot.config`` Settings (crisis_line, emergency_number, poison_control, helpline_phone),
-so a clinic changes them in ``data/clinic.yml`` or the environment, not here. Every text is plain (no
-markdown, no links) and each SMS message is at most 320 characters; a crisis answer is two messages.
+The wording lives in ``data/texts/safety.yml`` (per language). This module is the one place in code with a
+text of its own (``_LAST_RESORT``): if that file cannot be read, a person in crisis must still get the
+numbers, so a minimal English/Spanish line built from the settings is sent instead. Numbers come from
+``bot.config`` Settings (crisis_line, emergency_number, poison_control, helpline_phone).
 """
 
 from __future__ import annotations
 
-from bot.config import Settings, get_settings
+import functools
+import logging
+from typing import Any
+
+import yaml
+
+from bot.config import PROJECT_ROOT, Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 SMS_LIMIT = 320
+TEXTS_FILE = PROJECT_ROOT / "data" / "texts" / "safety.yml"
+LANGUAGES = ("en", "es")
+CATEGORIES = ("suicide", "harm_others", "overdose", "medical_emergency", "dangerous_withdrawal")
+_LAST_RESORT = {
+    "en": "If you are in crisis, call or text {crisis_line}. In an emergency, call {emergency_number}. "
+          "Our helpline: {helpline_phone}.",
+    "es": "Si está en crisis, llame al {crisis_line} y marque 2, o envíe AYUDA al {crisis_line}. En una "
+          "emergencia, llame al {emergency_number}. Nuestra línea: {helpline_phone}.",
+}
 
 
-def _first_line(category: str, s: Settings) -> str:
-    if category == "suicide":
-        return (
-            "I'm really glad you told me, and I'm sorry you're hurting. You don't have to face this alone. "
-            f"Please call or text {s.crisis_line} now (Suicide & Crisis Lifeline, free, 24/7). "
-            f"If you might act on these thoughts or are in danger right now, call {s.emergency_number}."
-        )
-    if category == "harm_others":
-        return (
-            f"Thank you for telling me. If anyone could get hurt now, please call {s.emergency_number}. "
-            f"You can also call or text {s.crisis_line} any time to talk it through with someone trained "
-            "to help."
-        )
-    if category == "overdose":
-        return (
-            f"This may be an overdose. Call {s.emergency_number} now. If naloxone (Narcan) is on hand, "
-            f"use it, and stay with the person. Poison Control is at {s.poison_control}, 24/7."
-        )
-    if category == "medical_emergency":
-        return (
-            f"This sounds like an emergency. Please call {s.emergency_number} now. If drugs might be "
-            f"involved and naloxone (Narcan) is on hand, use it. Poison Control: {s.poison_control}."
-        )
-    if category == "dangerous_withdrawal":
-        return (
-            "Seizures, seeing or hearing things, or confusion during withdrawal can be dangerous. "
-            f"Please call {s.emergency_number} now or go to the nearest emergency room. "
-            "Please don't go through this alone."
-        )
-    return (
-        f"If you are in danger or this is an emergency, call {s.emergency_number} now. "
-        f"You can call or text {s.crisis_line} any time (Suicide & Crisis Lifeline)."
-    )
+@functools.lru_cache(maxsize=1)
+def _catalogue() -> dict[str, Any]:
+    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
 
 
-def _person_line(category: str, s: Settings, channel: str) -> str:
-    crisis = f" You can call or text {s.crisis_line} any time." if category != "suicide" else ""
-    if channel == "sms":
-        return (f"I'm alerting a person from our team now, and they will reach out as soon as they can. "
-                f"Our helpline: {s.helpline_phone}.{crisis} We can go back to the questions later, only if "
-                f"you want to.")
-    return (f"I'm letting a person from our team know right now, and they will reach out to you as soon as "
-            f"they can. You can also call our helpline at {s.helpline_phone}.{crisis} "
-            f"We'll only go back to the questions if and when you want to.")
+def _lang(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else "en"
 
 
-def crisis_message(category: str, channel: str = "web", settings: Settings | None = None) -> list[str]:
-    """The crisis answer for ``category`` ("suicide", "harm_others", "overdose", "medical_emergency",
-    "dangerous_withdrawal"; anything else gets a general emergency text), as two plain-text messages."""
+def _fill(template: str, s: Settings, **extra: str) -> str:
+    return template.format(crisis_line=s.crisis_line, emergency_number=s.emergency_number,
+                           poison_control=s.poison_control, helpline_phone=s.helpline_phone, **extra)
+
+
+def _text(lang: str | None, *path: str) -> str | None:
+    try:
+        node: Any = _catalogue()[_lang(lang)]
+        for key in path:
+            node = node[key]
+        return node
+    except Exception:  # noqa: BLE001 - a broken texts file must not silence crisis help
+        log.exception("safety texts unreadable at %s", ".".join(path))
+        return None
+
+
+def crisis_message(category: str | None, channel: str = "web", settings: Settings | None = None,
+                   lang: str | None = "en") -> list[str]:
+    """The crisis answer for ``category`` (one of ``CATEGORIES``; anything else gets a general emergency
+    text) as two plain-text messages: what to do now, and that a person from the team is told."""
     s = settings or get_settings()
-    return [_first_line(category, s), _person_line(category, s, channel)]
+    first = _text(lang, "crisis", category if category in CATEGORIES else "other")
+    person = _text(lang, "person", "sms" if channel == "sms" else "web")
+    also = _text(lang, "also_crisis_line") if category != "suicide" else ""
+    if first is None or person is None or also is None:
+        return [_fill(_LAST_RESORT[_lang(lang)], s)]
+    return [_fill(first, s), _fill(person, s, also_crisis_line=_fill(also, s))]
 
 
-def fallback_safety_message(channel: str = "web", settings: Settings | None = None) -> str:
+def safety_question(settings: Settings | None = None, lang: str | None = "en") -> str:
+    """The one direct question asked when a message may or may not mean danger (C-SSRS style)."""
+    s = settings or get_settings()
+    return _fill(_text(lang, "safety_question") or _LAST_RESORT[_lang(lang)], s)
+
+
+def safety_buttons(lang: str | None = "en") -> dict[str, str]:
+    """Titles of the yes / no buttons under the safety question."""
+    return _text(lang, "safety_buttons") or {"yes": "Yes", "no": "No"}
+
+
+def safety_no(settings: Settings | None = None, lang: str | None = "en") -> str:
+    s = settings or get_settings()
+    return _fill(_text(lang, "safety_no") or _LAST_RESORT[_lang(lang)], s)
+
+
+def fallback_safety_message(channel: str = "web", settings: Settings | None = None, lang: str | None = "en") -> str:
     """Degraded mode (action server, database or model down): crisis numbers and how to reach a person."""
     s = settings or get_settings()
-    if channel == "sms":
-        return (f"Sorry, I'm having trouble right now. In crisis: call or text {s.crisis_line}. "
-                f"Emergency: call {s.emergency_number}. Possible overdose: {s.emergency_number} or Poison "
-                f"Control {s.poison_control}. To reach a person on our team, call {s.helpline_phone}.")
-    return (f"Sorry, I'm having some trouble right now. If you're in crisis, call or text {s.crisis_line} "
-            f"(Suicide & Crisis Lifeline, 24/7). In an emergency, call {s.emergency_number}. For a possible "
-            f"overdose, call {s.emergency_number} or Poison Control at {s.poison_control}. "
-            f"To talk with a person from our team, call {s.helpline_phone}.")
+    return _fill(_text(lang, "fallback", "sms" if channel == "sms" else "web") or _LAST_RESORT[_lang(lang)], s)

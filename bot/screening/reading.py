@@ -133,39 +133,22 @@ def _by_examples(value: Any, confidence: float) -> Reading:
 
 
 class _QuestionModel:
-    """Logistic regression over [sentence embedding, word 1-2-grams, character 2-5-grams] of the examples."""
-
-    EMBEDDING_WEIGHT = 2.0
+    """The question's example answers learned by ``bot.text.classifier.TextClassifier``."""
 
     def __init__(self, pairs: Sequence[tuple[str, str]], embed: Embed | None) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import FeatureUnion
+        from bot.text.classifier import TextClassifier
 
         texts = [canonical(text) for text, _ in pairs]
-        labels = [label for _, label in pairs]
         self.embed = embed
-        self.ngrams = FeatureUnion([
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                      token_pattern=r"(?u)\b\w+\b")),  # noqa: S106 - a regex
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-        ])
-        features = self._features(texts, fit=True)
-        self.classifier = LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced")
-        self.classifier.fit(features, labels)
+        self.classifier = TextClassifier.fit(texts, [label for _, label in pairs], self._vectors(texts),
+                                             C=10.0, embedding_weight=2.0)
 
-    def _features(self, texts: list[str], fit: bool = False):
-        from scipy.sparse import csr_matrix, hstack
-
-        grams = self.ngrams.fit_transform(texts) if fit else self.ngrams.transform(texts)
-        if self.embed is None:
-            return grams.tocsr()
-        vectors = _as_array(self.embed(texts)) * self.EMBEDDING_WEIGHT
-        return hstack([csr_matrix(vectors), grams]).tocsr()
+    def _vectors(self, texts: list[str]):
+        return None if self.embed is None else _as_array(self.embed(texts))
 
     def probabilities(self, text: str) -> dict[str, float]:
-        row = self.classifier.predict_proba(self._features([text]))[0]
-        return {str(label): float(p) for label, p in zip(self.classifier.classes_, row, strict=True)}
+        row = self.classifier.probabilities([text], self._vectors([text]))[0]
+        return {label: float(p) for label, p in zip(self.classifier.labels, row, strict=True)}
 
 
 def _as_array(vectors: Any):

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.safety import CATEGORIES
-from bot.safety.texts import SMS_LIMIT, crisis_message, fallback_safety_message
+from bot.safety.texts import SMS_LIMIT, crisis_message, fallback_safety_message, safety_question
 
 SETTINGS = Settings(crisis_line="988", emergency_number="911", poison_control="1-800-222-1222",
                     helpline_phone="(555) 010-4242")
@@ -59,3 +59,35 @@ def test_fallback_message_has_crisis_numbers_and_a_person(channel):
     assert not DIAGNOSTIC.search(text) and not MARKUP.search(text)
     if channel == "sms":
         assert len(text) <= SMS_LIMIT
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_spanish_crisis_message_gives_988_in_spanish_and_a_person(category, channel):
+    lines = crisis_message(category, channel=channel, settings=SETTINGS, lang="es")
+    text = " ".join(lines)
+    assert "911" in text and "988" in text and "equipo" in text
+    assert "marque 2" in text or "AYUDA" in text  # 988's Spanish option
+    assert not MARKUP.search(text)
+    if channel == "sms":
+        assert all(len(line) <= SMS_LIMIT for line in lines)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_safety_question_asks_about_now_and_names_the_numbers(lang):
+    text = safety_question(SETTINGS, lang=lang)
+    assert "988" in text and "911" in text and "?" in text
+
+
+def test_an_unreadable_texts_file_still_gives_the_numbers(monkeypatch, tmp_path):
+    from bot.safety import texts
+
+    monkeypatch.setattr(texts, "TEXTS_FILE", tmp_path / "missing.yml")
+    texts._catalogue.cache_clear()
+    try:
+        for lang in ("en", "es"):
+            text = " ".join(crisis_message("suicide", settings=SETTINGS, lang=lang))
+            assert "988" in text and "911" in text and "(555) 010-4242" in text
+            assert "988" in fallback_safety_message("sms", settings=SETTINGS, lang=lang)
+    finally:
+        texts._catalogue.cache_clear()

@@ -1,0 +1,130 @@
+"""The crisis model: how likely a message is a crisis, and of which kind, learned from labelled messages.
+
+A second opinion beside the rules (``bot.safety.detector``) for what rules cannot list: indirect and
+preparatory language ("wrote letters to my kids tonight", "googled how many tylenol it takes"), and Spanish.
+Learns from ``data/safety/*.yml`` (crisis / not crisis, English and Spanish) plus every non-crisis NLU
+example of ``data/nlu`` (ordinary chat, answers, questions) as "none". ``iopbot train`` builds it into
+``models/crisis/`` when its sources change; the Rasa server loads it (``loaded_model``).
+
+Classes: none + the five crisis categories; ``crisis_probability`` is 1 - p(none).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+from bot.safety.normalise import normalise
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = PROJECT_ROOT / "data" / "safety"
+NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+MODEL_DIR = PROJECT_ROOT / "models" / "crisis"
+MODEL_FILE = "crisis.skops"
+NONE = "none"
+SOURCES = (Path(__file__).name, "normalise.py")  # code the saved model depends on, beside its data
+
+
+@dataclass(frozen=True)
+class CrisisEstimate:
+    probability: float  # that the message is a crisis
+    category: str | None  # the most likely crisis category
+
+
+class CrisisModel:
+    def __init__(self, classifier) -> None:
+        self.classifier = classifier
+
+    def estimate(self, text: str) -> CrisisEstimate:
+        from bot.nlu.embedding import default_encoder
+
+        words = normalise(text)
+        vectors = default_encoder().encode([words]) if self.classifier.uses_vectors else None
+        row = self.classifier.probabilities([words], vectors)[0]
+        scores = dict(zip(self.classifier.labels, map(float, row), strict=True))
+        crisis = {label: p for label, p in scores.items() if label != NONE}
+        category = max(crisis, key=crisis.get) if crisis else None
+        return CrisisEstimate(1.0 - scores.get(NONE, 0.0), category)
+
+
+def training_rows(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> list[tuple[str, str]]:
+    """(text, label) pairs: the labelled crisis sets plus the non-crisis NLU examples as "none"."""
+    rows: list[tuple[str, str]] = []
+    for path in sorted(data_dir.glob("*.yml")):
+        for message in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("messages") or []:
+            label = message["category"] if message["label"] == "crisis" else NONE
+            rows.append((str(message["text"]), label))
+    for path in sorted(nlu_dir.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            intent = str(block.get("intent", ""))
+            if not intent or intent in ("crisis", "crisis_check") or "examples" not in block:
+                continue
+            for line in str(block["examples"]).splitlines():
+                text = line.strip().removeprefix("- ").strip()
+                if text:
+                    rows.append((_plain(text), NONE))
+    return rows
+
+
+def _plain(example: str) -> str:
+    """An NLU example without entity markup: "[heroin](substance)" -> "heroin"."""
+    import re
+
+    return re.sub(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), example)
+
+
+def sources_hash(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> str:
+    digest = hashlib.sha256()
+    files = sorted(data_dir.glob("*.yml")) + sorted(nlu_dir.glob("*.yml")) + \
+        [Path(__file__).parent / name for name in SOURCES]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def train(rows: Sequence[tuple[str, str]], embed=None) -> CrisisModel:
+    from bot.text.classifier import TextClassifier
+
+    texts = [normalise(text) for text, _ in rows]
+    vectors = embed(texts) if embed is not None else None
+    return CrisisModel(TextClassifier.fit(texts, [label for _, label in rows], vectors, C=10.0,
+                                          embedding_weight=1.5, char_range=(2, 5)))
+
+
+def build(model_dir: Path = MODEL_DIR, force: bool = False) -> bool:
+    """Train and save the model when its sources changed (or ``force``). Returns True when rebuilt."""
+    from bot.nlu.embedding import default_encoder
+
+    stamp = model_dir / ".source-hash"
+    current = sources_hash()
+    if not force and stamp.exists() and stamp.read_text() == current and (model_dir / MODEL_FILE).exists():
+        return False
+    model = train(training_rows(), default_encoder().encode)
+    model.classifier.save(model_dir / MODEL_FILE)
+    stamp.write_text(current)
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def loaded_model(model_dir: Path = MODEL_DIR) -> CrisisModel | None:
+    """The saved model, or None (then the rules decide alone; logged once)."""
+    from bot.text.classifier import TextClassifier
+
+    try:
+        classifier = TextClassifier.load(model_dir / MODEL_FILE)
+    except Exception:  # noqa: BLE001 - a broken file must not take crisis detection down
+        log.exception("could not load the crisis model; the rules decide alone")
+        return None
+    if classifier is None:
+        log.warning("no crisis model in %s (run `iopbot train`); the rules decide alone", model_dir)
+        return None
+    return CrisisModel(classifier)

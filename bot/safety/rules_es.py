@@ -1,0 +1,181 @@
+"""Spanish crisis rules: regular expressions over the canonical text (lower case, accents folded, ñ kept).
+
+The same five categories and the same context logic as the English rules (``rules.py``), in a lighter form:
+
+* a negation word earlier in the same clause cancels a ``negatable`` rule ("nunca he pensado en matarme");
+* a distant past in the sentence cancels a suicide rule ("hace 10 años intenté quitarme la vida");
+* ``situational`` emergencies are cancelled by fear / hypothesis / reporting before them ("tengo miedo de
+  una sobredosis", "¿qué hago si alguien no respira?", "vi una película donde ...") and by a recent past
+  ("mi primo tuvo una sobredosis el mes pasado");
+* questions about help and the crisis line, films, songs, news and prevention events cancel every rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIE = r"(?:morir(?:me|se)?|matar(?:me|se)?|suicidar(?:me|se)?|quitar(?:me|se)? la vida|desaparecer|dejar de existir)"
+_SELF_VERBS = (r"(?:matar|suicidar|quitar la vida|colgar|ahorcar|aventar|tirar|disparar|dar un tiro|pegar un tiro|"
+               r"cortar)")
+
+
+@dataclass(frozen=True)
+class RuleEs:
+    name: str
+    category: str
+    pattern: re.Pattern
+    negatable: bool = True
+    past: bool = True  # a distant past cancels it
+    situational: bool = False
+
+
+def _r(name: str, category: str, *patterns: str, **options) -> RuleEs:
+    return RuleEs(name, category, re.compile("|".join(f"(?:{p})" for p in patterns)), **options)
+
+
+RULES_ES: tuple[RuleEs, ...] = (
+    _r("deseo_morir", "suicide",
+       rf"\b(?:quiero|quisiera|queria|deseo|tengo ganas de|me dan ganas de|ganas de|pienso en|pensando en|"
+       rf"he pensado en|pense en|pensamientos de|ideas de|voy a|me voy a|estoy por|planeo|quiero mejor) {_DIE}\b",
+       r"\bme quiero (?:morir|matar|suicidar|ir de este mundo)\b", r"\bme voy a (?:matar|suicidar|colgar|ahorcar)\b",
+       r"\b(?:ya )?no (?:quiero|aguanto|soporto) (?:vivir|seguir viviendo|la vida|seguir|estar aqui|existir)\b",
+       r"\bno (?:le )?(?:veo|encuentro) (?:sentido|razon) (?:a|para) (?:la vida|vivir|seguir)\b",
+       r"\b(?:estarian|estaria|estarias|vivirian) mejor sin mi\b", r"\bmejor (?:muert[oa]|me muero)\b",
+       r"\bseria mejor (?:si|que) (?:me muero|me muriera|no estuviera|desaparezco|desapareciera)\b",
+       r"\b(?:acabar|terminar) con (?:todo|mi vida|esto de una vez)\b",
+       r"\b(?:suicidio|suicidarme|suicidarse|soy suicida|intento de suicidio|intente suicidarme)\b",
+       r"\b(?:cortarme|me corto|me estoy cortando|me corte) (?:las venas|los brazos|las munecas|otra vez|mas)\b",
+       r"\b(?:ahorcarme|colgarme|me voy a colgar|una soga|la soga|el lazo)\b",
+       r"\b(?:tirarme|aventarme|lanzarme|arrojarme) (?:del|de un|de la|al|a la|a las|bajo el|frente al) "
+       r"(?:puente|edificio|techo|azotea|balcon|tren|metro|vias|carro|camion|rio|precipicio)\b",
+       r"\b(?:estoy|ando|me subi) (?:en|arriba de) (?:el|la|un|una) (?:puente|azotea|techo|orilla|vias)\b",
+       r"\bcarta(?:s)? de despedida\b", r"\b(?:esta es mi|mi ultima) (?:despedida|mensaje)\b",
+       r"\badios (?:para siempre|a todos|mundo cruel)\b", r"\bya me voy (?:para siempre|de este mundo)\b",
+       r"\b(?:junt(?:ando|e|o)|guard(?:ando|e|o)|ahorr(?:ando|e)) (?:pastillas|mis pastillas|las pastillas)\b",
+       r"\b(?:tomarme|tragarme|me voy a tomar|me tome) (?:todas las|todo el frasco|un frasco|el frasco)\b",
+       r"\bcuantas? (?:pastillas|tylenol|paracetamol)\w* (?:se necesitan|hacen falta|para morir|para no despertar)\b",
+       r"\b(?:no quiero|ojala no|quisiera no) (?:despertar|amanecer)\b", r"\bdormir para siempre\b",
+       r"\b(?:la|una) pistola (?:en|a) (?:la|mi) cabeza\b", r"\bser una carga\b.*\b(?:hoy|esta noche|ya no)\b",
+       r"\b(?:regal(?:ando|e|o)|doy) (?:todas )?mis cosas\b.*\b(?:ya no|no las voy a|no voy a estar)\b",
+       r"\bno voy a estar (?:aqui|vivo|viva) (?:manana|el lunes|la proxima semana|para)\b",
+       r"\bcarro (?:prendido|encendido) en (?:la|el) (?:cochera|garaje|garage)\b",
+       rf"\b(?:me voy|se va|se van|te vas) a {_SELF_VERBS}\b", rf"\b(?:voy|va) a {_SELF_VERBS}(?:me|se)\b",
+       r"\b(?:dispararme|pegarme un tiro|darme un tiro|aventarme|ahorcarme)\b",
+       r"\bpa(?:ra)? (?:ya )?no despertar\b", r"\b(?:ya )?no voy a estar\b(?! (?:en|para la|con))",
+       r"\bdespues de (?:hoy|esta noche) ya no\b",
+       r"\b(?:la ultima vez que hablamos|mi ultimo (?:atardecer|dia|mensaje))\b",
+       r"\b(?:me despedi|despedirme|me estoy despidiendo) de (?:todos|mi|mis|ustedes)\b",
+       r"\b(?:list[oa]|preparad[oa]) (?:para|pa) (?:irme|irse|morir)\b", r"\bantes de irme\b",
+       r"\b(?:regale|regalar|regalando|regalo|ya regale) (?:mi|mis|toda|todas|todo)\b.*\b(?:ya no|no (?:las|los|lo|la) "
+       r"(?:voy a )?necesit|donde voy|sin que supiera)",
+       r"\b(?:tengo|saque|traigo) (?:la|una|el|mi) (?:pistola|navaja|cuchillo|soga|arma)\b.*\b(?:mano|aqui|cargad[oa]|"
+       r"la cargue|listo|lista|cuarto)\b",
+       r"\b(?:estoy|parad[oa]|sentad[oa]|camino a|maneje hasta|voy a) (?:en )?(?:el |la |las |los )?"
+       r"(?:vias del tren|puente|azotea|balcon|mirador|orilla del)\b",
+       r"\bmotor prendido\b", r"\bya tengo todo listo\b", r"\b(?:dejando|deje) todo en orden\b",
+       r"\bcartas? a mis hijos\b", r"\bescribi la nota\b", r"\b(?:adios|bye) ma\b",
+       r"\bcuida a (?:los|mis) (?:ninos|hijos)\b",
+       r"\b(?:me puse|ponerme) (?:el|la|un|una) (?:cinturon|soga|cuerda|cable) en el cuello\b",
+       r"\bvolver a intentar(?:lo)?\b", r"\b(?:junt|ahorr|guard)\w* (?:valor|pastillas)\b"),
+    _r("danar_a_otro", "harm_others",
+       r"\b(?:voy a|quiero|tengo ganas de|me dan ganas de) (?:matar|apunalar|acuchillar|balear|lastimar|"
+       r"golpear|herir|hacerle dano a)(?:lo|la|los|las|le)?\b(?! de (?:risa|hambre))",
+       r"\b(?:lo|la|los|las) voy a (?:matar|apunalar|acuchillar|balear|quemar)\b",
+       r"\ble voy a (?:dar un tiro|pegar un tiro|meter un tiro|partir la madre|romper la cara)\b",
+       r"\bmatar a (?:mi|su|ese|esa|el|la|mis)\b",
+       r"\b(?:lo|la|los|las) voy a (?:picar|ahorcar|quebrar|partir|balear|disparar)\b",
+       r"\ble voy a (?:disparar|partir la cara|partir la madre|pegar)\b",
+       r"\b(?:va|van|vas) a (?:apunalar|matar|picar|balear|disparar)(?:le|lo|la)? a\b",
+       r"\b(?:hoy|ahorita) (?:la|lo|los) (?:ahorco|mato|pico)\b",
+       r"\bhacerle dano al? (?:bebe|nino|nina|hijo|hija)\b",
+       r"\b(?:le esta pegando|la esta golpeando|lo esta golpeando)\b",
+       r"\bme la paga\b.*\bpistola\b|\bpistola\b.*\bme la paga\b",
+       r"\b(?:con|tengo) (?:un|una|el|la) (?:bate|navaja|cuchillo|pistola)\b.*"
+       r"\b(?:le voy|voy para|afuera|ahorita|me enga)"),
+    _r("sobredosis", "overdose",
+       r"\bsobredosis\b", r"\b(?:se tomo|me tome|tomo|trago|se trago) (?:todas las|todo el|un frasco|muchas|"
+       r"demasiadas|un monton de|toda la caja de)\b", r"\b(?:tome|tomo|use|uso|se metio|me meti) demasiad[oa]s?\b",
+       r"\bespuma (?:por|en|de) la boca\b", r"\b(?:necesito|tienen|alguien tiene) (?:narcan|naloxona)\b",
+       r"\b(?:se tomo|me tome|me meti|se metio) (?:como )?\d+ (?:pastillas|pastis|xanax|clonazepam|percocet|"
+       r"oxis?|tylenol|rivotril|seroquel|pastillas de)\b", r"\bun punado de\b",
+       r"\bmezcle \w+ con\b", r"\bsiento que me voy\b", r"\bse tomo (?:la|el|las|los) \w+ que\b",
+       situational=True, past=False),
+    _r("no_respira", "by_context",
+       r"\bno (?:esta )?respira\w*", r"\bno puede respirar\b", r"\b(?:apenas|casi no) respira\b",
+       r"\b(?:esta|se puso|se esta poniendo|tiene los labios|labios) (?:morad[oa]s?|azul(?:es)?)\b",
+       r"\bno (?:despierta|reacciona|responde|se mueve)\b", r"\binconsciente\b", r"\bse desmayo y\b",
+       r"\bponiendose (?:azul|morad[oa])\b", r"\brespira (?:bien |muy )?(?:lento|raro|poquito)\b",
+       r"\b(?:desplomad[oa]|desmayad[oa])\b", r"\bfri[oa] y (?:azul|morad[oa])\b", r"\bno habla bien\b",
+       situational=True, past=False, negatable=False),
+    _r("emergencia_medica", "medical_emergency",
+       r"\b(?:dolor|presion) (?:fuerte )?(?:en el|de) pecho\b", r"\bme duele (?:mucho )?el pecho\b",
+       r"\b(?:ataque al corazon|infarto|derrame cerebral)\b", r"\b(?:esta|estoy) sangrando mucho\b",
+       r"\bmucha sangre\b", r"\bno (?:puedo|puede) respirar\b", r"\b(?:llamen|llame|llamo) (?:al|a la) 911\b",
+       r"\bse me cayo (?:un lado de )?la cara\b", r"\bno puedo hablar bien\b", r"\bvomitando sangre\b",
+       r"\bse pego en la cabeza\b", r"\b(?:lo|la|me) (?:apunalaron|balearon|dispararon)\b",
+       r"\bsangrando (?:mucho|del|de la|por)\b",
+       r"\b(?:necesito|manden) una ambulancia\b", r"\bes una emergencia\b", r"\bme (?:apunalaron|dispararon)\b",
+       situational=True, past=False),
+    _r("abstinencia_peligrosa", "by_context_w",
+       r"\bconvulsi\w+", r"\b(?:veo|estoy viendo|ve|esta viendo) (?:cosas|bichos|animales|gente|personas) que no\b",
+       r"\b(?:veo|ve) (?:bichos|aranas|sombras)\b", r"\balucin\w+", r"\bdelirium\b",
+       r"\bno (?:se|sabe) (?:ni )?donde (?:estoy|esta)\b", r"\b(?:oigo|oye|escucho) voces\b",
+       r"\b(?:le|me) (?:caminan|hablan) (?:cosas|gente|personas)\b", r"\bgente que no (?:esta|existe)\b",
+       r"\bno me reconoce\b", r"\b(?:me|le) (?:acaba de dar|dio) un ataque\b",
+       situational=True, past=False),
+)
+
+_CLAUSE = re.compile(r"[.;!?\n]|,|\bpero\b|\baunque\b|\bsino\b")
+_NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin)\b")
+_DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) (?:anos|años)\b|\bhace anos\b|"
+                           r"\bcuando (?:era|tenia|estaba)\b|\ben (?:el )?(?:19|20)\d\d\b|\bel ano pasado\b|"
+                           r"\bde (?:joven|nino|nina)\b|"
+                           r"\bhace (?:mucho|tiempo)\b|\bdesde entonces\b|\bya (?:sali|salio) de eso\b|\buna vez\b|"
+                           r"\bllevo \d+ (?:anos|meses|semanas)\b|\bestoy (?:mejor|bien|limpi[oa])\b|"
+                           r"\bya (?:lo supere|estoy bien|esta bien|paso)\b")
+_RECENT_PAST = re.compile(r"\b(?:la semana|el mes|el ano) pasad[oa]\b|"
+                          r"\bhace (?:\d+|unas?|dos|tres) (?:semanas|meses)\b|"
+                          r"\bya esta bien\b|\bya se recupero\b|\bsalio del hospital\b")
+_NOW = re.compile(r"\b(?:ahora mismo|en este momento|ya no respira|ayuda|auxilio)\b")
+_FRAME = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa]|que pasa si|que hago si|si alguien|en caso de|"
+                    r"como (?:ayudo|se usa|puedo)|pelicula|serie|cancion|libro|noticia|noticias|documental|video|"
+                    r"podcast|clase|caminata|prevencion|charla|platica|el 988|al 988|llamar al 988|linea de crisis|"
+                    r"se puede|ofrecen|tienen grupo|pregunta|aceptan|senales|ensayo|corrido|personaje|"
+                    r"que es|como se evita|van a arrestar|es peligroso|tiktok|instagram|facebook|youtube|comentarios|"
+                    r"(?:que|q|k) (?:hago|hacemos|debo hacer) si)\b|'[^']{3,60}'|\"[^\"]{3,60}\"")
+_IDIOM = re.compile(r"\bme muero (?:de|por) (?:risa|hambre|sueno|ganas|calor|frio|verguenza|aburrimiento)\b|"
+                    r"\bme (?:mata|matan|esta matando) (?:el|la|los|las|este|esta)\b|\bmuerto de (?:risa|hambre|sueno|"
+                    r"cansancio)\b|\bme quiero morir de (?:la )?(?:risa|verguenza|pena)\b")
+# Spanish chat shorthand, so the rules read one spelling ("q hago si" = "que hago si", "xq" = "porque")
+_SHORTHAND = ((re.compile(r"\b(?:q|k|ke)\b"), "que"), (re.compile(r"\b(?:xq|pq|porq|xk)\b"), "porque"),
+              (re.compile(r"\bpa\b"), "para"), (re.compile(r"\b(?:tmb|tb|tmbn)\b"), "tambien"),
+              (re.compile(r"\bx\b"), "por"), (re.compile(r"\bd\b"), "de"))
+
+
+def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """((category, rule name) that count, (category, rule name) whose context cancelled them)."""
+    found: list[tuple[str, str]] = []
+    cancelled: list[tuple[str, str]] = []
+    for pattern, replacement in _SHORTHAND:
+        text = pattern.sub(replacement, text)
+    cleaned = _IDIOM.sub(" ", text)
+    for sentence in re.split(r"(?<=[.!?\n])", cleaned):
+        for rule in RULES_ES:
+            for match in rule.pattern.finditer(sentence):
+                before = sentence[:match.start()]
+                clause_before = _CLAUSE.split(before)[-1]
+                reason = _cancelled(rule, sentence, before, clause_before)
+                (cancelled if reason else found).append((rule.category, rule.name))
+    return found, cancelled
+
+
+def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str) -> bool:
+    if rule.negatable and _NEGATION.search(clause_before):
+        return True
+    if _FRAME.search(before) or _FRAME.search(sentence) and not rule.situational and "?" in sentence:
+        return True
+    if rule.past and _DISTANT_PAST.search(sentence):
+        return True
+    return rule.situational and bool(_RECENT_PAST.search(sentence) or _DISTANT_PAST.search(sentence)
+                                     or _FRAME.search(sentence)) and not _NOW.search(sentence)
