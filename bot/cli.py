@@ -64,7 +64,7 @@ def _supervise(args: argparse.Namespace) -> int:
         emit(f"    chat (REST):      POST {rasa}/webhooks/rest/webhook")
         emit(f"    SMS webhook:      POST {rasa}/webhooks/twilio/webhook (point your Twilio number here)")
         emit(f"    staff console:    {settings.resolved_console_url}")
-        emit(f"    health:           http://{settings.host}:{settings.health_port}/healthz")
+        emit(f"    health:           {settings.local_health_url}")
         emit("    press Ctrl-C to stop")
 
     print(f"==> starting {', '.join(s.name for s in wanted)} (logs in {log_dir}); "

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     def resolved_console_url(self) -> str:
         return self.console_url or f"http://{self.host}:{self.console_port}"
 
+    @property
+    def local_health_url(self) -> str:
+        """Where this machine reaches the supervisor's /healthz (a wildcard HOST is reached on loopback)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104 - not a bind
+        return f"http://{host}:{self.health_port}/healthz"
+
     def key(self, name: str) -> str:
         """Return ``encryption_key``, ``secret_key`` or ``rasa_token``; for local use generate one into data_dir."""
         value = getattr(self, name)

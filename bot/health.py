@@ -3,11 +3,11 @@
 ``GET /healthz`` (readiness): 200 when every process is up and the Rasa model is loaded, else 503. Body::
 
     {"status": "ok" | "starting" | "degraded" | "stopping", "model_loaded": true,
-     "services": {"rasa_server": {"name": "Rasa server", "status": "up", "restarts": 0,
-                                  "last_exit": null, "up_seconds": 812}, ...}}
+     "services": {"rasa_server": {"name": "Rasa server", "status": "up", "restarts": 0, "last_exit": null,
+                                  "log": "Rasa_server.log", "up_seconds": 812}, ...}}
 
 ``GET /livez`` (liveness): 200 while the supervisor's loop runs, even while it restarts a child; 503 if the
-loop has stalled. Nothing about conversations, no process ids or paths. ``fetch`` reads it for the console.
+loop has stalled. Nothing about conversations, no process ids, log file names only. ``fetch`` reads it for the console.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ class Supervisor:
         """Per-service status, restart counts and whether the model is loaded (see bot.health)."""
         now = time.monotonic()
         services = {c.key: {"name": c.service.name, "status": c.status, "restarts": c.restarts,
-                            "last_exit": c.last_exit,
+                            "last_exit": c.last_exit, "log": log_file(self.log_dir, c.service).name,
                             "up_seconds": round(now - c.healthy_since) if c.healthy_since else None}
                     for c in self.children}
         all_up = all(c.status == "up" for c in self.children) and self.model_loaded is not False
