@@ -67,8 +67,9 @@ def main(argv: list[str] | None = None) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
         try:
             os.execvp(args[1], args[1:])  # noqa: S606 - the supervisor's own command line
-        finally:
-            os._exit(127)
+        except OSError as exc:
+            print(f"die_with_parent: cannot run {args[1]}: {exc.strerror}", file=sys.stderr, flush=True)
+        os._exit(127)
     child_pid.append(pid)
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
