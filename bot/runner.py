@@ -1,12 +1,13 @@
 """Start child processes that cannot outlive their parent, health-check them, stop them (grace, then kill).
 
-Every child runs through :mod:`bot.die_with_parent` (killed by the kernel if its parent dies, even by
-``kill -9``) in a process group of its own, so stopping it also stops anything it started. ``ProcessGroup``
+Every child runs behind :mod:`bot.die_with_parent` (which stops it when its parent dies, even by ``kill -9``,
+and passes SIGTERM on) in a process group of its own, so killing it also kills anything it started. ``ProcessGroup``
 is the simple start-all / stop-all used by tests and benchmarks; ``iopbot run`` uses :mod:`bot.supervisor`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -60,6 +61,13 @@ def has_exited(proc: subprocess.Popen) -> bool:
         return True
 
 
+def terminate(proc: subprocess.Popen) -> None:
+    """SIGTERM to the child's guard, which passes it on (the whole group would get it twice)."""
+    if not has_exited(proc):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGTERM)
+
+
 def signal_group(proc: subprocess.Popen, signum: int) -> None:
     """Send ``signum`` to the child's process group (the child and whatever it started)."""
     if proc.returncode is not None:  # reaped: its group id may belong to someone else now
@@ -77,8 +85,8 @@ def reap(proc: subprocess.Popen) -> int:
 
 
 def stop(proc: subprocess.Popen, grace: float, give_up=lambda: False) -> int:
-    """SIGTERM the child's group, wait up to ``grace`` seconds (or until ``give_up()``), then SIGKILL it."""
-    signal_group(proc, signal.SIGTERM)
+    """SIGTERM the child, wait up to ``grace`` seconds (or until ``give_up()``), then SIGKILL its group."""
+    terminate(proc)
     return wait_or_kill(proc, grace, give_up)
 
 
@@ -130,9 +138,9 @@ class ProcessGroup:
             time.sleep(0.5)
 
     def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM every group at once, wait up to ``timeout`` for all, then kill what is left."""
+        """SIGTERM every child at once, wait up to ``timeout`` for all, then kill what is left."""
         for _, proc in self.running:
-            signal_group(proc, signal.SIGTERM)
+            terminate(proc)
         deadline = time.monotonic() + timeout
         for _, proc in self.running:
             wait_or_kill(proc, max(0.0, deadline - time.monotonic()))
