@@ -177,3 +177,11 @@ def test_healthz_is_503_until_every_child_answers_and_livez_is_200_meanwhile(toy
     with urllib.request.urlopen(f"http://127.0.0.1:{toy.health_port}/livez", timeout=2) as reply:
         assert reply.status == 200
     assert toy.wait_ok()["status"] == "ok"
+
+
+def test_a_child_that_never_gets_healthy_stops_everything_with_one_line(toys, tmp_path):
+    toy = toys([{"name": "alpha"}, {"name": "stuck", "args": ["--ready-after", "600"]}], ready_timeout=1)
+    assert toy.finish() == 1, toy.out
+    errors = [line for line in toy.out.splitlines() if line.startswith("!!")]
+    assert errors == [f"!! stuck was not ready within 1 s; stopping the bot. "
+                      f"See its log: {tmp_path / 'logs' / 'stuck.log'}"], toy.out
