@@ -28,7 +28,8 @@ def test_sigterm_stops_every_child_and_frees_every_port_within_20_s(tmp_path, mo
     # channels first, then actions, then the console
     out = bot.output
     assert out.index("Rasa server stopped") < out.index("action server stopped") < out.index("staff console stopped")
-    print(f"SIGTERM to everything gone: {took:.1f} s")
+    print(f"SIGTERM to everything gone: {took:.1f} s;", "; ".join(
+        line.strip() for line in out.splitlines() if " stopped (" in line))
 
 
 def test_no_process_survives_a_kill_9_of_the_supervisor(tmp_path, model):
