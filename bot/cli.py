@@ -5,54 +5,75 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import signal
 import subprocess
 import sys
-import time
 
 from bot.config import PROJECT_ROOT, get_settings
 
 
+def _interrupt(signum, _frame) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    """Migrate, train if needed, then supervise the three processes (bot/supervisor.py) until a stop signal."""
+    # whatever was inherited (nohup, background jobs ignore SIGINT): stop on SIGTERM/SIGINT from the first moment
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        return _supervise(args)
+    except KeyboardInterrupt:  # before the supervisor took over: nothing is running
+        print("\n==> stopped", flush=True)
+        return 0
+
+
+def _supervise(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from bot import services
-    from bot.runner import ProcessGroup, StartupError
+    from bot.health import HealthServer, rasa_model_loaded
+    from bot.supervisor import Supervisor, emit
     from bot.training import train
 
     settings = get_settings()
     _migrate(settings)
     model = train(settings)
     endpoints = services.write_endpoints(settings, settings.data_dir / "run" / "endpoints.yml")
-    group = ProcessGroup(services.child_env(settings), PROJECT_ROOT, log_dir=settings.data_dir / "logs")
     wanted = [services.action_server(settings),
               services.rasa_server(settings, model, endpoints, services.credentials_path()),
               services.console(settings)]
-    print(f"==> starting {', '.join(s.name for s in wanted)} (logs in {settings.data_dir / 'logs'}); "
+    rasa = f"http://{settings.host}:{settings.rasa_port}"
+    log_dir = settings.data_dir / "logs"
+    supervisor = Supervisor(wanted, services.child_env(settings), PROJECT_ROOT, log_dir,
+                            stop_timeout=settings.stop_timeout, restart_limit=settings.restart_limit,
+                            ready_timeout=args.timeout,
+                            model_check=partial(rasa_model_loaded, rasa, settings.key("rasa_token")))
+    health = HealthServer(settings.host, settings.health_port, supervisor.snapshot, supervisor.alive)
+    try:
+        health.start()
+    except OSError as exc:
+        print(f"!! cannot serve health checks on {settings.host}:{settings.health_port} ({exc.strerror}); "
+              "set IOPBOT_HEALTH_PORT", file=sys.stderr)
+        return 1
+
+    def ready() -> None:
+        emit("==> ready")
+        emit(f"    chat widget demo: {rasa}/webhooks/socketio/demo")
+        emit(f"    chat (REST):      POST {rasa}/webhooks/rest/webhook")
+        emit(f"    SMS webhook:      POST {rasa}/webhooks/twilio/webhook (point your Twilio number here)")
+        emit(f"    staff console:    {settings.resolved_console_url}")
+        emit(f"    health:           {settings.local_health_url}")
+        emit("    press Ctrl-C to stop")
+
+    print(f"==> starting {', '.join(s.name for s in wanted)} (logs in {log_dir}); "
           "loading the model takes about a minute", flush=True)
     try:
-        for service in wanted:
-            group.start(service)
-        group.wait_ready(timeout=args.timeout,
-                         on_ready=lambda s: print(f"    {s.name} is up: {s.url}", flush=True))
-        print("==> ready", flush=True)
-        rasa = f"http://{settings.host}:{settings.rasa_port}"
-        print(f"    chat widget demo: {rasa}/webhooks/socketio/demo")
-        print(f"    chat (REST):      POST {rasa}/webhooks/rest/webhook")
-        print(f"    SMS webhook:      POST {rasa}/webhooks/twilio/webhook (point your Twilio number here)")
-        print(f"    staff console:    {settings.resolved_console_url}")
-        print("    press Ctrl-C to stop", flush=True)
-        while (exited := group.first_exited()) is None:
-            time.sleep(1)
-        print(f"!! {exited[0].name} stopped unexpectedly (exit {exited[1].returncode}); stopping the rest",
-              file=sys.stderr)
-        return 1
-    except StartupError as exc:
-        print(f"!! {exc}; see the logs in {settings.data_dir / 'logs'}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\n==> stopping", flush=True)
-        return 0
+        return supervisor.run(on_ready=ready)
     finally:
-        group.stop()
-        print("==> stopped", flush=True)
+        health.close()
+        emit("==> stopped")
 
 
 def _migrate(settings) -> None:

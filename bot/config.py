@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     action_port: int = 5055
     console_port: int = 8000
+    # `iopbot run`'s supervisor: aggregated /healthz and /livez served on this port
+    health_port: int = 8001
+    # seconds each process gets to stop after SIGTERM before it is killed
+    stop_timeout: float = 10.0
+    # a process that fails this many times in a row, never staying up a minute, stops the whole bot
+    restart_limit: int = 5
     # token for Rasa's HTTP API (only the console uses it, to relay staff replies); generated locally when unset
     rasa_token: str = ""
     model_dir: Path = PROJECT_ROOT / "models"
@@ -92,6 +98,12 @@ class Settings(BaseSettings):
     @property
     def resolved_console_url(self) -> str:
         return self.console_url or f"http://{self.host}:{self.console_port}"
+
+    @property
+    def local_health_url(self) -> str:
+        """Where this machine reaches the supervisor's /healthz (a wildcard HOST is reached on loopback)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104 - not a bind
+        return f"http://{host}:{self.health_port}/healthz"
 
     def key(self, name: str) -> str:
         """Return ``encryption_key``, ``secret_key`` or ``rasa_token``; for local use generate one into data_dir."""

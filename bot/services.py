@@ -25,6 +25,8 @@ class Service:
     health_url: str
     url: str
     env: dict[str, str] = field(default_factory=dict)
+    stop_rank: int = 0  # stopping goes from low to high: channels first, then actions, then the console
+    reload_on_hup: bool = True  # restarted by SIGHUP to re-read settings (not Rasa: its model takes a minute)
 
 
 def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -68,6 +70,7 @@ def action_server(settings: Settings) -> Service:
         [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
         f"{base}/health",
         f"{base}/webhook",
+        stop_rank=1,
     )
 
 
@@ -77,7 +80,7 @@ def rasa_server(settings: Settings, model_path: Path, endpoints: Path, credentia
             "--credentials", str(credentials), "--port", str(settings.rasa_port), "--interface", settings.host]
     # the HTTP API is needed only for staff takeover replies, and never runs without a token
     argv += ["--enable-api", f"--auth-token={settings.key('rasa_token')}"]  # "=": a token may start with "-"
-    return Service("Rasa server", argv, f"{base}/webhooks/rest/", base)
+    return Service("Rasa server", argv, f"{base}/webhooks/rest/", base, reload_on_hup=False)
 
 
 def console(settings: Settings) -> Service:
@@ -89,6 +92,7 @@ def console(settings: Settings) -> Service:
          "--ws", "none"],  # Rasa pins an old websockets that uvicorn's websocket support cannot import
         f"{base}/healthz",
         base,
+        stop_rank=2,
     )
 
 

@@ -4,6 +4,7 @@ Routes (all but ``/healthz``, ``/login`` and ``/static`` need a logged-in staff 
 session's CSRF token; ``/export.csv`` and ``/audit`` need the admin role):
 
     GET  /healthz                      {"status": "ok"} after a database check
+    GET  /health                       each process's status and restart count, from `iopbot run`'s /healthz
     GET  /login, POST /login, POST /logout
     GET  /queue  (+ /queue/rows)       open handoffs, urgent first then longest waiting; refreshes itself
     GET  /handoffs/{id} (+ /transcript) summary, transcript, notes, status, reply box
@@ -42,6 +43,7 @@ from bot.console.security import (
     start_session,
 )
 from bot.console.summary import summary_view
+from bot.health import fetch as fetch_health
 from bot.store import db
 from bot.store import repositories as repo
 from bot.store.models import STATUSES, URGENCIES, StaffUser, utcnow
@@ -204,6 +206,13 @@ def create_app(settings=None) -> FastAPI:
         except Exception:  # noqa: BLE001 - health check reports, never raises
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return {"status": "ok"}
+
+    @app.get("/health", response_class=HTMLResponse)
+    def health_page(request: Request, user: StaffUser = Depends(current_user)):
+        """The supervisor's /healthz as a page: status and restart count of each process, where its log is."""
+        report = fetch_health(settings.local_health_url)
+        return render(request, "health.html", user, report=report, log_dir=settings.data_dir / "logs",
+                      health_port=settings.health_port)
 
     @app.get("/login", response_class=HTMLResponse)
     def login_page(request: Request):

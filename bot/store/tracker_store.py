@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore, _create_sequence
+from rasa.core.tracker_store import SQLTrackerStore, _create_sequence, create_engine_kwargs
 from sqlalchemy.orm import declarative_base
 
 from bot.store.crypto import CIPHER_ATTR, EncryptedText, cipher_for
@@ -66,7 +66,17 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         else:  # classic Rasa keys: dialect/host/port/db/username/password
             db = db or "rasa.db"
             super().__init__(domain=domain, host=host, db=db, event_broker=event_broker, **kwargs)
+        self._check_connections_before_use()
         setattr(self.engine.dialect, CIPHER_ATTR, cipher_for(settings.key("encryption_key")))
+
+    def _check_connections_before_use(self) -> None:
+        """Rasa's engine reuses pooled connections that a database restart has closed; the first message after
+        it would fail, and Rasa's FailSafeTrackerStore would then answer from a blank conversation. Ping first."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True,
+                                       **create_engine_kwargs(url.render_as_string(hide_password=False)))
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
 
 def _full_url(value: str | None) -> str | None:

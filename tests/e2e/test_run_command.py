@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_run_starts_everything_and_stops_cleanly_on_ctrl_c(tmp_path, model):
-    ports = {"IOPBOT_RASA_PORT": free_port(), "IOPBOT_ACTION_PORT": free_port(), "IOPBOT_CONSOLE_PORT": free_port()}
+    ports = {"IOPBOT_RASA_PORT": free_port(), "IOPBOT_ACTION_PORT": free_port(), "IOPBOT_CONSOLE_PORT": free_port(),
+             "IOPBOT_HEALTH_PORT": free_port()}
     env = {**os.environ, "IOPBOT_DATA_DIR": str(tmp_path), **{k: str(v) for k, v in ports.items()}}
     env.pop("IOPBOT_DATABASE_URL", None)
     proc = subprocess.Popen([str(Path(sys.executable).parent / "iopbot"), "run"], cwd=ROOT, env=env,

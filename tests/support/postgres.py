@@ -101,24 +101,21 @@ class _PgCluster:
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
             )
             try:
-                self._run(
-                    str(self.bin_dir / "pg_ctl"),
-                    "-D",
-                    str(self.data),
-                    "-l",
-                    str(self.log),
-                    "-o",
-                    options,
-                    "-w",
-                    "-t",
-                    "60",
-                    "start",
-                )
+                self._pg_ctl_start(options)
+                self.options = options
                 return
             except RuntimeError as exc:
                 last_error = exc
                 time.sleep(0.5)
         raise RuntimeError(f"PostgreSQL did not start: {last_error}")
+
+    def _pg_ctl_start(self, options: str) -> None:
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options,
+                  "-w", "-t", "60", "start")
+
+    def start_again(self) -> None:
+        """Start a stopped cluster on the same port (for restart tests)."""
+        self._pg_ctl_start(self.options)
 
     def stop(self) -> None:
         if self.data.exists():
@@ -131,8 +128,21 @@ class _PgCluster:
                     str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop", timeout=60
                 )
 
+    def remove(self) -> None:
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{database}"
+
+
+def own_cluster() -> _PgCluster:
+    """A started cluster of its own (for tests that stop and restart PostgreSQL); ``remove()`` when done."""
+    cluster = _PgCluster(_pg_bin_dir(), Path(tempfile.mkdtemp(prefix="iopbot-pg-")))
+    cluster.start()
+    return cluster
 
 
 @pytest.fixture(scope="session")
