@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, Settings
@@ -43,9 +44,22 @@ def latest_model(model_dir: Path) -> Path | None:
     return models[-1] if models else None
 
 
+def ensure_crisis_model(force: bool = False) -> bool:
+    """Build models/crisis when its data (data/safety, data/nlu) or code changed. Returns True when rebuilt."""
+    from bot.safety.model import MODEL_DIR, build
+
+    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    rebuilt = build(MODEL_DIR, force=force)
+    if rebuilt:
+        print(f"==> built the crisis model ({time.monotonic() - started:.0f} s)", flush=True)
+    return rebuilt
+
+
 def train(settings: Settings, force: bool = False) -> Path:
     """Train if data/config/domain changed since the last model; return the model to serve."""
     rebuilt = ensure_spacy_pipeline()
+    ensure_crisis_model(force=force)
     argv = [str(BIN / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
             "--out", str(settings.model_dir), "--data", *TRAINING_DATA]
     if force or rebuilt:
