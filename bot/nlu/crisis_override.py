@@ -34,6 +34,9 @@ class CrisisOverride(GraphComponent):
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> CrisisOverride:
+        from bot.safety import assess
+
+        assess("warm up")  # load rules and the crisis model with the Rasa model, not on a person's first message
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -39,7 +39,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[.!?;])(?=[a-z])")
 _CLAUSE_BREAKS = frozenset({".", ",", ";", ":", "!", "?", "(", ")", "-", "--", "but", "and", "though",
                             "although", "however", "because", "so", "also", "plus", "then", "anymore", "...",
                             "\u2026"})
-_NEGATION_CUES = frozenset({"not", "n't", "no", "never", "nobody", "none", "nothing", "without", "nor",
+_NEGATION_CUES = frozenset({"not", "n't", "no", "never", "nobody", "none", "nothing", "without", "nor", "zero",
                             "neither", "denies", "deny", "nope", "nah", "noone"})
 _PSEUDO_NEGATION_NEXT = frozenset({"stop", "only", "matter", "doubt", "longer"})
 _SUBJECTS = frozenset({"i", "he", "she", "they", "we", "you"})
@@ -99,8 +99,11 @@ _SELF_DIRECTED = re.compile(r"\b(myself|my head|my wrists|suicid\w*|end it|end m
 _ABOUT_MEDIA = re.compile(
     r"\b(songs?|lyrics?|rapper|singer|album|corrido|movies?|films?|show|episode|series|character|books?|novel|"
     r"memoir|poem|story|podcast|documentary|article|paper|news|headline|tiktok|youtube|video|reel|post|class|"
-    r"lecture|assembly|course|training|seminar|poster|essay|true crime)\b[^.!?]{0,60}?\b(about|where|that goes|"
-    r"goes|called|titled|with|who|had|on|covering|says|said)\b|\b(the lyrics|the song|the movie|the show) ")
+    r"lecture|assembly|course|training|seminar|poster|essay|true crime|presentation|paper|meeting|telenovela)\b"
+    r"[^.!?]{0,60}?\b(about|where|that goes|goes|called|titled|with|who|had|has|on|covering|says|said|shared|"
+    r"talked|talks|sings|when|features|showed|reading|of)\b|\b(the lyrics|the song|the movie|the show) "
+    r"|\b(read|saw|heard|watched) (in|on) (the|a) (paper|news|show|movie|podcast|tv)\b"
+    r"|\basked( me)? (if|whether)\b|\b(for future reference|just in case|hypothetically)\b")
 _EVENT = re.compile(r"\b(suicide|overdose) (prevention|awareness|loss|survivors?|walk|hotline|lifeline|training)\b"
                     r"|\b(prevention|awareness) (walk|week|month|day|assembly|video|talk|poster|event)\b"
                     r"|\bout of the darkness\b|\bloss survivors?\b|\blost (someone|somebody|a \w+|his \w+|her "
@@ -110,9 +113,11 @@ _EVENT = re.compile(r"\b(suicide|overdose) (prevention|awareness|loss|survivors?
 _HELP_QUESTION = re.compile(
     r"\b(is|does|do|can|could|should|will|would|what|who|how|where|when|are|any)\b[^.!]*\b(988|hotline|lifeline|"
     r"helpline|support group|group for|your program|the program|counselor|therapist|narcan|naloxone|prepared|"
-    r"prepare|lock me up|take people|accept people|get help for|say if|do if|call if|happens if|hurt someone if)\b")
-_JOKING = re.compile(r"\b(jk|j/k|just kidding|kidding|lmao|lmfao|haha+)\b")
-_RESOLVED = re.compile(r"\b(he|she|they|i|we|it)( is|'s| are| am| was)? (fine|ok|okay|good|alright|stable|better)"
+    r"prepare|lock me up|take people|accept people|get help for|say if|do if|call if|happens if|hurt someone if|"
+    r"for people who|just for|can i call|talk to (my|her|him|them|our)|putting ideas|signs of)\b")
+_JOKING = re.compile(r"\b(jk|j/k|just kidding|only kidding|i am kidding)\b")
+_RESOLVED = re.compile(r"\b(he|she|they|i|we|it)( is|'s| are| am| was)?( totally| completely| doing)? "
+                       r"(fine|ok|okay|good|alright|stable|better)"
                        r"( now)?\b|\b(doing|been doing) (really )?(well|good|better|great)\b|\bgot help\b|"
                        r"\b(recovered|survived)\b")
 # "suicide has never crossed my mind", "suicide isn't something i think about"
@@ -120,9 +125,26 @@ _NEGATED_AFTER = re.compile(r"^\s*(has|have|had|is|was|does)?\s*(never|not|n't|i
                             r"is not|has not|was not)\b")
 
 
-def _framed(rule: Rule, sentence: str, before: str, after: str) -> bool:
-    """True when the match is the topic of media, an event, a question about help, a joke or a denial."""
+# a year or decade in the sentence ("in 2018", "back in college") dates what it says, unless "now" is there too
+_DATED = re.compile(r"\b(19|20)\d\d\b|\bback in (college|school|high school|the day)\b|\b\d+ (yrs|years) ago\b")
+_QUOTE_OPEN = re.compile(r"(?:^|\s)[\"']")
+_QUOTE_CLOSE = re.compile(r"[\"'](?:\s|$|[,.!?])")
+# the whole message tells of a past that is over: "... that was 10 yrs ago and im doing well"
+_PAST_AND_OVER = re.compile(r"\b(years? ago|yrs ago|back in (college|school|high school)|when i was|in (19|20)\d\d|"
+                            r"a long time ago)\b")
+_OVER_NOW = re.compile(r"\b(i am|im|i am now|doing) (well|good|better|fine|okay|ok)\b|\b(out of it|past it) now\b|"
+                       r"\bgot (me )?help\b|\bno (thoughts|urges) (like that |of that )?(now|since)\b")
+
+
+def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") -> bool:
+    """True when the match is the topic of media, an event, a question about help, a joke, a quote, a denial
+    or a past that the message says is over."""
     if _ABOUT_MEDIA.search(before) or _EVENT.search(sentence):
+        return True
+    if len(_QUOTE_OPEN.findall(before)) > len(_QUOTE_CLOSE.findall(before)):
+        return True  # inside quotes: reported words, a title, a lyric
+    if rule.category in ("suicide", "harm_others", "weapon") and _PAST_AND_OVER.search(text) \
+            and _OVER_NOW.search(text):
         return True
     if rule.category in ("suicide", "harm_others", "weapon") and _HELP_QUESTION.search(sentence):
         return True
@@ -188,7 +210,8 @@ class _Engine:
             return False
         if rule.not_in_clause and re.search(rule.not_in_clause, clause):
             return False
-        if rule.past == "distant" and _DISTANT_PAST.search(clause):
+        if rule.past == "distant" and (_DISTANT_PAST.search(clause) or (
+                _DATED.search(doc.text) and not _PRESENT.search(doc.text))):
             return False
         if rule.past == "recent" and not _PRESENT.search(clause):
             sentence = doc.text
@@ -201,7 +224,7 @@ class _Engine:
                 return False
             if _RESOLVED.search(doc.text):
                 return False
-        return not _framed(rule, doc.text, sentence_before, after)
+        return not _framed(rule, doc.text, sentence_before, after, text)
 
     def _category(self, rule: Rule, text: str) -> str:
         if rule.category == "weapon":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -44,15 +45,38 @@ class CrisisModel:
         self.classifier = classifier
 
     def estimate(self, text: str) -> CrisisEstimate:
+        """The most worrying of: the whole message, and each of its sentences (so a crisis in the middle of
+        a long message is not diluted by the rest)."""
         from bot.nlu.embedding import default_encoder
 
-        words = normalise(text)
-        vectors = default_encoder().encode([words]) if self.classifier.uses_vectors else None
-        row = self.classifier.probabilities([words], vectors)[0]
-        scores = dict(zip(self.classifier.labels, map(float, row), strict=True))
+        parts = _parts(normalise(text))
+        if not parts:
+            return CrisisEstimate(0.0, None)
+        vectors = default_encoder().encode(parts) if self.classifier.uses_vectors else None
+        rows = self.classifier.probabilities(parts, vectors)
+        labels = self.classifier.labels
+        none = labels.index(NONE) if NONE in labels else None
+        worst = max(range(len(parts)), key=lambda i: 1.0 - (rows[i][none] if none is not None else 0.0))
+        scores = dict(zip(labels, map(float, rows[worst]), strict=True))
         crisis = {label: p for label, p in scores.items() if label != NONE}
         category = max(crisis, key=crisis.get) if crisis else None
         return CrisisEstimate(1.0 - scores.get(NONE, 0.0), category)
+
+
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
+MAX_PARTS = 400
+
+
+def _parts(words: str) -> list[str]:
+    """The message and, when it has several, its sentences (two at a time keep some context)."""
+    if not words:
+        return []
+    sentences = [s.strip() for s in _SENTENCES.split(words) if s and s.strip()]
+    if len(sentences) <= 1:
+        return [words]
+    pairs = [" ".join(sentences[i:i + 2]) for i in range(len(sentences) - 1)]
+    parts = list(dict.fromkeys([words[:2000], *sentences, *pairs]))
+    return parts[:MAX_PARTS]
 
 
 def training_rows(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> list[tuple[str, str]]:
@@ -76,8 +100,6 @@ def training_rows(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> list[tu
 
 def _plain(example: str) -> str:
     """An NLU example without entity markup: "[heroin](substance)" -> "heroin"."""
-    import re
-
     return re.sub(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), example)
 
 

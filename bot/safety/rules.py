@@ -271,7 +271,8 @@ SUICIDE_RULES = [
     _r("weapon", "weapon",
        "=have|=hold|=get|=grab|=buy|=load a|my|the|his|her _? _? @weapon",
        "@weapon _? _? in my lap|hand|hands|mouth", "@weapon =be? loaded", "=have @weapon",
-       not_after=r"^\s*(in the (house|closet|garage|safe)|at home|locked)\b"),
+       not_after=r"^\s*(in the (house|closet|garage|safe)|at home|locked)\b",
+       not_in_clause=r"\b(climbing|jump|tow|clothes|skipping) rope\b|\bhobby\b"),
 ]
 
 HARM_RULES = [

@@ -63,16 +63,18 @@ RULES_ES: tuple[RuleEs, ...] = (
        rf"\b(?:me voy|se va|se van|te vas) a {_SELF_VERBS}\b", rf"\b(?:voy|va) a {_SELF_VERBS}(?:me|se)\b",
        r"\b(?:dispararme|pegarme un tiro|darme un tiro|aventarme|ahorcarme)\b",
        r"\bpa(?:ra)? (?:ya )?no despertar\b", r"\b(?:ya )?no voy a estar\b(?! (?:en|para la|con))",
-       r"\bdespues de (?:hoy|esta noche) ya no\b",
+       r"\bdespues de (?:hoy|esta noche) ya no\b(?! (?:vuelvo|voy|pienso) a (?:tomar|usar|beber|fumar|meterme))",
        r"\b(?:la ultima vez que hablamos|mi ultimo (?:atardecer|dia|mensaje))\b",
-       r"\b(?:me despedi|despedirme|me estoy despidiendo) de (?:todos|mi|mis|ustedes)\b",
+       r"\b(?:me despedi|despedirme|me estoy despidiendo) de (?:todos|mi|mis|ustedes)\b"
+       r"(?! (?:vida de antes|antigua vida|viejo yo|dealers|vicio|vicios))",
        r"\b(?:list[oa]|preparad[oa]) (?:para|pa) (?:irme|irse|morir)\b", r"\bantes de irme\b",
        r"\b(?:regale|regalar|regalando|regalo|ya regale) (?:mi|mis|toda|todas|todo)\b.*\b(?:ya no|no (?:las|los|lo|la) "
        r"(?:voy a )?necesit|donde voy|sin que supiera)",
        r"\b(?:tengo|saque|traigo) (?:la|una|el|mi) (?:pistola|navaja|cuchillo|soga|arma)\b.*\b(?:mano|aqui|cargad[oa]|"
        r"la cargue|listo|lista|cuarto)\b",
        r"\b(?:estoy|parad[oa]|sentad[oa]|camino a|maneje hasta|voy a) (?:en )?(?:el |la |las |los )?"
-       r"(?:vias del tren|puente|azotea|balcon|mirador|orilla del)\b",
+       r"(?:vias del tren|puente|azotea|balcon|mirador|orilla del)\b"
+       r"(?!.*\b(?:esperando|guagua|camion|bus|trafico|cita|trabajo|llego tarde|de camino|vista|foto)\b)",
        r"\bmotor prendido\b", r"\bya tengo todo listo\b", r"\b(?:dejando|deje) todo en orden\b",
        r"\bcartas? a mis hijos\b", r"\bescribi la nota\b", r"\b(?:adios|bye) ma\b",
        r"\bcuida a (?:los|mis) (?:ninos|hijos)\b",
@@ -144,6 +146,24 @@ _FRAME = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa]|que pasa si|que 
                     r"se puede|ofrecen|tienen grupo|pregunta|aceptan|senales|ensayo|corrido|personaje|"
                     r"que es|como se evita|van a arrestar|es peligroso|tiktok|instagram|facebook|youtube|comentarios|"
                     r"(?:que|q|k) (?:hago|hacemos|debo hacer) si)\b|'[^']{3,60}'|\"[^\"]{3,60}\"")
+# Media, reports, other people's stories: the crisis words are the topic, not what is happening
+_MEDIA = re.compile(r"\b(?:rola|cancion|reggaeton|corrido|telenovela|novela|serie|pelicula|cuento|libro|historia|"
+                    r"podcast|video|tiktok|noticia|noticias|periodico|clase|maestra|maestro|junta|testimonio|"
+                    r"presentacion|ensayo|programa de tv|la tele)\b|\b(?:conto|platico|compartio|leimos|vimos)\b")
+# A question about something, not a statement of danger ("cuales son las señales de una sobredosis?")
+_QUESTION = re.compile(r"^\W*(?:que|cual|cuales|como|cuanto|cuantos|cuantas|hay|acepta|aceptan|cubre|da|puede|"
+                       r"pueden|es|sirve|para que|donde|cuando|el programa|el seguro|la metadona)\b")
+_DANGER_NOW = re.compile(r"\b(?:ahorita|ahora mismo|en este momento|ayuda|auxilio|urgente|se esta|esta muy|"
+                         r"no respira|no despierta)\b")
+# the story is over: someone recovered, came home, passed away long ago, years sober
+_OVER = re.compile(r"\bya esta (?:en (?:su )?casa|bien|sobri[oa]|limpi[oa]|en rehab)\b|\bsobrevivio\b|\bya no usa\b|"
+                   r"\bya regreso\b|\blo dieron de alta\b|\bla dieron de alta\b|\bfallecio\b|"
+                   r"\b(?:tengo|llevo|lleva|tiene) \d+ (?:anos|años|meses) (?:sobri|limpi|en)\w*\b|"
+                   r"\bahora (?:es|esta|ayudo|trabaja)\b|\bya esta en casa\b")
+_WHEN = re.compile(r"\ben (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+                   r"diciembre)\b|\b(?:19|20)\d\d\b|\bel (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
+                   r"(?: pasado)?\b|\bcuando (?:yo )?era\b")
+_JOKE = re.compile(r"\b(?:jaja\w*|jeje\w*|exagero|es broma|no es cierto|no manches)\b")
 _IDIOM = re.compile(r"\bme muero (?:de|por) (?:risa|hambre|sueno|ganas|calor|frio|verguenza|aburrimiento)\b|"
                     r"\bme (?:mata|matan|esta matando) (?:el|la|los|las|este|esta)\b|\bmuerto de (?:risa|hambre|sueno|"
                     r"cansancio)\b|\bme quiero morir de (?:la )?(?:risa|verguenza|pena)\b")
@@ -165,13 +185,19 @@ def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
             for match in rule.pattern.finditer(sentence):
                 before = sentence[:match.start()]
                 clause_before = _CLAUSE.split(before)[-1]
-                reason = _cancelled(rule, sentence, before, clause_before)
+                reason = _cancelled(rule, sentence, before, clause_before, cleaned)
                 (cancelled if reason else found).append((rule.category, rule.name))
     return found, cancelled
 
 
-def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str) -> bool:
+def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, text: str = "") -> bool:
     if rule.negatable and _NEGATION.search(clause_before):
+        return True
+    if _MEDIA.search(before) or _JOKE.search(sentence):
+        return True
+    if "?" in sentence and _QUESTION.search(sentence) and not _DANGER_NOW.search(sentence):
+        return True
+    if _OVER.search(text) and (_WHEN.search(text) or _DISTANT_PAST.search(text) or _RECENT_PAST.search(text)):
         return True
     if _FRAME.search(before) or _FRAME.search(sentence) and not rule.situational and "?" in sentence:
         return True

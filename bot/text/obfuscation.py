@@ -1,7 +1,8 @@
 """Rejoin words spelled to get past a filter: "k i l l m y s e l f", "k.i.l.l", "k1ll", "su-i-cide", "k*ll".
 
-A rewrite is made only when it lands on a real word (the 40,000 most frequent English words plus the
-crisis and drug words of ``data/keep_words.txt``, English and Spanish), so ordinary chat stays as typed:
+A rewrite is made only when it lands on a real word (the 40,000 most frequent English and the 40,000 most
+frequent Spanish words, plus the crisis and drug words of ``data/keep_words.txt``), so ordinary chat stays as
+typed:
 "u r a bot", "1 2 3", "9am", "b4", "m30s", "well-being" and "self-harm" are left alone.
 
 The word list is read on the first message that has something to rejoin; most messages never load it.
@@ -80,10 +81,22 @@ def _join_run(run: list[str]) -> list[str]:
     return run
 
 
+# a number followed by a unit or an ordinal is not leetspeak: "3pm", "2nd", "10mg", "5x", "24hrs", "2nite"
+_NUMBER_WITH_UNIT = re.compile(r"^\d+(?:am|pm|mg|ml|g|kg|lb|lbs|oz|x|k|s|h|hr|hrs|min|mins|d|day|days|wk|wks|yr|yrs|"
+                               r"nite|night|morrow|gether|ever)$|^\d*(?:1st|2nd|3rd|[04-9]th|1[1-3]th)$")
+# short words a leetspeak spelling may hide ("t0 d13", "y4 n0"), beside the crisis words of keep_words.txt
+_SHORT_WORDS = frozenset("to no ya yo me se lo la el de die end all do go so am is it in on my te mi tu".split())
+
+
 def _deleet(token: str) -> str:
-    """"k1ll" -> "kill", "$uicide" -> "suicide", "k*ll" -> "kill"; anything else unchanged."""
+    """"k1ll" -> "kill", "$uicide" -> "suicide", "3nd" -> "end", "k*ll" -> "kill"; anything else unchanged."""
     core = token.strip(_EDGE_PUNCT)
-    if len(core) < 3 or core[0].isdigit() or core.isalpha() or sum(c.isalpha() for c in core) < 2:
+    if len(core) < 2 or core.isalpha() or not any(c.isalpha() for c in core) or _NUMBER_WITH_UNIT.match(core):
+        return token
+    if len(core) <= 3 or sum(c.isalpha() for c in core) < 2:  # "t0", "d13": only to a short or crisis word
+        for candidate in _spellings(core):
+            if candidate.isalpha() and (candidate in _SHORT_WORDS or candidate in _keep_words()):
+                return token.replace(core, candidate)
         return token
     if "*" in core and core.count("*") == 1:
         for letter in "aeiouy" + "bcdfghjklmnpqrstvwxz":
@@ -115,7 +128,6 @@ def segment(text: str) -> list[str]:
     if not text or len(text) > 60:
         return [text] if text else []
     counts = _frequencies()
-    total = _total()
 
     @functools.cache
     def best(start: int) -> tuple[float, tuple[str, ...]]:
@@ -125,11 +137,11 @@ def segment(text: str) -> list[str]:
         for end in range(start + 1, min(len(text), start + 24) + 1):
             word = text[start:end]
             if word in _keep_words():
-                score = math.log10(1e6 / total)
+                score = -6.0
             elif word in counts:
-                score = math.log10(counts[word] / total)
+                score = math.log10(counts[word])
             else:
-                score = math.log10(10.0 / (total * 10 ** len(word)))
+                score = -(10 + len(word))
             rest_score, rest = best(end)
             options.append((score + rest_score, (word, *rest)))
         return max(options)
@@ -139,19 +151,19 @@ def segment(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
-    counts: dict[str, float] = {}
-    with gzip.open(_DATA / "words_en.tsv.gz", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#"):
-                continue
-            word, count = line.rstrip("\n").split("\t")
-            counts[word] = float(count)
-    return counts
-
-
-@functools.lru_cache(maxsize=1)
-def _total() -> float:
-    return sum(_frequencies().values())
+    """Word -> probability (the higher of its English and Spanish relative frequencies)."""
+    probabilities: dict[str, float] = {}
+    for name in ("words_en.tsv.gz", "words_es.tsv.gz"):
+        counts: dict[str, float] = {}
+        with gzip.open(_DATA / name, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if not line.startswith("#"):
+                    word, count = line.rstrip("\n").split("\t")
+                    counts[word] = float(count)
+        total = sum(counts.values())
+        for word, count in counts.items():
+            probabilities[word] = max(probabilities.get(word, 0.0), count / total)
+    return probabilities
 
 
 @functools.lru_cache(maxsize=1)
