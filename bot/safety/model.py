@@ -67,16 +67,22 @@ _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
 MAX_PARTS = 400
 
 
+# a short answer in front of what the person adds ("no, ...", "yes ...", "2. ..."): read the rest on its own too
+_ANSWER_LEAD = re.compile(r"^(?:yes|yeah|yep|ya|si|no|nope|nah|not really|\d{1,2}|every day|daily|never)\b[\s,.:;!-]+")
+
+
 def _parts(words: str) -> list[str]:
-    """The message and, when it has several, its sentences (two at a time keep some context)."""
+    """The message, the message without a short answer in front, and its sentences (alone and in pairs)."""
     if not words:
         return []
+    parts = [words[:2000]]
+    lead = _ANSWER_LEAD.match(words)
+    if lead and words[lead.end():].strip():
+        parts.append(words[lead.end():][:2000])
     sentences = [s.strip() for s in _SENTENCES.split(words) if s and s.strip()]
-    if len(sentences) <= 1:
-        return [words]
-    pairs = [" ".join(sentences[i:i + 2]) for i in range(len(sentences) - 1)]
-    parts = list(dict.fromkeys([words[:2000], *sentences, *pairs]))
-    return parts[:MAX_PARTS]
+    if len(sentences) > 1:
+        parts += sentences + [" ".join(sentences[i:i + 2]) for i in range(len(sentences) - 1)]
+    return list(dict.fromkeys(parts))[:MAX_PARTS]
 
 
 def training_rows(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> list[tuple[str, str]]:
