@@ -36,9 +36,15 @@ def answer_all(stack, sender: str, replies: list[dict], answers: dict[str, str],
             return replies, asked
         asked.append(qid)
         replies = stack.send(sender, answers.get(qid, "not sure"))
+        if is_confirm_back(replies):  # "It sounds like ... - is that right?": the person agrees
+            replies = stack.send(sender, "yes")
         if qid == stop_after:
             return replies, asked
     raise AssertionError(f"screening did not finish within {max_turns} turns; asked {asked}")
+
+
+def is_confirm_back(replies: list[dict]) -> bool:
+    return any("is that right?" in (r.get("text") or "") for r in replies)
 
 
 @contextmanager
