@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, settings, store_call
 from bot.notify import notify_handoff
+from bot.text.canonical import valid_text
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def respond_to_crisis(dispatcher: CollectingDispatcher, tracker: Tracker, catego
         dispatcher.utter_message(text=line)
     handoff_id = store_call("create_handoff", sender_id=tracker.sender_id,
                             channel=tracker.get_latest_input_channel(), urgency="urgent", reason="crisis",
-                            trigger_message=trigger)
+                            trigger_message=valid_text(trigger))
     if handoff_id is not None:
         notify_handoff(settings(), handoff_id, "urgent")
 

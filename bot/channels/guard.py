@@ -18,7 +18,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
+MAX_MESSAGE_CHARS = 2000  # what NLU and the dialogue read; the crisis verdict reads the whole message
 
 
 def _channel_kind(message: UserMessage) -> str:
@@ -112,7 +112,9 @@ def guarded(on_new_message: Handler):
         recorder = _Recording(message.output_channel)
         message.output_channel = recorder
         failed = False
-        verdict = _assess(message.text or "")
+        verdict = _assess(message.text or "")  # the whole message, however long
+        if message.text and len(message.text) > MAX_MESSAGE_CHARS:
+            message.text = message.text[:MAX_MESSAGE_CHARS]  # the rest of the pipeline reads a bounded text
         crisis = verdict.category or "other" if verdict.crisis else None
         silent = app is not None and _taken_over(message.sender_id)
         try:

@@ -13,7 +13,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.guard import MAX_MESSAGE_CHARS, guarded
+from bot.channels.guard import guarded
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,6 @@ class SafeRestInput(RestInput):
             if not text:
                 return response.json([{"recipient_id": sender,
                                        "text": "I didn't get any text - could you type your message again?"}])
-            if len(text) > MAX_MESSAGE_CHARS:
-                text = text[:MAX_MESSAGE_CHARS]
             await handle(UserMessage(text, collector, sender, input_channel=self.name(),
                                      metadata=self.get_metadata(request)), request.app)
             return response.json(collector.messages)

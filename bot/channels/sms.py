@@ -27,7 +27,7 @@ from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.guard import MAX_MESSAGE_CHARS, guarded
+from bot.channels.guard import guarded
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
 from bot.channels.sms_text import SMS_LIMIT, already_numbered, keyword, match_option, pack, render, resubscribes
 
@@ -259,7 +259,7 @@ class TwilioSmsInput(TwilioInput):
             if message_sid and not self.seen.first_time(message_sid):
                 log.info("duplicate delivery of a message ignored")
                 return _twiml()
-            text = (form.get("Body") or "").replace("\x00", "").strip()[:MAX_MESSAGE_CHARS]
+            text = (form.get("Body") or "").replace("\x00", "").strip()
             await self.process(sender, text, handle, metadata={"message_sid": message_sid} if message_sid else None,
                                app=request.app)
             return _twiml()

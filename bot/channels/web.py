@@ -39,7 +39,7 @@ from sanic import response
 from sanic.request import Request
 from socketio import AsyncServer
 
-from bot.channels.guard import MAX_MESSAGE_CHARS, guarded
+from bot.channels.guard import guarded
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +238,7 @@ class WebChatInput(SocketIOInput):
             text = data.get("message")
             if not isinstance(text, str):
                 text = ""
-            text = text.replace("\x00", "").strip()[:MAX_MESSAGE_CHARS]
+            text = text.replace("\x00", "").strip()
             if not text:
                 await output.send_text_message(sender_id, EMPTY_REPLY)
                 return

@@ -273,10 +273,15 @@ def _whole_reply_choice(question: Question, words: str) -> str | None:
 
 
 def whole_reply_choice_value(question: Question, words: str) -> Any:
-    """The stored value when the whole (normalised) reply names one choice; "" for a missing option number."""
+    """The stored value when the whole (normalised) reply names choices (a label, an option number, or for a
+    choose-all question a list of numbers: "1 and 6"); "" for an option number that does not exist."""
     if not question.choices:
         return None
-    choice = _whole_reply_choice(question, normalize(words))
+    words = normalize(words)
+    if question.type == "multi_choice" and _LIST_OF_NUMBERS.match(_numberize(words)):
+        parsed = _parse_multi(question, words)
+        return parsed.value if parsed.ok else ""
+    choice = _whole_reply_choice(question, words)
     if not choice:
         return choice
     parsed = _choice_value(question, choice)

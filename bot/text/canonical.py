@@ -64,6 +64,11 @@ def _canonical(text: str) -> str:
     return rejoin(text)
 
 
+def valid_text(text: str) -> str:
+    """``text`` as typed, without lone surrogates and noncharacters (so it can be stored and sent)."""
+    return _valid(text) if isinstance(text, str) else ""
+
+
 def _valid(text: str) -> str:
     """Drop lone surrogates and noncharacters (they make encoders and regexes raise)."""
     if text.isascii():
