@@ -73,6 +73,8 @@ def quiet_libraries(log_path: Path) -> TextIO:
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     os.close(fd)
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(line_buffering=True)  # keep the log in the order things happened
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s %(levelname)-8s %(name)s - %(message)s", force=True)
     return terminal
