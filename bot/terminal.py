@@ -4,8 +4,9 @@
 descriptors 1 and 2 (print, tqdm's repainted bars, TensorFlow's C++ notices) go to the log, and the returned
 stream is the old stdout, for the lines meant for a person. ``route_warnings`` then sends each Python warning
 to the log, and also to that stream when it is ours (raised by project code) or when Rasa says something
-about our data or configuration that no project check explains (``bot.rasa_notices``). Deprecation notices
-of libraries (pyparsing, click, pkg_resources, SQLAlchemy 2.0, TensorFlow) stay in the log.
+about our data or configuration that no project check explains (``bot.rasa_notices``). Other libraries'
+warnings (pyparsing, click, pkg_resources, SQLAlchemy 2.0, TensorFlow, matplotlib in Rasa's plots) stay in
+the log.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from bot.config import PROJECT_ROOT
 LIBRARY_NOTICES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning, ResourceWarning)
 
 
-def duration(seconds: float) -> str:
-    """3.2 -> "3.2 s", 14.6 -> "15 s", 222 -> "3 min 42 s"."""
-    if seconds < 10:
+def duration(seconds: float, rough: bool = False) -> str:
+    """3.2 -> "3.2 s", 14.6 -> "15 s", 222 -> "3 min 42 s"; ``rough`` (estimates): "3 s", "3 min 40 s"."""
+    if rough:
+        seconds = max(1, round(seconds)) if seconds < 60 else round(seconds / 10) * 10
+    if seconds < 10 and not rough:
         return f"{seconds:.1f} s"
     if seconds < 60:
         return f"{seconds:.0f} s"
@@ -53,8 +56,9 @@ def is_ours(filename: str) -> bool:
     return True
 
 
-def is_rasa(filename: str) -> bool:
-    return "rasa" in Path(filename).parts and "site-packages" in Path(filename).parts
+def is_rasa_notice(filename: str) -> bool:
+    """Rasa's ``raise_warning`` (rasa/shared/utils/io.py): how Rasa speaks about our data and configuration."""
+    return Path(filename).parts[-4:] == ("rasa", "shared", "utils", "io.py")
 
 
 def first_lines(text: str) -> str:
@@ -86,11 +90,9 @@ def route_warnings(say: Callable[[str], None], explain: Callable[[str], str | No
     def showwarning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ARG001
         text = first_lines(str(message))
         print(f"{filename}:{lineno}: {category.__name__}: {text}", file=sys.stderr, flush=True)
-        if issubclass(category, LIBRARY_NOTICES) and not is_ours(filename):
-            return
         if is_ours(filename):
             say(f"!! warning: {text}")
-        elif is_rasa(filename):
+        elif is_rasa_notice(filename) and not issubclass(category, LIBRARY_NOTICES):
             why = explain(text)
             if why:
                 print(f"    (not shown on the terminal: {why})", file=sys.stderr, flush=True)

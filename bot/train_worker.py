@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         if opts.spacy:
             from bot.training import ensure_spacy_pipeline
 
-            timed(events, "spacy", ensure_spacy_pipeline)
+            timed(events, "spacy", lambda: ensure_spacy_pipeline(force=opts.force))
         if opts.crisis:
             from bot.safety.model import MODEL_DIR, build
 

@@ -59,9 +59,9 @@ def spacy_pipeline_current() -> bool:
     return stamp.exists() and stamp.read_text() == _nlu_sources_hash()
 
 
-def ensure_spacy_pipeline() -> bool:
-    """Build models/spacy_en_iop when missing or when bot/nlu changed. Returns True when rebuilt."""
-    if spacy_pipeline_current():
+def ensure_spacy_pipeline(force: bool = False) -> bool:
+    """Build models/spacy_en_iop when missing or when bot/nlu changed (or ``force``). Returns True when rebuilt."""
+    if not force and spacy_pipeline_current():
         return False
     from bot.nlu.pipeline import build_and_save
 
@@ -154,11 +154,11 @@ class Progress:
     def start(self, key: str) -> None:
         self._close()
         title = STAGES[key][0]
-        self._write(f"    {title} (about {duration(estimate(key, self.times))}) ... ")
+        self._write(f"    {title} (about {duration(estimate(key, self.times), rough=True)}) ... ")
         self.open = key
 
     def done(self, key: str, seconds: float, cached: bool) -> None:
-        note = " (reused Rasa's cache)" if cached else ""
+        note = "" if not cached else " (reused Rasa's cache)" if key in RASA_STAGES else " (unchanged)"
         if self.open == key:
             self._write(f"{duration(seconds)}{note}\n")
         else:
@@ -197,7 +197,7 @@ def train(settings: Settings, force: bool = False, out: TextIO | None = None) ->
     log.write_text(f"# iopbot train {time.strftime('%Y-%m-%d %H:%M:%S')}: {', '.join(todo.stages)}\n")
     total = sum(estimate(key, times) for key in todo.stages)
     scope = "up to about" if todo.rasa == "train" else "about"
-    out.write(f"==> training ({scope} {duration(total)}; full output in {shown(log)})\n")
+    out.write(f"==> training ({scope} {duration(total, rough=True)}; full output in {shown(log)})\n")
     out.flush()
     progress = Progress(out, times)
     _run_worker(settings, todo, log, progress)

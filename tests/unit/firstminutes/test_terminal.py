@@ -20,6 +20,11 @@ def test_durations_read_like_a_person_would_say_them(seconds, text):
     assert duration(seconds) == text
 
 
+@pytest.mark.parametrize(("seconds", "text"), [(0.2, "1 s"), (5.0, "5 s"), (59.4, "59 s"), (216, "3 min 40 s")])
+def test_estimates_are_rounded(seconds, text):
+    assert duration(seconds, rough=True) == text
+
+
 @pytest.fixture
 def routed(monkeypatch):
     """route_warnings installed for one test; returns the lines it would show on the terminal."""
@@ -38,6 +43,7 @@ def warn(message: str, category: type[Warning], filename: str) -> None:
 def test_library_deprecations_go_to_the_log_only(routed, capsys):
     warn("'parseString' deprecated - use 'parse_string'", DeprecationWarning, f"{SITE}/matplotlib/x.py")
     warn("Deprecated API features detected!", FutureWarning, f"{SITE}/rasa/core/tracker_store.py")
+    warn("Attempting to set identical low and high xlims", UserWarning, f"{SITE}/rasa/utils/plotting.py")
     assert routed == []
     log = capsys.readouterr().err
     assert "parseString" in log and "Deprecated API features" in log

@@ -73,10 +73,13 @@ def test_progress_is_one_line_per_stage_with_its_estimate():
     progress = Progress(out, {"crisis": 50})
     progress.start("crisis")
     progress.done("crisis", 48.2, cached=False)
+    progress.start("spacy")
+    progress.done("spacy", 0.01, cached=True)
     progress.start("rasa_nlu")
     progress.done("rasa_nlu", 0.7, cached=True)
     assert out.getvalue().splitlines() == [
         "    crisis model (about 50 s) ... 48 s",
+        "    spaCy pipeline (about 5 s) ... 0.0 s (unchanged)",
         "    Rasa: language understanding, saving the model (about 1 min 30 s) ... 0.7 s (reused Rasa's cache)"]
     assert progress.times == {"crisis": 48.2}  # a cached stage says nothing about how long training takes
 
