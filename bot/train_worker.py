@@ -74,7 +74,10 @@ class RasaStages(logging.Handler):
 def policy_names(config: Path) -> set[str]:
     import yaml
 
-    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):  # Rasa says what is wrong with it
+        return set()
     return {str(p.get("name", "")).rsplit(".", 1)[-1] for p in data.get("policies") or []}
 
 
