@@ -35,9 +35,9 @@ TIMES = ".train-times.json"
 STAGES = {
     "spacy": ("spaCy pipeline", 5),
     "crisis": ("crisis model", 60),
-    "rasa_check": ("Rasa: loading, checking the training data", 25),
-    "rasa_dialogue": ("Rasa: dialogue policies (stories, rules, TED)", 50),
-    "rasa_nlu": ("Rasa: language understanding, saving the model", 90),
+    "rasa_check": ("Rasa: loading, checking the training data", 15),
+    "rasa_dialogue": ("Rasa: dialogue policies (stories, rules, TED)", 40),
+    "rasa_nlu": ("Rasa: language understanding, saving the model", 60),
 }
 RASA_STAGES = ("rasa_check", "rasa_dialogue", "rasa_nlu")
 

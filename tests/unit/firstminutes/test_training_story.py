@@ -80,7 +80,7 @@ def test_progress_is_one_line_per_stage_with_its_estimate():
     assert out.getvalue().splitlines() == [
         "    crisis model (about 50 s) ... 48 s",
         "    spaCy pipeline (about 5 s) ... 0.0 s (unchanged)",
-        "    Rasa: language understanding, saving the model (about 1 min 30 s) ... 0.7 s (reused Rasa's cache)"]
+        "    Rasa: language understanding, saving the model (about 1 min) ... 0.7 s (reused Rasa's cache)"]
     assert progress.times == {"crisis": 48.2}  # a cached stage says nothing about how long training takes
 
 
@@ -90,7 +90,7 @@ def test_a_warning_during_a_stage_gets_its_own_line():
     for line in ['{"start": "rasa_check"}', '{"say": "!! Rasa: The intent \'x\' is not used"}',
                  '{"done": "rasa_check", "seconds": 12.0}']:
         follow(line, progress)
-    assert out.getvalue().splitlines() == ["    Rasa: loading, checking the training data (about 25 s) ... ",
+    assert out.getvalue().splitlines() == ["    Rasa: loading, checking the training data (about 15 s) ... ",
                                            "!! Rasa: The intent 'x' is not used",
                                            "    Rasa: loading, checking the training data: 12 s"]
 
