@@ -264,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--force", action="store_true")
     train.set_defaults(func=_cmd_train)
     test = sub.add_parser("test", help="run every check: ruff, rasa data validate, pytest, test stories")
-    test.add_argument("pytest_args", nargs="*", default=[])
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     test.set_defaults(func=_cmd_test)
     sub.add_parser("doctor", help="check this machine: Python, ports, disk, database, model, Twilio, data files") \
         .set_defaults(func=_cmd_doctor)
