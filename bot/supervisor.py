@@ -166,7 +166,8 @@ class Supervisor:
         if is_healthy(child.service.health_url, timeout=1.0):
             if child.healthy_since is None:
                 child.healthy_since = now
-                self.say(f"    {child.service.name} is up{' again' if child.was_up else ''}: {child.service.url}")
+                again, took = " again" if child.was_up else "", now - child.started_at
+                self.say(f"    {child.service.name} is up{again} after {took:.0f} s: {child.service.url}")
                 child.was_up = True
             child.status, child.misses = "up", 0
             return
