@@ -15,6 +15,7 @@ from bot.notify import notify_handoff
 
 CONTACT_SLOTS = ["contact_method", "contact_phone", "contact_time", "contact_name", "contact_consent"]
 SKIPPED = "-"
+CANCELLED = "cancelled"  # contact_consent when the person stopped giving contact details
 
 
 def _sms_phone(tracker: Tracker) -> str | None:
@@ -33,6 +34,15 @@ class ValidateHandoffForm(FormValidationAction):
         if method in ("text", "call"):
             wanted.append("contact_time")
         return wanted + ["contact_name", "contact_consent"]
+
+    async def run(self, dispatcher, tracker, domain):
+        """A clear "stop" / "never mind" / "bye" ends the form without a handoff; anything else is an answer."""
+        from bot.conversation.answer_flow import clear_command
+
+        if tracker.get_slot("requested_slot") and \
+                clear_command(tracker.latest_message.get("text") or "") in ("stop", "goodbye"):
+            return [SlotSet(slot, SKIPPED) for slot in CONTACT_SLOTS[:-1]] + [SlotSet("contact_consent", CANCELLED)]
+        return await super().run(dispatcher, tracker, domain)
 
     def validate_contact_method(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: dict) -> dict[str, Any]:
@@ -133,6 +143,9 @@ class ActionRequestHuman(Action):
         reset = [SlotSet(slot, None) for slot in CONTACT_SLOTS] + [SlotSet("requested_slot", None)]
         if tracker.get_slot("screening_status") == "in_progress":
             reset.append(SlotSet("screening_status", "paused"))
+        if tracker.get_slot("contact_consent") == CANCELLED:
+            dispatcher.utter_message(response="utter_handoff_cancelled")
+            return reset
         if tracker.get_slot("contact_consent") != "yes":
             dispatcher.utter_message(text=f"OK, we won't contact you. You can reach a person any time at "
                                           f"{conf.helpline_phone}, or say \"talk to a person\" here. If you're in "

@@ -39,7 +39,8 @@ _CLEAR = {
         r"(?:i am|im) done(?: with (?:this|these questions|the questions))?|no more questions|not now|later|"
         r"i (?:want|wanna|need) to (?:stop|pause|quit) (?:this|the questions|the screening|now|answering)|"
         r"(?:i do not|i dont) want to (?:answer|do this|continue)(?: anymore| any more| right now)?|"
-        r"pause (?:this|it|the questions)|take a break|ya no quiero (?:contestar|seguir)|para|pausa|"
+        r"pause (?:this|it|the questions)|take a break|never ?mind|forget (?:it|about it)|olvidalo|"
+        r"ya no quiero (?:contestar|seguir)|para|pausa|"
         r"(?:ya )?basta|(?:podemos )?(?:parar|pausar|dejarlo para despues|seguir despues)|"
         r"ahorita no|despues|luego)"
         r"[.!]*$"),

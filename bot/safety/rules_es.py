@@ -49,7 +49,8 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\b(?:ahorcarme|colgarme|me voy a colgar|una soga|la soga|el lazo)\b",
        r"\b(?:tirarme|aventarme|lanzarme|arrojarme) (?:del|de un|de la|al|a la|a las|bajo el|frente al) "
        r"(?:puente|edificio|techo|azotea|balcon|tren|metro|vias|carro|camion|rio|precipicio)\b",
-       r"\b(?:estoy|ando|me subi) (?:en|arriba de) (?:el|la|un|una) (?:puente|azotea|techo|orilla|vias)\b",
+       r"\b(?:estoy|ando|me subi) (?:en|arriba de) (?:el|la|un|una) (?:puente|azotea|techo|orilla|vias)\b"
+       r"(?!.*\b(?:esperando|guagua|camion|bus|trafico|cita|trabajo|llego tarde|de camino|vista|foto)\b)",
        r"\bcarta(?:s)? de despedida\b", r"\b(?:esta es mi|mi ultima) (?:despedida|mensaje)\b",
        r"\badios (?:para siempre|a todos|mundo cruel)\b", r"\bya me voy (?:para siempre|de este mundo)\b",
        r"\b(?:junt(?:ando|e|o)|guard(?:ando|e|o)|ahorr(?:ando|e)) (?:pastillas|mis pastillas|las pastillas)\b",
@@ -121,7 +122,7 @@ RULES_ES: tuple[RuleEs, ...] = (
        situational=True, past=False),
     _r("abstinencia_peligrosa", "by_context_w",
        r"\bconvulsi\w+", r"\b(?:veo|estoy viendo|ve|esta viendo) (?:cosas|bichos|animales|gente|personas) que no\b",
-       r"\b(?:veo|ve) (?:bichos|aranas|sombras)\b", r"\balucin\w+", r"\bdelirium\b",
+       r"\b(?:veo|ve|viendo) (?:bichos|aranas|sombras|animales|cosas raras)\b", r"\balucin\w+", r"\bdelirium\b",
        r"\bno (?:se|sabe) (?:ni )?donde (?:estoy|esta)\b", r"\b(?:oigo|oye|escucho) voces\b",
        r"\b(?:le|me) (?:caminan|hablan) (?:cosas|gente|personas)\b", r"\bgente que no (?:esta|existe)\b",
        r"\bno me reconoce\b", r"\b(?:me|le) (?:acaba de dar|dio) un ataque\b",

@@ -435,6 +435,9 @@ def days_per_week(text: str) -> float | None:
         (r"\b(?:yearly|every year|annually|each year)\b", 1 / 52.0),
         (r"\b(?:special occasions|holidays|on holidays|birthdays|once in a while at parties)\b", 0.1),
     ]
+    said_last = re.search(r"\bdays? (?:a|per|each) week\b.*\b(?:like|about|maybe|so|prolly) ([1-7])\s*$", words)
+    if said_last:  # "a few days a week, like 5": the number said last is the answer
+        return float(said_last.group(1))
     # explicit counts: "3 times a week", "2-3 times per month", "4 days a week", "3 nights a week"
     count = re.search(
         rf"{_RANGE}\s*(?:or more\s*|or less\s*|\+\s*)?(?:times?|days?|nights?|x)?\s*"
@@ -454,9 +457,6 @@ def days_per_week(text: str) -> float | None:
         if gap > 0:
             per = {"day": 7.0, "week": 1.0, "month": 1 / 4.345}[every_n.group(2)]
             return min(7.0, per / gap)
-    said_last = re.search(r"\bdays? (?:a|per|each) week\b.*\b(?:like|about|maybe|so|prolly) ([1-7])\s*$", words)
-    if said_last:  # "a few days a week, like 5"
-        return float(said_last.group(1))
     out_of = re.search(r"\b(\d) days? (?:out of|outta|of) 7\b", words)
     if out_of:
         return float(out_of.group(1))

@@ -17,7 +17,8 @@ veces vez dias semana semanas mes meses anos ano año años ayer hoy anoche anti
 bien mal si sí se nose creo pues ps pos nomas namas nada algo alguien nadie todo todos todas
 yo el ella ellos ellas usted ustedes nosotros hijo hija esposo esposa mama papa hermano hermana
 tomar tomo toma tome uso usa usar fumo fuma quiero quiere puedo puede necesito necesita ayuda
-hola gracias buenas buenos dias tardes noches claro
+hola gracias buenas buenos dias tardes noches claro lunes martes miercoles jueves viernes sabado domingo
+sabados domingos semanal diario nunca cuando tambien entonces despues antes
 """.split())
 ENGLISH = frozenset("""
 the of and to a in is it you that he she was for on are with as i his they be at one have this from

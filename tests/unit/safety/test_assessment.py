@@ -1,0 +1,74 @@
+"""The crisis verdict: rules (English and Spanish) and the crisis model together; failure counts as a crisis."""
+
+import pytest
+
+from bot.safety import assess
+from bot.safety import assessment as module
+from bot.safety.rules_es import signals_es
+
+SPANISH_CRISES = ["ya no quiero vivir", "me voy a matar esta noche", "estoy en el puente y me voy a aventar",
+                  "mi hijo se tomo todas las pastillas y no despierta", "lo voy a matar cuando llegue",
+                  "deje de tomar hace 3 dias y estoy viendo bichos en la pared", "pienso en quitarme la vida"]
+SPANISH_CALM = ["me muero de risa jaja", "mi jefe me va a matar si llego tarde", "nunca he pensado en matarme",
+                "mi primo tuvo una sobredosis en 2019, ya esta bien y lleva 4 años limpio",
+                "vi una pelicula sobre el suicidio", "¿el 988 habla español?",
+                "estoy en el puente esperando la guagua, llego tarde a mi cita"]
+
+
+@pytest.mark.parametrize("text", SPANISH_CRISES)
+def test_spanish_crises_are_found_by_the_spanish_rules(text):
+    found, _ = signals_es(text)
+    assert found, text
+
+
+@pytest.mark.parametrize("text", SPANISH_CALM)
+def test_spanish_look_alikes_are_not_crises_for_the_rules(text):
+    found, _ = signals_es(text.lower())
+    assert not found, (text, found)
+
+
+def test_verdicts_name_the_language(monkeypatch):
+    monkeypatch.setattr(module, "_model", lambda: None)
+    module._cached.cache_clear()
+    assert assess("ya no quiero vivir").language == "es"
+    english = assess("i want to kill myself")
+    assert (english.level, english.category, english.language) == ("crisis", "suicide", "en")
+    assert assess("what are your hours?").level == "none"
+
+
+def test_the_model_alone_asks_the_safety_question_or_gives_help_by_its_confidence(monkeypatch):
+    from bot.safety.model import CrisisEstimate
+
+    class Fixed:
+        def __init__(self, p):
+            self.p = p
+
+        def estimate(self, text):
+            return CrisisEstimate(self.p, "suicide")
+
+    for probability, level in ((0.95, "crisis"), (0.7, "check"), (0.2, "none")):
+        monkeypatch.setattr(module, "_model", lambda p=probability: Fixed(p))
+        module._cached.cache_clear()
+        assert assess("i left letters for everyone on the table").level == level
+    monkeypatch.setattr(module, "_model", lambda: Fixed(0.95))
+    module._cached.cache_clear()
+    # the rules cancelled a match ("never"): only a very sure model asks, and never sounds the alarm
+    assert assess("i have never had thoughts of hurting myself").level == "none"
+    module._cached.cache_clear()
+
+
+def test_a_failure_inside_is_a_possible_crisis_and_is_logged_without_the_text(monkeypatch, caplog):
+    def broken(text):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("bot.safety.detector.detect_details", broken)
+    module._cached.cache_clear()
+    verdict = assess("my secret health detail")
+    module._cached.cache_clear()
+    assert (verdict.level, verdict.source) == ("crisis", "failure")
+    assert "my secret health detail" not in caplog.text and "possible crisis" in caplog.text
+
+
+def test_any_input_is_safe():
+    for text in [None, 3, b"\xff", "", "\ud800" * 10, "x" * 100_000]:
+        assert assess(text).level in ("crisis", "check", "none")

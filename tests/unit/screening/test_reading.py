@@ -1,0 +1,78 @@
+"""The answer reader: rules and the questionnaire's example answers, with sure / check / unclear."""
+
+import pytest
+
+from bot.nlu.embedding import default_encoder
+from bot.screening.examples import NOT_ANSWER, ExampleSet, load_examples
+from bot.screening.reading import AnswerReader
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return AnswerReader(load_examples(), default_encoder().encode)
+
+
+@pytest.mark.parametrize("qid, text, expected", [
+    ("withdrawal", "dope sick bad when i run out", "yes"),
+    ("withdrawal", "the shakes every morning till i get a drink in me", "yes"),
+    ("withdrawal", "no i can stop whenever", "no"),
+    ("medical", "im 10 weeks pregnant", "yes"),
+    ("medical", "healthy as a horse", "no"),
+    ("daily_functioning", "i havent showered in a week", "yes"),
+    ("readiness", "my wife is making me", "someone_else"),
+    ("support", "a couple friends maybe", "some"),
+    ("attend", "evenings only, i work days", "yes_evening"),
+    ("opioid_medication", "no but id like to", "interested"),
+    ("withdrawal", "me dan temblores y sudores cuando no tomo", "yes"),
+    ("support", "nadie, estoy sola", "none"),
+])
+def test_descriptions_relations_and_hedges_are_understood(reader, questionnaire, qid, text, expected):
+    reading = reader.read(questionnaire[qid], text)
+    assert reading.understood and reading.value == expected, reading
+
+
+@pytest.mark.parametrize("text", ["purple", "what do you mean?", "hmm", "who is this", "asdfgh"])
+def test_replies_that_are_not_answers_are_not_guessed(reader, questionnaire, text):
+    assert reader.read(questionnaire["support"], text).certainty == "unclear"
+
+
+def test_buttons_and_option_numbers_are_sure(reader, questionnaire):
+    assert reader.read(questionnaire["group"], "Comfortable").certainty == "sure"
+    multi = reader.read(questionnaire["substances"], "1 and 6")
+    assert (multi.value, multi.certainty) == (["alcohol", "cannabis"], "sure")
+    assert reader.read(questionnaire["substances"], "17").certainty == "unclear"  # no such option
+
+
+def test_two_substances_in_street_names_are_both_kept(reader, questionnaire):
+    reading = reader.read(questionnaire["substances"], "percs and bars mostly")
+    assert set(reading.value) == {"opioids", "benzodiazepines"}
+
+
+def test_a_reading_in_between_is_checked_not_stored(reader, questionnaire):
+    assert reader.read(questionnaire["withdrawal"], "maybe a lil").certainty in ("check", "sure")
+
+
+def test_any_input_gives_a_reading_never_an_exception(reader, questionnaire):
+    for text in ["", None, 12, "\ud800", "x" * 50_000, "<script>alert(1)</script>", "😂😂"]:
+        for question in questionnaire:
+            reader.read(question, text)
+
+
+def test_examples_come_from_every_language_file_and_name_real_choices(questionnaire):
+    examples = load_examples()
+    assert examples.languages() >= {"en", "es"}
+    for question in questionnaire:
+        for _, label in examples.for_question(question):
+            assert label == NOT_ANSWER or label in {c.id for c in question.choices}, (question.id, label)
+
+
+def test_a_clinic_adds_an_example_and_the_bot_understands_it(questionnaire):
+    phrase = "the grapefruit arrangement with my aunt"  # means nothing until a clinician says what it means
+    base = load_examples()
+    rows = [(q, t, label, lang) for q, items in base.by_question.items() for t, label, lang in items]
+    before = AnswerReader(base).read(questionnaire["readiness"], phrase)
+    assert (before.value, before.certainty) != ("someone_else", "sure")
+    taught = ExampleSet.from_rows(rows + [("readiness", phrase, "someone_else", "en")] * 3, base.yes_no,
+                                  base.not_answer)
+    after = AnswerReader(taught).read(questionnaire["readiness"], phrase)
+    assert (after.value, after.certainty) == ("someone_else", "sure")

@@ -1,0 +1,50 @@
+"""Which language a short message is in, and Spanish numbers/times read by the answer parsers."""
+
+import datetime as dt
+
+import pytest
+
+from bot.screening.parsers import days_per_week, days_since_last_use, parse_number, parse_yes_no
+from bot.text.language import guess_language
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("hace como 3 semanas", "es"), ("nomas los fines de semana", "es"), ("hola necesito ayuda", "es"),
+    ("my son uses every day", "en"), ("si, like every day", "en"), ("no", None), ("ok", None)])
+def test_guess_language(text, expected):
+    assert guess_language(text) == expected
+
+
+@pytest.mark.parametrize("text, days", [
+    ("hace como 3 semanas", 21), ("hace una semana", 7), ("antier", 2), ("ayer", 1), ("anoche", 1),
+    ("llevo dos semanas sin nada", 14), ("hace un año que no pruebo el guaro", 365),
+    ("hace ratito, todavia ando pedo", 0), ("una semana y media", 10)])
+def test_spanish_last_use(text, days):
+    assert days_since_last_use(text, TODAY) == days
+
+
+@pytest.mark.parametrize("text, number", [("dos o tres", 3), ("cinco o seis shots", 6), ("nomas una o dos", 2),
+                                          ("mi papa unas 10 o 12", 12), ("idk like 8", 8),
+                                          ("a six pack plus 3 shots", 9), ("not more than 3", 3)])
+def test_numbers_in_both_languages(text, number):
+    units = {"six pack": 6, "6 pack": 6}
+    assert parse_number(text, units) == number
+
+
+@pytest.mark.parametrize("text, rate", [("de lunes a viernes", 5.0), ("casi diario", 5.0), ("mon thru fri", 5.0),
+                                        ("tues thurs sat", 3.0), ("every sunday", 1.0),
+                                        ("i dont use daily, only fridays and saturdays", 2.0),
+                                        ("like 6 days outta 7", 6.0), ("a few days a week, like 5", 5.0)])
+def test_frequencies_in_both_languages(text, rate):
+    assert days_per_week(text) == rate
+
+
+@pytest.mark.parametrize("text, value, strong", [
+    ("si", "yes", True), ("nel", "no", True), ("para nada", "no", True), ("no se", "unsure", True),
+    ("no i can stop whenever", "no", True), ("i havent showered in a week", "no", False),
+    ("nope", "no", True), ("creo q no, pero esta muy callado", "no", False)])
+def test_yes_no_readings_say_how_strong_they_are(text, value, strong):
+    parsed = parse_yes_no(text)
+    assert (parsed.value, parsed.strong) == (value, strong)
