@@ -1,4 +1,4 @@
-"""Shared plumbing for actions: lazily loaded screening data, channel kind, storage access."""
+"""Shared plumbing for actions: lazily loaded screening data, channel kind, language, responses, storage."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 
 from bot.config import get_settings
 from bot.conversation.answer_flow import DONE
@@ -41,25 +41,40 @@ def settings():
     return get_settings()
 
 
-def utter_lines(dispatcher, lines: list[str]) -> None:
-    for line in lines:
-        dispatcher.utter_message(text=line)
+def language_of(tracker: Tracker) -> str:
+    """The conversation's language (slot ``language``, set from what the person writes)."""
+    return tracker.get_slot("language") or "en"
 
 
-def question_message(question, who: str, channel: str, selected: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Kwargs for dispatcher.utter_message that ask ``question``: buttons on the web, numbers on SMS.
+def clinic_values() -> dict[str, str]:
+    """The clinic settings the responses' placeholders name ({crisis_line}, {helpline_phone} ...)."""
+    conf = settings()
+    return {"crisis_line": conf.crisis_line, "emergency_number": conf.emergency_number,
+            "poison_control": conf.poison_control, "helpline_phone": conf.helpline_phone,
+            "clinic_name": conf.clinic_name}
+
+
+def say(dispatcher, response: str, **values: Any) -> None:
+    """Send a domain response (Rasa picks the variant for the language and channel), settings filled in."""
+    dispatcher.utter_message(response=response, **clinic_values(), **values)
+
+
+def question_message(question, who: str, channel: str, selected: tuple[str, ...] = (),
+                     lang: str = "en") -> dict[str, Any]:
+    """Kwargs for dispatcher.utter_message that ask ``question`` in ``lang``: buttons on the web, numbers on SMS.
 
     On the web a "choose all that apply" question toggles choices (``selected`` are shown ticked) and has a
     Done button once something is picked."""
     if channel == "sms":
-        return {"text": question.text(for_whom=who, channel="sms")}
-    message: dict[str, Any] = {"text": question.text(for_whom=who, channel="web")}
+        return {"text": question.text(for_whom=who, channel="sms", lang=lang)}
+    message: dict[str, Any] = {"text": question.text(for_whom=who, channel="web", lang=lang)}
     if question.choices:
         # the payload names the choice exactly, so a click never depends on how NLU reads the label
-        message["buttons"] = [{"title": f"\u2713 {c.label}" if c.id in selected else c.label,
+        message["buttons"] = [{"title": f"\u2713 {c.label_in(lang)}" if c.id in selected else c.label_in(lang),
                                "payload": choice_payload(c.id)} for c in question.choices]
         if question.type == "multi_choice" and selected:
-            message["buttons"].append({"title": "Done", "payload": choice_payload(DONE)})
+            message["buttons"].append({"title": question.words(lang).formats["done"],
+                                       "payload": choice_payload(DONE)})
     return message
 
 
@@ -86,10 +101,11 @@ def answer_reader():
     return AnswerReader(load_examples(), default_encoder().encode)
 
 
-def hint_list(question) -> str:
+def hint_list(question, lang: str = "en") -> str:
     """'"yes, I get the shakes", "no, I feel fine when I stop" or "not sure"' for "you could say ..."."""
-    hints = [f'"{h}"' for h in question.hints] or ['"yes"', '"no"', '"not sure"']
-    return ", ".join(hints[:-1]) + f" or {hints[-1]}" if len(hints) > 1 else hints[0]
+    words = question.words(lang)
+    hints = [f'"{h}"' for h in words.hints] or ['"?"']
+    return ", ".join(hints[:-1]) + f" {words.formats['or']} {hints[-1]}" if len(hints) > 1 else hints[0]
 
 
 def store_call(fn_name: str, *args: Any, **kwargs: Any) -> Any:
@@ -106,40 +122,22 @@ def store_call(fn_name: str, *args: Any, **kwargs: Any) -> Any:
         return None
 
 
-_YES = re.compile(r"^\s*(1|y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|k|fine|go ahead|agree|i agree|alright|"
-                  r"of course|please do|yes please|sounds good)\b", re.I)
-_NO = re.compile(r"^\s*(2|n|no+|nope|nah|no thanks|not now|i don'?t agree|don'?t|do not|rather not)\b", re.I)
+# Agreement, for consent-style questions ("OK to go ahead?"): "ok", "fine", "dale" agree here.
+_AGREE = re.compile(r"^\s*(y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|k|fine|go ahead|agree|i agree|alright|"
+                    r"of course|please do|yes please|sounds good|si+|claro|dale|va|sale|esta bien|de acuerdo|"
+                    r"por supuesto|adelante)\b")
+_DISAGREE = re.compile(r"^\s*(n|no+|nope|nah|no thanks|not now|i don'?t agree|don'?t|do not|rather not|"
+                       r"no gracias|mejor no|ahorita no)\b")
 
 
 def yes_no(tracker: Tracker, text: str) -> bool | None:
-    """True/False for a yes/no reply (by its words, else by the affirm/deny intent); None when unclear."""
-    if _NO.search(text):
+    """True/False for a reply to a yes/no request (its words, else the affirm/deny intent); None when unclear."""
+    from bot.text.canonical import canonical
+
+    words = canonical(text)
+    if _DISAGREE.search(words):
         return False
-    if _YES.search(text):
+    if _AGREE.search(words):
         return True
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     return {"affirm": True, "deny": False}.get(intent)
-
-
-class AskAction(Action):
-    """Asks for one form slot: plain text on SMS, text with quick-reply buttons on the web."""
-
-    slot = ""
-    web_text = ""
-    sms_text = ""
-    buttons: list[tuple[str, str]] = []
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    def text(self, channel: str) -> str:
-        return self.sms_text if channel == "sms" else self.web_text
-
-    async def run(self, dispatcher, tracker, domain):
-        channel = channel_of(tracker)
-        if channel == "sms":
-            dispatcher.utter_message(text=self.text(channel))
-        else:
-            dispatcher.utter_message(text=self.text(channel),
-                                     buttons=[{"title": t, "payload": p} for t, p in self.buttons])
-        return []

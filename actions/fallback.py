@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk import Action
 
-from actions.common import channel_of, settings
+from actions.common import say
 
 
 def consecutive_fallbacks(events: list[dict]) -> int:
@@ -26,15 +26,7 @@ class ActionHandleFallback(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if consecutive_fallbacks(tracker.events) < 2:
-            dispatcher.utter_message(response="utter_default")
+            say(dispatcher, "utter_default")
             return []
-        text = ("I'm sorry, I'm not understanding well. Would you like me to connect you with a person from our "
-                "team?")
-        if channel_of(tracker) == "sms":
-            dispatcher.utter_message(text=f"{text} Reply PERSON for that, or say it another way. In crisis, call or "
-                                          f"text {settings().crisis_line}.")
-        else:
-            buttons = [{"title": "Yes, a person please", "payload": "talk to a person"},
-                       {"title": "No, keep going", "payload": "continue"}]
-            dispatcher.utter_message(text=text, buttons=buttons)
+        say(dispatcher, "utter_fallback_offer_person")
         return []

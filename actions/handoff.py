@@ -8,7 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import AskAction, channel_of, settings, store_call, yes_no
+from actions.common import channel_of, language_of, say, settings, store_call, yes_no
 from bot.conversation.contact import is_skip, parse_contact_method, parse_first_name, parse_phone
 from bot.conversation.hours import is_staffed, reply_time_phrase
 from bot.notify import notify_handoff
@@ -48,7 +48,7 @@ class ValidateHandoffForm(FormValidationAction):
                                 domain: dict) -> dict[str, Any]:
         method = parse_contact_method(str(value or ""))
         if method is None:
-            dispatcher.utter_message(text="Sorry, I didn't catch that.")
+            say(dispatcher, "utter_not_caught")
             return {"contact_method": None}
         if method == "text" and channel_of(tracker) == "sms":
             method = "chat"  # on SMS, "this chat" already is a text conversation
@@ -58,12 +58,11 @@ class ValidateHandoffForm(FormValidationAction):
                                domain: dict) -> dict[str, Any]:
         text = str(value or "")
         if is_skip(text):
-            dispatcher.utter_message(text="No problem - we'll reply here in this chat instead.")
+            say(dispatcher, "utter_phone_skipped")
             return {"contact_phone": SKIPPED, "contact_method": "chat"}
         phone = parse_phone(text)
         if phone is None:
-            dispatcher.utter_message(text="That doesn't look like a phone number. Please type it with the area "
-                                          "code, or say \"skip\".")
+            say(dispatcher, "utter_phone_invalid")
             return {"contact_phone": None}
         return {"contact_phone": phone}
 
@@ -80,56 +79,19 @@ class ValidateHandoffForm(FormValidationAction):
                                  domain: dict) -> dict[str, Any]:
         answer = yes_no(tracker, str(value or ""))
         if answer is None:
-            dispatcher.utter_message(text="Sorry, I need a yes or a no to that.")
+            say(dispatcher, "utter_need_yes_or_no")
             return {"contact_consent": None}
         return {"contact_consent": "yes" if answer else "no"}
 
 
-class ActionAskContactMethod(AskAction):
-    slot = "contact_method"
-    web_text = "How would you like our team to reach you?"
-    sms_text = "How should our team reach you? Reply 1 to keep texting on this number, or 3 for a phone call."
-    buttons = [("Stay in this chat", "stay in this chat"), ("Text me", "text me"), ("Call me", "call me")]
-
-
-class ActionAskContactPhone(AskAction):
-    slot = "contact_phone"
-    web_text = "What number should we use? It is only used to contact you about this. (Or say \"skip\".)"
-    sms_text = web_text
-
-
-class ActionAskContactTime(AskAction):
-    slot = "contact_time"
-    web_text = "When is a good time to reach you? For example \"weekday evenings\" or \"any time\"."
-    sms_text = "When is a good time to reach you? (e.g. weekday evenings, any time)"
-    buttons = [("Any time", "any time"), ("Mornings", "mornings"), ("Evenings", "evenings")]
-
-
-class ActionAskContactName(AskAction):
-    slot = "contact_name"
-    web_text = "What first name should we use? This is optional - you can say \"skip\"."
-    sms_text = "What first name should we use? Optional - reply SKIP to leave it out."
-    buttons = [("Skip", "skip")]
-
-
-class ActionAskContactConsent(AskAction):
-    slot = "contact_consent"
-    web_text = "Is it OK for our team to contact you this way about this conversation?"
-    sms_text = "Is it OK for our team to contact you this way about this conversation? Reply YES or NO."
-    buttons = [("Yes", "yes"), ("No", "no")]
-
-
-def _next_steps(tracker: Tracker, method: str) -> str:
+def _say_next_steps(dispatcher, tracker: Tracker, method: str) -> None:
+    """What happens now: a person will reply / text / call, shortly or at the next staffed time."""
     conf = settings()
-    way = {"chat": "reply here in this chat", "text": "text you", "call": "call you"}[method]
-    if method == "chat" and channel_of(tracker) == "sms":
-        way = "text you back on this number"
     if is_staffed(conf.staffed_hours):
-        return (f"Thank you. I've let our team know, and a person will {way} shortly. You can also call us at "
-                f"{conf.helpline_phone}.")
-    return (f"Thank you. I've let our team know. They are away right now and will {way} "
-            f"{reply_time_phrase(conf.staffed_hours)}. If you need to talk to someone before then, call or text "
-            f"{conf.crisis_line} any time, or call {conf.emergency_number} in an emergency.")
+        say(dispatcher, f"utter_handoff_staffed_{method}")
+    else:
+        say(dispatcher, f"utter_handoff_away_{method}", when=reply_time_phrase(conf.staffed_hours,
+                                                                             lang=language_of(tracker)))
 
 
 class ActionRequestHuman(Action):
@@ -144,12 +106,10 @@ class ActionRequestHuman(Action):
         if tracker.get_slot("screening_status") == "in_progress":
             reset.append(SlotSet("screening_status", "paused"))
         if tracker.get_slot("contact_consent") == CANCELLED:
-            dispatcher.utter_message(response="utter_handoff_cancelled")
+            say(dispatcher, "utter_handoff_cancelled")
             return reset
         if tracker.get_slot("contact_consent") != "yes":
-            dispatcher.utter_message(text=f"OK, we won't contact you. You can reach a person any time at "
-                                          f"{conf.helpline_phone}, or say \"talk to a person\" here. If you're in "
-                                          f"crisis, call or text {conf.crisis_line}.")
+            say(dispatcher, "utter_no_contact")
             return reset
         method = tracker.get_slot("contact_method") or "chat"
         phone = tracker.get_slot("contact_phone")
@@ -164,12 +124,10 @@ class ActionRequestHuman(Action):
             phone=_sms_phone(tracker) if phone in (None, SKIPPED) else phone,
         )
         if handoff_id is None:
-            dispatcher.utter_message(text=f"I'm sorry, I couldn't pass this on just now. Please call us at "
-                                          f"{conf.helpline_phone}. If you're in crisis, call or text "
-                                          f"{conf.crisis_line}.")
+            say(dispatcher, "utter_handoff_failed")
             return reset
         notify_handoff(conf, handoff_id, "urgent" if urgent else "normal")
-        dispatcher.utter_message(text=_next_steps(tracker, method))
+        _say_next_steps(dispatcher, tracker, method)
         return reset
 
 

@@ -8,8 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import AskAction, channel_of, settings, yes_no
-from bot.conversation import texts
+from actions.common import say, yes_no
 from bot.conversation.parsing import parse_for_whom
 
 
@@ -21,7 +20,7 @@ class ValidateIntroForm(FormValidationAction):
                                 domain: dict) -> dict[str, Any]:
         consent = yes_no(tracker, str(value or ""))
         if consent is None:
-            dispatcher.utter_message(text="Sorry, I need a yes or a no to that.")
+            say(dispatcher, "utter_need_yes_or_no")
             return {"consent_answer": None}
         if not consent:
             # ends the form: finish_intro says goodbye kindly, nothing is stored
@@ -32,31 +31,21 @@ class ValidateIntroForm(FormValidationAction):
                                domain: dict) -> dict[str, Any]:
         who = parse_for_whom(str(value or ""))
         if who is None:
-            dispatcher.utter_message(text="Sorry, I didn't catch that.")
+            say(dispatcher, "utter_not_caught")
             return {"screening_for": None}
         return {"screening_for": who}
 
 
-class ActionAskConsentAnswer(AskAction):
+class ActionAskConsentAnswer(Action):
     """The notice (not medical advice, not for emergencies, crisis numbers) comes before the first question."""
 
-    slot = "consent_answer"
-    buttons = [("Yes, go ahead", "Yes"), ("No thanks", "No")]
-
-    def text(self, channel: str) -> str:
-        return texts.consent_question(channel)
+    def name(self) -> str:
+        return "action_ask_consent_answer"
 
     async def run(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text=texts.notice(settings(), channel_of(tracker)))
-        return await super().run(dispatcher, tracker, domain)
-
-
-class ActionAskScreeningFor(AskAction):
-    slot = "screening_for"
-    buttons = [("For myself", "For myself"), ("For someone I care about", "For someone I care about")]
-
-    def text(self, channel: str) -> str:
-        return texts.for_whom_question(channel)
+        say(dispatcher, "utter_notice")
+        say(dispatcher, "utter_consent_question")
+        return []
 
 
 class ActionFinishIntro(Action):
@@ -67,14 +56,10 @@ class ActionFinishIntro(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if not tracker.get_slot("consent_given"):
-            dispatcher.utter_message(text=texts.consent_declined(settings()))
+            say(dispatcher, "utter_consent_declined")
             return [SlotSet("consent_answer", None), SlotSet("screening_for", None),
                     SlotSet("consent_given", None)]
-        if tracker.get_slot("screening_for") == "other":
-            dispatcher.utter_message(text="Thank you for looking out for them. I'll ask about them, and "
-                                          "\"not sure\" is always an OK answer.")
-        else:
-            dispatcher.utter_message(text="Thank you. Answer in your own words - \"not sure\" is always OK, "
-                                          "and you can ask me \"why?\" or say \"talk to a person\" any time.")
+        say(dispatcher, "utter_intro_done_other" if tracker.get_slot("screening_for") == "other"
+            else "utter_intro_done_self")
         return [SlotSet("screening_status", "in_progress"), SlotSet("screening_reasks", 0.0),
                 SlotSet("screening_current", None)]

@@ -15,13 +15,14 @@ from actions.common import (
     clicked_choice_id,
     for_whom,
     hint_list,
+    language_of,
     question_message,
+    say,
     screening_data,
     settings,
     store_call,
 )
 from actions.crisis import respond_to_crisis
-from bot.conversation import texts
 from bot.conversation.answer_flow import State, Turn, decide
 from bot.conversation.navigation import is_correction, question_to_change
 
@@ -53,7 +54,7 @@ def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, questi
             return False
         dispatcher.utter_message(response=action)
     elif name == "ask_why":
-        dispatcher.utter_message(text=question.why)
+        dispatcher.utter_message(text=question.why_in(language_of(tracker)))
     elif name == "bot_challenge":
         dispatcher.utter_message(response="utter_iamabot")
     elif name == "out_of_scope":
@@ -66,7 +67,7 @@ def answer_digression(dispatcher: CollectingDispatcher, tracker: Tracker, questi
 def redo_answer(dispatcher: CollectingDispatcher, answers: dict[str, Any], target) -> dict[str, Any]:
     """Forget the answer to ``target`` so the form asks it next; the slots to set."""
     answers.pop(target.id, None)
-    dispatcher.utter_message(response="utter_redo_answer")
+    say(dispatcher, "utter_redo_answer")
     return {"screening_answers": answers, "screening_current": target.id, "screening_reasks": 0.0,
             "screening_pending": None, "screening_selected": None}
 
@@ -109,22 +110,23 @@ class ValidateScreeningForm(FormValidationAction):
                                  "screen_answer": None, "screening_current": question.id}
         if outcome.kind == "command":
             return {**slots, **self._command(outcome.command, dispatcher, tracker, answers, questionnaire)}
+        lang = language_of(tracker)
         if outcome.kind == "confirm":
-            dispatcher.utter_message(response="utter_confirm_answer",
-                                     understood=question.understood_text(outcome.value, for_whom(tracker)))
+            say(dispatcher, "utter_confirm_answer",
+                understood=question.understood_text(outcome.value, for_whom(tracker), lang))
             return slots
         if outcome.kind == "reask":
             if _state(tracker).pending is not None:
-                dispatcher.utter_message(response="utter_answer_try_again")
+                say(dispatcher, "utter_answer_try_again")
             elif answer_digression(dispatcher, tracker, question):
                 return {**slots, "screening_reasks": float(_state(tracker).reasks)}  # a question, not a miss
             else:
-                dispatcher.utter_message(response="utter_answer_not_understood", hints=hint_list(question))
+                say(dispatcher, "utter_answer_not_understood", hints=hint_list(question, lang))
             return slots
         if outcome.kind == "toggle":
             return slots
         if outcome.kind == "give_up":
-            dispatcher.utter_message(response="utter_answer_noted_unsure")
+            say(dispatcher, "utter_answer_noted_unsure")
         return {**slots, **self._store(dispatcher, tracker, answers, question, outcome.value, typed)}
 
     def _store(self, dispatcher, tracker, answers, question, value, typed: str) -> dict[str, Any]:
@@ -155,7 +157,7 @@ class ValidateScreeningForm(FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         target = question_to_change(text, questionnaire, answers, go_back=command == "go_back")
         if target is None:
-            dispatcher.utter_message(response="utter_nothing_to_change")
+            say(dispatcher, "utter_nothing_to_change")
             return {}
         return redo_answer(dispatcher, answers, target)
 
@@ -174,7 +176,7 @@ class ActionAskScreenAnswer(Action):
         if tracker.get_slot("screening_pending") is None:
             selected = tuple(tracker.get_slot("screening_selected") or ())
             dispatcher.utter_message(**question_message(question, for_whom(tracker), channel_of(tracker),
-                                                        selected=selected))
+                                                        selected=selected, lang=language_of(tracker)))
         return [SlotSet("screening_current", question.id)]
 
 
@@ -186,15 +188,15 @@ class ActionScoreScreening(Action):
 
     async def run(self, dispatcher, tracker, domain):
         from bot.screening import build_summary, person_message, score
+        from bot.screening.translations import result_wording
 
         if tracker.get_slot("screening_status") == "paused":
             if tracker.get_slot("screen_answer") in ("paused", "goodbye"):  # stopped from the form
-                dispatcher.utter_message(text=texts.paused(settings(), channel_of(tracker)))
+                say(dispatcher, "utter_paused")
                 if tracker.get_slot("screen_answer") == "goodbye":
-                    dispatcher.utter_message(response="utter_goodbye")
+                    say(dispatcher, "utter_goodbye")
             else:
-                dispatcher.utter_message(text="Whenever you feel ready, just say \"continue\" and we'll pick up "
-                                              "the questions again. You can also ask for a person at any time.")
+                say(dispatcher, "utter_paused_earlier")
             return [SlotSet("screen_answer", None)]
         questionnaire, criteria = screening_data()
         answers = answers_of(tracker)
@@ -207,13 +209,9 @@ class ActionScoreScreening(Action):
                    reasons=stored.get("reasons", []), criteria_version=result.criteria_version, summary=summary)
         conf = settings()
         dispatcher.utter_message(text=person_message(result, channel=channel, crisis_line=conf.crisis_line,
-                                                     emergency_number=conf.emergency_number))
-        offer = "Would you like someone from our team to contact you to talk it through?"
-        if channel == "sms":
-            dispatcher.utter_message(text=offer + " Reply YES or NO.")
-        else:
-            dispatcher.utter_message(text=offer, buttons=[{"title": "Yes, please", "payload": "Yes"},
-                                                          {"title": "No, thanks", "payload": "No"}])
+                                                     emergency_number=conf.emergency_number,
+                                                     wording=result_wording(language_of(tracker))))
+        say(dispatcher, "utter_offer_person")
         return [SlotSet("screening_status", "completed"), SlotSet("screening_result", stored)]
 
 
@@ -224,10 +222,9 @@ class ActionExplainQuestion(Action):
     async def run(self, dispatcher, tracker, domain):
         question = _current_question(tracker, answers_of(tracker))
         if question is None or tracker.get_slot("screening_status") != "in_progress":
-            dispatcher.utter_message(text="I ask these questions so our team can suggest the right level of care "
-                                          "to talk about with a clinician. " + texts.NOT_ADVICE)
+            say(dispatcher, "utter_why_generic")
         else:
-            dispatcher.utter_message(text=question.why)
+            dispatcher.utter_message(text=question.why_in(language_of(tracker)))
         return []
 
 
@@ -244,7 +241,7 @@ class ActionChangeAnswer(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         target = question_to_change(text, questionnaire, answers, go_back=intent == "go_back")
         if target is None:
-            dispatcher.utter_message(response="utter_nothing_to_change")
+            say(dispatcher, "utter_nothing_to_change")
             return [SlotSet("screening_status", "in_progress")]
         slots = {**redo_answer(dispatcher, answers, target), "screening_status": "in_progress"}
         return [SlotSet(name, value) for name, value in slots.items()]
@@ -255,7 +252,7 @@ class ActionRestartScreening(Action):
         return "action_restart_screening"
 
     async def run(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text="OK, starting the questions again from the top.")
+        say(dispatcher, "utter_restarting")
         return [SlotSet("screening_answers", {}), SlotSet("screening_current", None),
                 SlotSet("screening_reasks", 0.0), SlotSet("screening_status", "in_progress"),
                 SlotSet("screening_pending", None), SlotSet("screening_selected", None),
@@ -267,7 +264,7 @@ class ActionPauseScreening(Action):
         return "action_pause_screening"
 
     async def run(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text=texts.paused(settings(), channel_of(tracker)))
+        say(dispatcher, "utter_paused")
         status = tracker.get_slot("screening_status")
         return [SlotSet("screening_status", "paused" if status in ("in_progress", "paused") else status)]
 
@@ -279,7 +276,7 @@ class ActionResumeScreening(Action):
     async def run(self, dispatcher, tracker, domain):
         answered = len(answers_of(tracker))
         if answered:
-            dispatcher.utter_message(text="Welcome back - let's continue where we left off.")
+            say(dispatcher, "utter_welcome_back")
         return [SlotSet("screening_status", "in_progress"), SlotSet("screening_reasks", 0.0),
                 SlotSet("screening_pending", None), SlotSet("screening_selected", None)]
 
@@ -292,5 +289,5 @@ class ActionRemindPaused(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("screening_status") == "paused" and not tracker.get_slot("crisis_active"):
-            dispatcher.utter_message(response="utter_screening_paused")
+            say(dispatcher, "utter_screening_paused")
         return []

@@ -29,7 +29,16 @@ from sanic.request import Request
 
 from bot.channels.guard import guarded
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
-from bot.channels.sms_text import SMS_LIMIT, already_numbered, keyword, match_option, pack, render, resubscribes
+from bot.channels.sms_text import (
+    SMS_LIMIT,
+    already_numbered,
+    keyword,
+    keyword_language,
+    match_option,
+    pack,
+    render,
+    resubscribes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,24 +46,24 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 UNSUBSCRIBED = 21610  # Twilio error: the recipient has replied STOP
 
 
-def help_text(settings) -> str:
-    return (f"{settings.clinic_name[:1].upper()}{settings.clinic_name[1:]} 24/7 helpline: "
-            f"{settings.helpline_phone}. In crisis, call or text {settings.crisis_line}. "
-            f"Emergency: call {settings.emergency_number}. Reply STOP to stop messages, START to start again. "
-            "Msg & data rates may apply.")
+def _keyword_reply(name: str, settings, lang: str) -> str:
+    """A carrier keyword's reply (help, stopped, started, no_text) in ``lang``, from data/texts."""
+    from bot.texts import text
+
+    return text(lang, "sms", name).format(clinic_name=settings.clinic_name, helpline_phone=settings.helpline_phone,
+                                          crisis_line=settings.crisis_line, emergency_number=settings.emergency_number)
 
 
-def stop_text(settings) -> str:
-    return (f"You're unsubscribed and won't get more messages from {settings.clinic_name}. "
-            f"Reply START to resubscribe. In crisis, call or text {settings.crisis_line}.")
+def help_text(settings, lang: str = "en") -> str:
+    return _keyword_reply("help", settings, lang)
 
 
-def start_text(settings) -> str:
-    return (f"You're subscribed again to {settings.clinic_name} messages. Send a message to carry on. "
-            "Reply HELP for help, STOP to stop.")
+def stop_text(settings, lang: str = "en") -> str:
+    return _keyword_reply("stopped", settings, lang)
 
 
-NO_TEXT = "Sorry, I can only read text messages. Could you type your answer?"
+def start_text(settings, lang: str = "en") -> str:
+    return _keyword_reply("started", settings, lang)
 
 
 class SmsSender:
@@ -273,25 +282,26 @@ class TwilioSmsInput(TwilioInput):
 
         settings = get_settings()
         word = keyword(text)
+        lang = keyword_language(text)
         opted_out = self.opt_outs.is_opted_out(sender)
         if word == "stop":
             if not opted_out:
                 self.opt_outs.opt_out(sender)
                 self.shown.set(sender, [])
-                await self.sender.send(sender, stop_text(settings))
+                await self.sender.send(sender, stop_text(settings, lang))
             return
         if word == "help":
-            await self.sender.send(sender, help_text(settings))
+            await self.sender.send(sender, help_text(settings, lang))
             return
         if opted_out:
             if resubscribes(text):
                 self.opt_outs.opt_in(sender)
-                await self.sender.send(sender, start_text(settings))
+                await self.sender.send(sender, start_text(settings, lang))
             else:
                 log.info("message from an opted-out number not processed (START to resubscribe)")
             return
         if not text:
-            await self.sender.send(sender, NO_TEXT)
+            await self.sender.send(sender, _keyword_reply("no_text", settings, "en"))
             return
         payload = match_option(text, self.shown.get(sender))
         output = SmsOutput(self, immediate=False)

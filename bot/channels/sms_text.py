@@ -17,9 +17,11 @@ from typing import Iterable, Sequence
 SMS_LIMIT = 320
 
 # Twilio's standard opt-out / opt-in / help keywords (a whole message, any case, punctuation ignored)
-STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"})
-START_WORDS = frozenset({"START", "UNSTOP"})
-HELP_WORDS = frozenset({"HELP", "INFO"})
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE",
+                        "PARAR", "ALTO", "BAJA", "CANCELAR"})
+START_WORDS = frozenset({"START", "UNSTOP", "COMENZAR", "INICIAR", "REANUDAR"})
+HELP_WORDS = frozenset({"HELP", "INFO", "AYUDA"})
+SPANISH_KEYWORDS = frozenset({"PARAR", "ALTO", "BAJA", "CANCELAR", "COMENZAR", "INICIAR", "REANUDAR", "AYUDA"})
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^)]*)\)")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
@@ -50,28 +52,34 @@ def plain(text: str) -> str:
     return re.sub(r"\n{2,}", "\n", text).strip()
 
 
-def numbered_options(titles: Sequence[str]) -> str:
+def numbered_options(titles: Sequence[str], lang: str = "en") -> str:
     """"Reply 1 Yes, 2 No or 3 Not sure." — the same form the screening questions use on SMS."""
+    from bot.texts import text
+
     numbered = [f"{i} {plain(title)}" for i, title in enumerate(titles, start=1)]
     if not numbered:
         return ""
-    if len(numbered) == 1:
-        return f"Reply {numbered[0]}."
-    return f"Reply {', '.join(numbered[:-1])} or {numbered[-1]}."
+    listed = numbered[0] if len(numbered) == 1 else \
+        f"{', '.join(numbered[:-1])} {text(lang, 'sms', 'or')} {numbered[-1]}"
+    return text(lang, "sms", "reply_options").format(options=listed)
 
 
 def already_numbered(text: str) -> bool:
     """True when the text itself already lists numbered replies (SMS wording of screening questions)."""
-    return bool(re.search(r"\breply\b[^.?!]*\b1\b", text or "", re.I))
+    return bool(re.search(r"\b(?:reply|responda)\b[^.?!]*\b1\b", text or "", re.I))
 
 
 def render(text: str, buttons: Sequence[dict] | None = None) -> str:
-    """One bot message as plain SMS text, its buttons (if any) as numbered options."""
+    """One bot message as plain SMS text, its buttons (if any) as numbered options in the message's language."""
+    from bot.text.canonical import canonical
+    from bot.text.language import guess_language
+
     body = plain(text)
     titles = [str(b.get("title") or b.get("payload") or "") for b in (buttons or [])]
     titles = [t for t in titles if t.strip()]
     if titles and not already_numbered(body):
-        body = f"{body} {numbered_options(titles)}".strip()
+        lang = guess_language(canonical(body), default="en") or "en"
+        body = f"{body} {numbered_options(titles, lang)}".strip()
     return body
 
 
@@ -149,7 +157,14 @@ def pack(texts: Iterable[str], limit: int = SMS_LIMIT) -> list[str]:
 
 
 def _bare(text: str) -> str:
-    return re.sub(r"[^A-Z0-9 ]", "", (text or "").upper()).strip()
+    from bot.text.canonical import canonical
+
+    return re.sub(r"[^A-Z0-9 ]", "", canonical(text).upper()).strip()
+
+
+def keyword_language(text: str) -> str:
+    """"es" for a Spanish carrier keyword (PARAR, AYUDA, COMENZAR ...), else "en"."""
+    return "es" if _bare(text) in SPANISH_KEYWORDS else "en"
 
 
 def keyword(text: str) -> str | None:
@@ -165,9 +180,9 @@ def keyword(text: str) -> str | None:
 
 
 def resubscribes(text: str) -> bool:
-    """START, UNSTOP or YES: what re-subscribes someone who has opted out (YES only then: it is also
-    the consent answer)."""
-    return _bare(text) in START_WORDS | {"YES"}
+    """START, UNSTOP, COMENZAR or YES / SÍ: what re-subscribes someone who has opted out (YES only then: it
+    is also the consent answer)."""
+    return _bare(text) in START_WORDS | {"YES", "SI"}
 
 
 _OPTION = re.compile(r"^\s*(?:#|no\.?\s*|number\s+|option\s+)?(\d{1,2})\s*[.)!]?\s*$", re.I)

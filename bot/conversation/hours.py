@@ -34,10 +34,14 @@ def next_staffed(hours: StaffedHours, now: datetime | None = None) -> datetime:
     return local
 
 
-def reply_time_phrase(hours: StaffedHours, now: datetime | None = None) -> str:
-    """Plain words for when someone will get back, e.g. "Monday at 8:00 AM"."""
+def reply_time_phrase(hours: StaffedHours, now: datetime | None = None, lang: str = "en") -> str:
+    """Plain words for when someone will get back, e.g. "Monday at 8:00 AM" / "el lunes a las 8:00 AM"."""
+    from bot.texts import text
+
     when = next_staffed(hours, now)
     local_now = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(hours.timezone))
-    day = "today" if when.date() == local_now.date() else (
-        "tomorrow" if when.date() == local_now.date() + timedelta(days=1) else when.strftime("%A"))
-    return f"{day} at {when.strftime('%-I:%M %p')}"
+    words = text(lang, "time") or {}
+    day = words["today"] if when.date() == local_now.date() else (
+        words["tomorrow"] if when.date() == local_now.date() + timedelta(days=1) else
+        words["weekdays"][when.weekday()])
+    return words["at"].format(day=day, time=when.strftime("%-I:%M %p"))

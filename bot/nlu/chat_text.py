@@ -1,6 +1,6 @@
 """Chat text as words a sentence-embedding model knows: emoji named, SMS shorthand spelled out.
 
-all-MiniLM-L6-v2 sees "👋", "gn" or "ttyl" as unknown pieces; "waving hand", "good night" and "talk to you
+The sentence encoder sees "👋", "gn" or "ttyl" as unknown pieces; "waving hand", "good night" and "talk to you
 later" it places next to other goodbyes. ``readable("gn ty 👋")`` -> "good night thank you waving hand".
 Contractions and crisis shorthand come from ``bot.safety.normalise`` (one table for both).
 """

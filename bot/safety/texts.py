@@ -1,25 +1,21 @@
 """What the bot says in a crisis, for the safety question and in degraded mode, in the person's language.
 
-The wording lives in ``data/texts/safety.yml`` (per language). This module is the one place in code with a
-text of its own (``_LAST_RESORT``): if that file cannot be read, a person in crisis must still get the
-numbers, so a minimal English/Spanish line built from the settings is sent instead. Numbers come from
+The wording lives in ``data/texts/<lang>.yml`` under ``safety`` (``bot.texts``). This module is the one place
+in code with a text of its own (``_LAST_RESORT``): if that file cannot be read, a person in crisis must still
+get the numbers, so a minimal English/Spanish line built from the settings is sent instead. Numbers come from
 ``bot.config`` Settings (crisis_line, emergency_number, poison_control, helpline_phone).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from typing import Any
 
-import yaml
-
-from bot.config import PROJECT_ROOT, Settings, get_settings
+from bot.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 SMS_LIMIT = 320
-TEXTS_FILE = PROJECT_ROOT / "data" / "texts" / "safety.yml"
 LANGUAGES = ("en", "es")
 CATEGORIES = ("suicide", "harm_others", "overdose", "medical_emergency", "dangerous_withdrawal")
 _LAST_RESORT = {
@@ -28,11 +24,6 @@ _LAST_RESORT = {
     "es": "Si está en crisis, llame al {crisis_line} y marque 2, o envíe AYUDA al {crisis_line}. En una "
           "emergencia, llame al {emergency_number}. Nuestra línea: {helpline_phone}.",
 }
-
-
-@functools.lru_cache(maxsize=1)
-def _catalogue() -> dict[str, Any]:
-    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
 
 
 def _lang(lang: str | None) -> str:
@@ -44,12 +35,11 @@ def _fill(template: str, s: Settings, **extra: str) -> str:
                            poison_control=s.poison_control, helpline_phone=s.helpline_phone, **extra)
 
 
-def _text(lang: str | None, *path: str) -> str | None:
+def _text(lang: str | None, *path: str) -> Any:
+    from bot.texts import text
+
     try:
-        node: Any = _catalogue()[_lang(lang)]
-        for key in path:
-            node = node[key]
-        return node
+        return text(_lang(lang), "safety", *path)
     except Exception:  # noqa: BLE001 - a broken texts file must not silence crisis help
         log.exception("safety texts unreadable at %s", ".".join(path))
         return None

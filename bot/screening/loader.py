@@ -9,7 +9,6 @@ diagnostic wording in texts.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -35,6 +34,7 @@ from bot.screening.model import (
     Questionnaire,
     Source,
 )
+from bot.screening.translations import apply_translations
 
 SCREENING_DIR = Path(__file__).resolve().parents[2] / "data" / "screening"
 DEFAULT_QUESTIONNAIRE = SCREENING_DIR / "questionnaire.yml"
@@ -170,35 +170,8 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
             raise r.fail(f"instruments[{iid}]", "no question names this instrument")
         instruments[iid] = Instrument(iid, meta["name"], meta["attribution"], items, meta["max_score"],
                                       meta["note"], meta["scored"])
-    translated = _translated_synonyms(file.parent / "translations")
-    questions = [_with_synonyms(q, translated.get(q.id, {})) for q in questions]
+    questions = apply_translations(questions, file.parent / "translations")
     return Questionnaire(version, tuple(questions), instruments, str(file))
-
-
-def _with_synonyms(question: Question, extra: Mapping[str, tuple[str, ...]]) -> Question:
-    """Choice synonyms of every language are read alike: a Spanish "chiva" names opioids in any reply."""
-    if not extra:
-        return question
-    choices = tuple(replace(c, synonyms=c.synonyms + tuple(s for s in extra.get(c.id, ()) if s not in c.synonyms))
-                    for c in question.choices)
-    return replace(question, choices=choices)
-
-
-def _translated_synonyms(translations_dir: Path) -> dict[str, dict[str, tuple[str, ...]]]:
-    """question id -> choice id -> synonyms, from every ``translations/*.yml`` file."""
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for path in sorted(translations_dir.glob("*.yml")) if translations_dir.is_dir() else []:
-        r = _Reader(path)
-        for qid, raw in (r.get(r.load(), "questions", "", dict, required=False, default={})).items():
-            for cid, body in (r.get(raw or {}, "choices", f"questions.{qid}", dict, required=False,
-                                    default={})).items():
-                synonyms = r.get(body or {}, "synonyms", f"questions.{qid}.choices.{cid}", list, required=False,
-                                 default=[])
-                bad = [k for k, syn in enumerate(synonyms) if isinstance(syn, bool) or not str(syn).strip()]
-                if bad:
-                    raise r.fail(f"questions.{qid}.choices.{cid}.synonyms[{bad[0]}]", "expected a word or phrase")
-                out.setdefault(qid, {})[cid] = tuple(str(syn).strip().lower() for syn in synonyms)
-    return out
 
 
 def _question(r: _Reader, raw: Any, i: int, checker: ConditionChecker,

@@ -76,10 +76,19 @@ class Choice:
     per_week: tuple[float, float | None] | None = None
     days: int | None = None
     exclusive: bool = False
+    translated: Mapping[str, tuple[str, str]] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def sms_label(self) -> str:
         return self.short or self.label
+
+    def label_in(self, lang: str = "en") -> str:
+        """The label in ``lang`` (English when there is no translation)."""
+        return self.translated.get(lang, (self.label, self.short))[0]
+
+    def sms_label_in(self, lang: str = "en") -> str:
+        label, short = self.translated.get(lang, (self.label, self.short))
+        return short or label
 
 
 YES_NO_CHOICES = (
@@ -87,6 +96,27 @@ YES_NO_CHOICES = (
     Choice("no", "No"),
     Choice("unsure", "Not sure", short="Not sure"),
 )
+
+
+# How the numbered options are offered on SMS, per language (questionnaire data: reply_formats).
+REPLY_FORMATS_EN = {
+    "choices": "Reply {options}.", "multi": "Reply with all numbers that apply (e.g. 1,3): {options}.",
+    "last_use": "Reply {options}, or tell me when (e.g. 3 days ago).", "number": "Reply with a number.",
+    "or": "or", "unsure_self": "you're not sure", "unsure_other": "you're not sure about them",
+    "and": "and", "done": "Done",
+}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A question's words in one language (the questionnaire's own words are English)."""
+
+    text: Mapping[str, str]  # for_whom -> web text
+    sms: Mapping[str, str]  # for_whom -> short SMS text
+    why: str
+    understood: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    hints: tuple[str, ...] = ()
+    formats: Mapping[str, str] = field(default_factory=lambda: dict(REPLY_FORMATS_EN))
 
 
 @dataclass(frozen=True)
@@ -111,42 +141,58 @@ class Question:
     # confirm-backs: value -> for_whom -> "you get sick or shaky when you stop" (yes / no questions)
     understood: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
     hints: tuple[str, ...] = ()  # two or three example answers, given when a reply was not understood
+    translations: Mapping[str, Wording] = field(default_factory=dict, hash=False)  # lang -> words
 
-    def text(self, for_whom: str = "self", channel: str = "web") -> str:
+    def words(self, lang: str = "en") -> Wording:
+        """The question's words in ``lang`` (English when there is no translation)."""
+        found = self.translations.get(lang)
+        if found is not None:
+            return found
+        return Wording(self.wording, self.sms, self.why, self.understood, self.hints)
+
+    def text(self, for_whom: str = "self", channel: str = "web", lang: str = "en") -> str:
         """The question as shown to a person. ``for_whom``: "self" or "other" (someone they care about);
         ``channel``: "web" (full wording; choices are given as buttons) or "sms" (short wording followed by
-        numbered options, e.g. "Reply 1 Yes, 2 No, 3 Not sure")."""
+        numbered options, e.g. "Reply 1 Yes, 2 No, 3 Not sure"); ``lang``: "en", "es" ..."""
         who = for_whom if for_whom in FOR_WHOM else "self"
+        words = self.words(lang)
         if channel != "sms":
-            return self.wording[who]
-        return f"{self.sms[who]} {self.sms_options()}".strip()
+            return words.text[who]
+        return f"{words.sms[who]} {self.sms_options(lang)}".strip()
 
-    def sms_options(self) -> str:
+    def why_in(self, lang: str = "en") -> str:
+        return self.words(lang).why
+
+    def hints_in(self, lang: str = "en") -> tuple[str, ...]:
+        return self.words(lang).hints
+
+    def sms_options(self, lang: str = "en") -> str:
         """The "Reply 1 …, 2 … or 3 …" line for SMS."""
+        formats = self.words(lang).formats
         choices = self.choices
         if not choices:
-            if self.type == "number":
-                return "Reply with a number."
-            return ""
-        numbered = [f"{i} {c.sms_label}" for i, c in enumerate(choices, start=1)]
-        listed = ", ".join(numbered[:-1]) + f" or {numbered[-1]}" if len(numbered) > 1 else numbered[0]
+            return formats["number"] if self.type == "number" else ""
+        numbered = [f"{i} {c.sms_label_in(lang)}" for i, c in enumerate(choices, start=1)]
+        listed = ", ".join(numbered[:-1]) + f" {formats['or']} {numbered[-1]}" if len(numbered) > 1 \
+            else numbered[0]
         if self.type == "multi_choice":
-            return f"Reply with all numbers that apply (e.g. 1,3): {', '.join(numbered)}."
+            return formats["multi"].format(options=", ".join(numbered))
         if self.type == "last_use":
-            return f"Reply {listed}, or tell me when (e.g. 3 days ago)."
-        return f"Reply {listed}."
+            return formats["last_use"].format(options=listed)
+        return formats["choices"].format(options=listed)
 
-    def understood_text(self, value: Any, for_whom: str = "self") -> str:
+    def understood_text(self, value: Any, for_whom: str = "self", lang: str = "en") -> str:
         """A stored value said back in words: "you get sick or shaky when you stop", or the choice labels
         in quotes ("\"Every day\""); used in "It sounds like ... - is that right?"."""
         who = for_whom if for_whom in FOR_WHOM else "self"
-        said = self.understood.get(str(value), {}).get(who)
+        words = self.words(lang)
+        said = words.understood.get(str(value), {}).get(who)
         if said:
             return said
         if value == "unsure":
-            return "you're not sure" if who == "self" else "you're not sure about them"
+            return words.formats["unsure_self" if who == "self" else "unsure_other"]
         values = value if isinstance(value, list) else [value]
-        return " and ".join(f'"{self.display(v)}"' for v in values)
+        return f" {words.formats['and']} ".join(f'"{self.display(v, lang)}"' for v in values)
 
     def get_choice(self, choice_id: str) -> Choice | None:
         for choice in self.choices:
@@ -195,14 +241,14 @@ class Question:
             return choice.points if choice else None
         return None
 
-    def display(self, value: Any) -> str:
-        """A stored answer in words, for summaries and confirmations."""
+    def display(self, value: Any, lang: str = "en") -> str:
+        """A stored answer in words, for summaries and confirmations (choice labels in ``lang``)."""
         if value is None:
             return "(not answered)"
         if value == UNCLEAR:
             return "(unclear after asking twice)"
         if isinstance(value, list):
-            return ", ".join(self._choice_label(v) for v in value)
+            return ", ".join(self._choice_label(v, lang) for v in value)
         if self.type == "last_use" and isinstance(value, int):
             if value == 0:
                 return "today"
@@ -212,12 +258,12 @@ class Question:
         if self.type == "number":
             return str(value)
         if isinstance(value, str):
-            return self._choice_label(value)
+            return self._choice_label(value, lang)
         return str(value)
 
-    def _choice_label(self, value: str) -> str:
+    def _choice_label(self, value: str, lang: str = "en") -> str:
         choice = self.get_choice(value)
-        return choice.label if choice else value
+        return choice.label_in(lang) if choice else value
 
 
 @dataclass(frozen=True)

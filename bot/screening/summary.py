@@ -125,39 +125,43 @@ def _contact(contact: Any) -> str:
 
 
 def person_message(result: ScreeningResult, channel: str = "web", *, crisis_line: str = "988",
-                   emergency_number: str = "911", max_points: int = 3) -> str:
+                   emergency_number: str = "911", max_points: int = 3, wording=None) -> str:
     """The short result for the person, in plain language, always with the not-medical-advice statement.
 
     Web: the band text, up to ``max_points`` reasons that shaped the band, and the full statement.
     SMS: the band text and the short statement only (fits in two SMS segments).
-    ``crisis_line`` / ``emergency_number`` fill the urgent text (pass the clinic settings).
+    ``crisis_line`` / ``emergency_number`` fill the urgent text (pass the clinic settings); ``wording``
+    (``bot.screening.translations.result_wording(lang)``) gives the texts in another language.
     """
     band_text = result.band_text
     if band_text is None:
         raise ValueError("result has no band text; build it with score()")
     fill = {"crisis_line": crisis_line, "emergency_number": emergency_number}
+    web, sms = wording.bands.get(result.band, (band_text.web, band_text.sms)) if wording else \
+        (band_text.web, band_text.sms)
     if channel == "sms":
-        return f"{band_text.sms.format(**fill)} {DISCLAIMER_SHORT}"
-    lines = [band_text.web.format(**fill)]
-    points = _person_points(result, max_points)
+        return f"{sms.format(**fill)} {wording.disclaimer_short if wording else DISCLAIMER_SHORT}"
+    lines = [web.format(**fill)]
+    points = _person_points(result, max_points, wording.criteria if wording else {})
     if points:
         lines.append("")
-        lines.append("What stood out:")
+        lines.append(wording.stood_out if wording else "What stood out:")
         lines.extend(f"- {p}" for p in points)
     lines.append("")
-    lines.append(DISCLAIMER)
+    lines.append(wording.disclaimer if wording else DISCLAIMER)
     return "\n".join(lines)
 
 
-def _person_points(result: ScreeningResult, max_points: int) -> list[str]:
+def _person_points(result: ScreeningResult, max_points: int, translated: Mapping[str, str]) -> list[str]:
     """Person texts of the reasons that shaped the band (not fit factors or information), deduplicated."""
     wanted = ("red_flag", "step_up", "caution") if result.band in ("urgent_safety", "detox_first",
                                                                     "more_intensive", "iop_review") \
         else ("supports_iop", "lower_level")
     points: list[str] = []
     for reason in result.reasons:
-        if reason.effect in wanted and reason.person_text not in points:
+        text = translated.get(reason.criterion_id, reason.person_text)
+        if reason.effect in wanted and text not in points:
             if result.band == "iop_good_fit" and reason.risk != "moderate":
                 continue
-            points.append(reason.person_text)
+            points.append(text)
     return points[:max_points]

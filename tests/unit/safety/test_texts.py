@@ -80,14 +80,14 @@ def test_safety_question_asks_about_now_and_names_the_numbers(lang):
 
 
 def test_an_unreadable_texts_file_still_gives_the_numbers(monkeypatch, tmp_path):
-    from bot.safety import texts
+    from bot import texts
 
-    monkeypatch.setattr(texts, "TEXTS_FILE", tmp_path / "missing.yml")
-    texts._catalogue.cache_clear()
+    monkeypatch.setattr(texts, "TEXTS_DIR", tmp_path)
+    texts.catalogue.cache_clear()
     try:
         for lang in ("en", "es"):
             text = " ".join(crisis_message("suicide", settings=SETTINGS, lang=lang))
             assert "988" in text and "911" in text and "(555) 010-4242" in text
             assert "988" in fallback_safety_message("sms", settings=SETTINGS, lang=lang)
     finally:
-        texts._catalogue.cache_clear()
+        texts.catalogue.cache_clear()
