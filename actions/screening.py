@@ -291,3 +291,15 @@ class ActionRemindPaused(Action):
         if tracker.get_slot("screening_status") == "paused" and not tracker.get_slot("crisis_active"):
             say(dispatcher, "utter_screening_paused")
         return []
+
+
+class ActionSwitchLanguage(Action):
+    """"En español" / "in English": say so in the new language (the slot is already set); a form then asks
+    its question again in that language."""
+
+    def name(self) -> str:
+        return "action_switch_language"
+
+    async def run(self, dispatcher, tracker, domain):
+        say(dispatcher, "utter_language_switched")
+        return []

@@ -15,6 +15,8 @@ class ActionSessionStart(Action):
 
     async def run(self, dispatcher, tracker, domain):
         events = [SessionStarted()]
+        if tracker.get_slot("language"):  # the person's language carries over, with or without consent
+            events.append(SlotSet("language", tracker.get_slot("language")))
         if tracker.get_slot("consent_given"):
             events += [SlotSet(name, tracker.get_slot(name)) for name in _KEEP
                        if tracker.get_slot(name) is not None]

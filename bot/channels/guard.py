@@ -33,6 +33,7 @@ class _Recording(OutputChannel):
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.texts: list[str] = []
+        self.name = inner.name  # Rasa picks channel-specific response variants (SMS wording) by this name
 
     @classmethod
     def name(cls) -> str:

@@ -18,7 +18,10 @@ DISCLAIMER_SHORT = "This is not medical advice or a diagnosis. Not for emergenci
 # The notice itself names "diagnosis" in the negative; those phrasings are allowed.
 _ALLOWED = re.compile(
     r"\b(?:is |are |it's |it is )?not (?:medical advice(?:,)? (?:or|nor) )?an? diagnos(?:is|es)\b"
-    r"|\bnot (?:a )?diagnos(?:tic|is|e)\b|\bnever (?:a )?diagnos(?:is|tic)\b|\bno diagnos(?:is|es)\b",
+    r"|\bnot (?:a )?diagnos(?:tic|is|e)\b|\bnever (?:a )?diagnos(?:is|tic)\b|\bno diagnos(?:is|es)\b"
+    r"|\bni (?:un|una) diagn[oó]stico\b|\bno es (?:un|una) diagn[oó]stico\b|\bnunca (?:un|una|es un) diagn[oó]stico\b"
+    r"|\bsin diagn[oó]stico\b|\bno (?:hace|da) (?:un )?diagn[oó]stico\b"
+    r"|\balcoh[oó]licos an[oó]nimos\b|\bnarc[oó]ticos an[oó]nimos\b|\balcoholics anonymous\b",  # group names
     re.I,
 )
 
@@ -36,6 +39,13 @@ _FORBIDDEN = [
     (re.compile(r"\bjunkies?\b", re.I), "junkie"),
     (re.compile(r"\b(?:drug|substance|alcohol) abusers?\b", re.I), "abuser"),
     (re.compile(r"\bdruggies?\b", re.I), "druggie"),
+    # Spanish
+    (re.compile(r"\busted (?:tiene|padece|sufre)\b", re.I), "usted tiene / padece"),
+    (re.compile(r"\b(?:es|eres|son) (?:un|una)? ?(?:adict[oa]|alcoh[oó]lic[oa]|drogadict[oa]|vicios[oa])", re.I),
+     "es un adicto / alcohólico"),
+    (re.compile(r"\b(?:drogadict|adict[oa]s?\b|alcoh[oó]lic[oa]s?\b)", re.I), "adicto / alcohólico"),
+    (re.compile(r"diagn[oó]stic", re.I), "diagnóstico"),
+    (re.compile(r"\bpadec(?:e|er|iendo)\b", re.I), "padece"),
 ]
 
 

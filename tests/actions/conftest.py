@@ -53,8 +53,34 @@ def make_tracker(text="", intent="inform", slots=None, channel="rest", active_lo
     )
 
 
-def texts(dispatcher):
-    return "\n".join(m.get("text") or "" for m in dispatcher.messages)
+def texts(dispatcher, language="en", channel="rest"):
+    """What the person reads: plain texts, and domain responses rendered the way Rasa renders them (the variant
+    for ``language`` and ``channel``, placeholders filled from the action's values)."""
+    return "\n".join(m.get("text") or "" for m in rendered(dispatcher, language, channel))
+
+
+def rendered(dispatcher, language="en", channel="rest"):
+    """The dispatcher's messages as the person gets them (dicts with text and buttons)."""
+    from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+
+    nlg = TemplatedNaturalLanguageGenerator(_domain_responses())
+    out = []
+    for message in dispatcher.messages:
+        if message.get("response"):
+            values = {k: v for k, v in message.items() if k not in ("response", "text", "buttons", "elements",
+                                                                    "custom", "template", "image", "attachment")}
+            response = nlg.generate_from_slots(message["response"], {"language": language}, channel, **values)
+            assert response is not None, f"no variant of {message['response']} for {language}/{channel}"
+            out.append(response)
+        else:
+            out.append(message)
+    return out
+
+
+def _domain_responses():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain.yml")).responses
 
 
 def responses(dispatcher):
