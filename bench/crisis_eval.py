@@ -157,7 +157,7 @@ def cross_validated(messages: list[dict], folds: int = 5) -> Tally:
     from bot.nlu.embedding import default_encoder
     from bot.safety import assessment, model
 
-    nlu_rows = model.training_rows(data_dir=ROOT / "no-such-dir")  # the NLU examples alone
+    nlu_rows = model.training_rows(data_dir=ROOT / "no-such-dir")  # NLU examples and screening answers
     vectors: dict[str, np.ndarray] = {}
 
     def embed(texts):  # each text is embedded once for all folds

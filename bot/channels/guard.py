@@ -1,7 +1,7 @@
 """Safety guard around Rasa's message handling, shared by every channel.
 
-If handling a message fails, or produces no reply at all (action server down, database down, model not
-loaded), the person still gets the crisis numbers and how to reach a person. If the crisis verdict
+If handling a message fails, produces no reply at all (action server down, model not loaded) or runs while
+the database cannot be reached (the dialogue then starts from a blank conversation), the person still gets the crisis numbers and how to reach a person. If the crisis verdict
 (``bot.safety.assess``: rules, Spanish rules, crisis model) is a crisis and the reply does not already carry
 the crisis line, the crisis texts are added in the message's language and an urgent handoff is recorded.
 
@@ -76,14 +76,15 @@ async def _send_lines(message: UserMessage, lines: list[str]) -> None:
         await message.output_channel.send_text_message(message.sender_id, line)
 
 
-def _taken_over(sender_id: str) -> bool:
+def _taken_over(sender_id: str) -> bool | None:
+    """Whether staff have taken the conversation over; None when the database cannot be reached."""
     try:
         from bot.store.repositories import is_taken_over
 
         return bool(is_taken_over(sender_id))
-    except Exception:  # noqa: BLE001 - if the database is down, the bot answers as usual
+    except Exception:  # noqa: BLE001 - if the database is down, the bot answers as best it can
         log.exception("could not check for a staff takeover")
-        return False
+        return None
 
 
 async def _record_only(app, message: UserMessage) -> None:
@@ -117,7 +118,10 @@ def guarded(on_new_message: Handler):
         if message.text and len(message.text) > MAX_MESSAGE_CHARS:
             message.text = message.text[:MAX_MESSAGE_CHARS]  # the rest of the pipeline reads a bounded text
         crisis = verdict.category or "other" if verdict.crisis else None
-        silent = app is not None and _taken_over(message.sender_id)
+        taken_over = _taken_over(message.sender_id)
+        silent = app is not None and bool(taken_over)
+        # database down: Rasa answers from a blank conversation, so the person also gets the numbers
+        degraded = taken_over is None
         try:
             if silent:
                 await _record_only(app, message)
@@ -132,7 +136,7 @@ def guarded(on_new_message: Handler):
             _raise_urgency(message, crisis)  # the dialogue did not (taken over, or it failed)
         if crisis and not answered:
             await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings, lang=verdict.language))
-        elif failed or (not new and not silent):
+        elif failed or (not new and not silent) or (degraded and not answered):
             await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings,
                                                                 lang=verdict.language)])
 

@@ -24,11 +24,11 @@ from bot.text.language import ENGLISH, SPANISH
 
 SWITCH_INTENT = "switch_language"
 _ASK = {
-    "es": re.compile(r"^\W*(?:(?:en|in) )?(?:espanol|spanish|castellano)(?: (?:please|pls|por favor))?\W*$"
+    "es": re.compile(r"^\W*(?:(?:en|in) )?(?:espa[nñ]ol|spanish|castellano)(?: (?:please|pls|por favor))?\W*$"
                      r"|\b(?:hablas?|habla usted|speak|puedo (?:hablar|escribir)|se puede) (?:en )?"
-                     r"(?:espanol|spanish)\b"
-                     r"|\b(?:en|in) (?:espanol|spanish)(?: (?:please|por favor))?\W*$"
-                     r"|\b(?:mejor|prefiero) en espanol\b|\bno (?:hablo|entiendo) (?:ingles|english)\b"),
+                     r"(?:espa[nñ]ol|spanish)\b"
+                     r"|\b(?:en|in) (?:espa[nñ]ol|spanish)(?: (?:please|por favor))?\W*$"
+                     r"|\b(?:mejor|prefiero) en espa[nñ]ol\b|\bno (?:hablo|entiendo) (?:ingles|english)\b"),
     "en": re.compile(r"^\W*(?:(?:en|in) )?(?:english|ingles)(?: (?:please|pls|por favor))?\W*$"
                      r"|\b(?:speak|habla|hablas|puedo hablar) (?:en )?(?:english|ingles)\b"
                      r"|\b(?:en|in) (?:english|ingles)(?: (?:please|por favor))?\W*$"

@@ -2,7 +2,7 @@
 
 Shared by the intent classifier and the FAQ answer selector. Why this and not DIET / Rasa's
 ResponseSelector: with a few thousand short examples those let the large count features drown the
-384-dimension sentence embedding (intent macro-F1 0.79, FAQ answer selection 0.69 in our cross-validation).
+512-dimension sentence embedding (intent macro-F1 0.79, FAQ answer selection 0.69 in our cross-validation).
 Sublinear tf-idf of words and character n-grams, L2-normalised like the embedding, with a logistic
 regression reach about 0.95 for both in the same cross-validation on more data, train in seconds and give
 probabilities the fallback thresholds can use (bench/NLU_RESULTS.md).
@@ -22,12 +22,15 @@ from bot.nlu.chat_text import readable
 
 # types inside a saved model that skops does not trust by default; anything else refuses to load
 ALLOWED_TYPES = {"scipy.sparse._csr.csr_matrix"}
-DEFAULT_CONFIG = {"C": 30.0, "max_iter": 3000, "random_state": 7}
+# embedding_weight scales the (unit-length) sentence embedding against the two unit-length tf-idf blocks
+DEFAULT_CONFIG = {"C": 30.0, "embedding_weight": 1.0, "max_iter": 3000, "random_state": 7}
 
 
 def validate(config: dict[str, Any]) -> None:
     if float(config["C"]) <= 0:
         raise InvalidConfigException("C must be positive.")
+    if float(config.get("embedding_weight", 1.0)) <= 0:
+        raise InvalidConfigException("embedding_weight must be positive.")
 
 
 def _embeddings(messages: list[Message]):
@@ -60,6 +63,7 @@ class LinearTextModel:
             "chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, dtype=np.float32),
             "words": TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32),
         }
+        state["embedding_weight"] = float(config.get("embedding_weight", 1.0))
         model = cls(state)
         features = model._features(messages, fit=True)
         state["classifier"] = LogisticRegression(C=float(config["C"]), max_iter=int(config["max_iter"]),
@@ -83,7 +87,7 @@ class LinearTextModel:
             if dense is None or dense.shape[1] != dim:
                 raise InvalidConfigException(f"Expected {dim}-dimension sentence features from the featurizers "
                                              "this model was trained with.")
-            parts.append(csr_matrix(dense))
+            parts.append(csr_matrix(dense * self._state.get("embedding_weight", 1.0)))
         return hstack(parts).tocsr()
 
     def predict(self, messages: list[Message]) -> np.ndarray:

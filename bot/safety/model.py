@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 DATA_DIR = PROJECT_ROOT / "data" / "safety"
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 MODEL_DIR = PROJECT_ROOT / "models" / "crisis"
+# questionnaire areas whose example answers train the model as "none" (see training_rows)
+ANSWER_AREAS = ("substances", "withdrawal")
 MODEL_FILE = "crisis.skops"
 NONE = "none"
 SOURCES = (Path(__file__).name, "normalise.py")  # code the saved model depends on, beside its data
@@ -85,9 +87,15 @@ def _parts(words: str) -> list[str]:
     return list(dict.fromkeys(parts))[:MAX_PARTS]
 
 
-def training_rows(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> list[tuple[str, str]]:
-    """(text, label) pairs: the labelled crisis sets plus the non-crisis NLU examples as "none"."""
+def training_rows(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR,
+                  with_answers: bool = True) -> list[tuple[str, str]]:
+    """(text, label) pairs: the labelled crisis sets, plus as "none" the non-crisis NLU examples and the
+    questionnaire's example answers about use and withdrawal ("the shakes in the morning till i drink" answers
+    the withdrawal question; it is not an emergency). Answers about mood, home or worries stay out: next to
+    the crisis sets they taught the model that "gave my dog to my sister" is ordinary."""
     rows: list[tuple[str, str]] = []
+    if with_answers:
+        rows += [(text, NONE) for text in _screening_answers()]
     for path in sorted(data_dir.glob("*.yml")):
         for message in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("messages") or []:
             label = message["category"] if message["label"] == "crisis" else NONE
@@ -104,6 +112,15 @@ def training_rows(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> list[tu
     return rows
 
 
+def _screening_answers() -> list[str]:
+    from bot.screening import load_questionnaire
+    from bot.screening.examples import NOT_ANSWER, load_examples
+
+    questionnaire, examples = load_questionnaire(), load_examples()
+    return [text for question in questionnaire if question.area in ANSWER_AREAS
+            for text, label in examples.for_question(question) if label != NOT_ANSWER]
+
+
 def _plain(example: str) -> str:
     """An NLU example without entity markup: "[heroin](substance)" -> "heroin"."""
     return re.sub(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), example)
@@ -111,7 +128,9 @@ def _plain(example: str) -> str:
 
 def sources_hash(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> str:
     digest = hashlib.sha256()
+    screening = PROJECT_ROOT / "data" / "screening"
     files = sorted(data_dir.glob("*.yml")) + sorted(nlu_dir.glob("*.yml")) + \
+        [screening / "questionnaire.yml", *sorted((screening / "translations").glob("*.yml"))] + \
         [Path(__file__).parent / name for name in SOURCES]
     for path in files:
         digest.update(path.name.encode())

@@ -132,8 +132,6 @@ def test_action_server_killed_mid_screening_is_back_within_20_s_and_nothing_is_l
     finish_and_check(bot, sender, replies, before, pending)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap, not issue 21's: with the database down Rasa's FailSafeTrackerStore "
-                   "answers from a blank tracker ('didn't quite follow'), without the crisis numbers")
 def test_while_postgres_is_down_a_message_gets_the_crisis_numbers(bot, pg):
     sender = "sup-postgres-down"
     pending, _ = screen_a_few(bot, sender, questions=1)

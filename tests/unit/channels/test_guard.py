@@ -1,0 +1,75 @@
+"""The channel guard: what the person receives when the dialogue fails, stays silent or the database is down."""
+
+import asyncio
+
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.channels.guard import guarded
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    """Point the guard at a fresh SQLite file; returns a function that makes the database unreachable."""
+    from bot import config
+    from bot.store import db
+
+    url = f"sqlite:///{tmp_path / 'guard.db'}"
+    monkeypatch.setenv("IOPBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("IOPBOT_DATABASE_URL", url)
+    config.get_settings.cache_clear()
+    db.migrate(url)
+
+    def break_it():  # a database file in a directory that does not exist cannot be opened
+        monkeypatch.setenv("IOPBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'gone' / 'guard.db'}")
+        config.get_settings.cache_clear()
+
+    yield break_it
+    config.get_settings.cache_clear()
+    db.dispose_all()
+
+
+def _run(dialogue, text, app=None) -> list[str]:
+    """Send ``text`` through the guard around ``dialogue``; the texts the person received."""
+    output = CollectingOutputChannel()
+    message = UserMessage(text, output, sender_id="guard-1", input_channel="rest")
+    asyncio.run(guarded(dialogue)(message, app))
+    return [m.get("text") or "" for m in output.messages]
+
+
+async def _answers(message: UserMessage) -> None:
+    await message.output_channel.send_text_message(message.sender_id, "Thanks. Next question: how often?")
+
+
+async def _breaks(message: UserMessage) -> None:
+    raise RuntimeError("action server down")
+
+
+async def _says_nothing(message: UserMessage) -> None:
+    return None
+
+
+def test_an_ordinary_reply_goes_out_unchanged(database):
+    assert _run(_answers, "every day") == ["Thanks. Next question: how often?"]
+
+
+@pytest.mark.parametrize("dialogue", [_breaks, _says_nothing])
+def test_a_failed_or_empty_dialogue_still_gives_the_crisis_numbers(database, dialogue):
+    texts = _run(dialogue, "every day")
+    assert len(texts) == 1 and "988" in texts[0] and "911" in texts[0]
+
+
+def test_with_the_database_down_the_reply_carries_the_crisis_numbers(database):
+    database()
+    texts = _run(_answers, "every day")
+    assert texts[0] == "Thanks. Next question: how often?"
+    assert "988" in texts[-1] and "911" in texts[-1] and "trouble" in texts[-1]
+
+
+def test_a_crisis_the_dialogue_missed_gets_the_crisis_answer_and_an_urgent_handoff(database):
+    from bot.store import repositories
+
+    texts = _run(_answers, "i took all my pills an hour ago")
+    assert any("988" in t or "911" in t for t in texts[1:])
+    handoff = repositories.get_active_handoff("guard-1")
+    assert handoff is not None and handoff.urgency == "urgent" and handoff.reason == "crisis"
