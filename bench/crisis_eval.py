@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 FROZEN = ROOT / "bench" / "data" / "frozen" / "crisis_eval.yml"
+HISTORY = "## Earlier runs"
 DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
 DEV = ROOT / "data" / "safety"
 PREFIXES = ("2. ", "yes ", "no, ", "every day. ")
@@ -241,7 +242,10 @@ def main(argv: list[str] | None = None) -> int:
                      f"{1000 * ordered[int(len(ordered) * 0.95)]:.1f} ms; first call (loading rules and model) "
                      f"{cold:.1f} s.")
     if args.write:
-        (ROOT / "bench" / "CRISIS_RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out = ROOT / "bench" / "CRISIS_RESULTS.md"
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        history = old[old.index(HISTORY):] if HISTORY in old else ""  # hand-written notes on earlier runs stay
+        out.write_text("\n".join(lines) + "\n" + ("\n" + history if history else ""), encoding="utf-8")
     return 0
 
 

@@ -1,9 +1,10 @@
 """Safety guard around Rasa's message handling, shared by every channel.
 
 If handling a message fails, produces no reply at all (action server down, model not loaded) or runs while
-the database cannot be reached (the dialogue then starts from a blank conversation), the person still gets the crisis numbers and how to reach a person. If the crisis verdict
-(``bot.safety.assess``: rules, Spanish rules, crisis model) is a crisis and the reply does not already carry
-the crisis line, the crisis texts are added in the message's language and an urgent handoff is recorded.
+the database cannot be reached (the dialogue then starts from a blank conversation), the person still gets
+the crisis numbers and how to reach a person. If the crisis verdict (``bot.safety.assess``: rules, Spanish
+rules, crisis model) is a crisis and the reply does not already carry the crisis line, the crisis texts are
+added in the message's language and an urgent handoff is recorded.
 
 While a staff member has taken the conversation over, the person's message is only recorded in the
 conversation (the console shows it) and the bot stays silent - except for crisis help, which always goes out.
