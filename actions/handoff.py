@@ -84,14 +84,23 @@ class ValidateHandoffForm(FormValidationAction):
         return {"contact_consent": "yes" if answer else "no"}
 
 
+# What happens now, by (staffed now?, contact method); spelled out so the data check sees each response used.
+NEXT_STEPS = {
+    (True, "chat"): "utter_handoff_staffed_chat", (False, "chat"): "utter_handoff_away_chat",
+    (True, "text"): "utter_handoff_staffed_text", (False, "text"): "utter_handoff_away_text",
+    (True, "call"): "utter_handoff_staffed_call", (False, "call"): "utter_handoff_away_call",
+}
+
+
 def _say_next_steps(dispatcher, tracker: Tracker, method: str) -> None:
     """What happens now: a person will reply / text / call, shortly or at the next staffed time."""
     conf = settings()
-    if is_staffed(conf.staffed_hours):
-        say(dispatcher, f"utter_handoff_staffed_{method}")
+    staffed = is_staffed(conf.staffed_hours)
+    response = NEXT_STEPS.get((staffed, method), NEXT_STEPS[(staffed, "chat")])
+    if staffed:
+        say(dispatcher, response)
     else:
-        say(dispatcher, f"utter_handoff_away_{method}", when=reply_time_phrase(conf.staffed_hours,
-                                                                             lang=language_of(tracker)))
+        say(dispatcher, response, when=reply_time_phrase(conf.staffed_hours, lang=language_of(tracker)))
 
 
 class ActionRequestHuman(Action):

@@ -5,6 +5,8 @@ is explained only when the check below holds for the name in the message:
 
 * "The utterance 'utter_x' is not used in any story or rule": a custom action sends it
   (``utter_message(response="utter_x")`` in ``actions/``).
+* "The utterance 'utter_ask_x' is not used ...": a form in ``domain.yml`` requires slot x, and Rasa's form
+  asks for it with that response.
 * "The intent 'x' is not used in any story or rule": the screening form's validation handles it (its name
   is a string in ``actions/`` or ``bot/conversation/``).
 * "duplicated intents ... across multiple domain files: faq": Rasa 3.6 adds every retrieval intent of the
@@ -69,11 +71,21 @@ def selector_intents(root: Path = PROJECT_ROOT) -> frozenset[str]:
                      if c.get("name") == OUR_SELECTOR and c.get("retrieval_intent"))
 
 
+@functools.lru_cache(maxsize=4)
+def form_slots(root: Path = PROJECT_ROOT) -> frozenset[str]:
+    """Slots that a form in domain.yml requires (the form asks each with ``utter_ask_<slot>``)."""
+    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8")) or {}
+    return frozenset(str(slot) for form in (domain.get("forms") or {}).values()
+                     for slot in (form or {}).get("required_slots") or [])
+
+
 def explain(message: str, root: Path = PROJECT_ROOT) -> str | None:
     """Why this Rasa warning is not a problem in this project, or None when a person should see it."""
     if m := re.match(r"The utterance '([\w/]+)' is not used in any story or rule", message):
         if m[1] in names_in_code(root):
             return f"a custom action sends {m[1]}"
+        if m[1].startswith("utter_ask_") and m[1].removeprefix("utter_ask_") in form_slots(root):
+            return f"a form asks for {m[1].removeprefix('utter_ask_')} with {m[1]}"
     elif m := re.match(r"The intent '(\w+)' is not used in any story or rule", message):
         if m[1] in names_in_code(root):
             return f"the screening form's validation handles {m[1]}"
