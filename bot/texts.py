@@ -40,3 +40,9 @@ def text(lang: str | None, *path: str) -> Any:
         if node is not None:
             return node
     return None
+
+
+def staff_language_name(lang: str | None) -> str:
+    """How the console names a conversation's language ("Spanish"); the code itself when no file has it."""
+    name = catalogue(lang or DEFAULT_LANGUAGE).get("language", {}).get("staff_name")
+    return str(name) if name else str(lang or DEFAULT_LANGUAGE)

@@ -48,7 +48,8 @@ from bot.store import db
 from bot.store import repositories as repo
 from bot.store.models import STATUSES, URGENCIES, StaffUser, utcnow
 from bot.store.passwords import burn_time, hash_password, needs_rehash, verify_password
-from bot.store.transcript import load_transcript
+from bot.store.transcript import conversation_language, load_transcript
+from bot.texts import staff_language_name
 
 HERE = Path(__file__).resolve().parent
 FRAGMENT_SUFFIXES = ("/rows", "/transcript", ".csv")
@@ -303,7 +304,8 @@ def create_app(settings=None) -> FastAPI:
         return render(
             request, "handoff.html", user,
             handoff=handoff, screening=screening, summary=summary_view(screening), transcript=transcript,
-            notes=notes, replies=replies, actions=[(a, ACTION_LABELS[a]) for a in actions],
+            language=staff_language_name(conversation_language(transcript)), notes=notes, replies=replies,
+            actions=[(a, ACTION_LABELS[a]) for a in actions],
         )
 
     @app.get("/handoffs/{handoff_id}/transcript", response_class=HTMLResponse)

@@ -5,7 +5,9 @@
 a bot event whose metadata carries ``iopbot_from: "staff"`` (what ``action_relay_staff_messages`` must
 send: ``dispatcher.utter_message(text=..., iopbot_from="staff", staff_message_id=<id>)``), and staff
 messages still waiting in the outbox (``pending: True``). Rows that cannot be decrypted are shown as a
-placeholder instead of failing the whole page.
+placeholder instead of failing the whole page. Each message carries ``lang``: for the person's, the language
+NLU read in it (entity ``language``), else the conversation's language at the time (the ``language`` slot);
+``conversation_language(transcript)`` is the last one.
 """
 
 from __future__ import annotations
@@ -41,22 +43,37 @@ def _bot_text(event: dict) -> str:
     return text
 
 
-def _entry(event: dict, row_ts: float | None) -> dict[str, Any] | None:
+def _read_language(event: dict) -> str | None:
+    """The language a user event was read in (LanguageDetector's entity), if NLU said."""
+    entities = (event.get("parse_data") or {}).get("entities") or []
+    for entity in entities:
+        if isinstance(entity, dict) and entity.get("entity") == "language" and isinstance(entity.get("value"), str):
+            return entity["value"]
+    return None
+
+
+def _entry(event: dict, row_ts: float | None, lang: str) -> dict[str, Any] | None:
     kind = event.get("event")
     at = _when(event.get("timestamp", row_ts))
     if kind == "user":
         text = event.get("text")
         if text is None:
             return None
-        return {"at": at, "who": "person", "text": text, "channel": event.get("input_channel")}
+        return {"at": at, "who": "person", "text": text, "channel": event.get("input_channel"),
+                "lang": _read_language(event) or lang}
     if kind == "bot":
         metadata = event.get("metadata") or {}
         who = "staff" if metadata.get(STAFF_METADATA_KEY) == STAFF_METADATA_VALUE else "bot"
         text = _bot_text(event)
         if not text:
             return None
-        return {"at": at, "who": who, "text": text}
+        return {"at": at, "who": who, "text": text, "lang": lang}
     return None
+
+
+def conversation_language(transcript: list[dict], default: str = "en") -> str:
+    """The language of the conversation's latest message that has one."""
+    return next((e["lang"] for e in reversed(transcript) if e.get("lang")), default)
 
 
 def load_transcript(sender_id: str, *, session: Session | None = None, settings: Any = None) -> list[dict]:
@@ -73,6 +90,7 @@ def load_transcript(sender_id: str, *, session: Session | None = None, settings:
         .order_by(tracker_events.c.id)
     )
     entries: list[dict] = []
+    lang = "en"
     for timestamp, raw in session.execute(stmt):
         if raw is None:
             continue
@@ -82,7 +100,9 @@ def load_transcript(sender_id: str, *, session: Session | None = None, settings:
         except (DecryptionError, ValueError):
             entries.append({"at": _when(timestamp), "who": "system", "text": "[message cannot be decrypted]"})
             continue
-        entry = _entry(event, timestamp)
+        if event.get("event") == "slot" and event.get("name") == "language" and isinstance(event.get("value"), str):
+            lang = event["value"]
+        entry = _entry(event, timestamp, lang)
         if entry is not None:
             entries.append(entry)
     for message in repo.pending_staff_messages(session, sender_id):

@@ -75,3 +75,31 @@ def test_handoff_page_shows_a_real_summary(web, app, console_settings):
     first_area = summary["answers_by_area"][0]
     assert str(escape(first_area["label"])) in page
     assert str(escape(first_area["answers"][0]["question"])) in page
+
+
+async def test_handoff_page_names_the_conversation_language_and_marks_messages(web, app, console_settings):
+    """Staff see 'Spanish' and each Spanish message marked (lang="es"); the summary stays in English."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.store.tracker_store import EncryptedSQLTrackerStore
+
+    tracker = DialogueStateTracker.from_events("es-1", [
+        UserUttered("hola, mi hijo toma pastillas", parse_data={
+            "intent": {"name": "start_screening"}, "entities": [{"entity": "language", "value": "es"}]}),
+        SlotSet("language", "es"),
+        BotUttered("Gracias por escribirnos."),
+    ])
+    store = EncryptedSQLTrackerStore(domain=Domain.empty(), url=console_settings.database_url,
+                                     settings=console_settings)
+    await store.save(tracker)
+    with db.session_scope(console_settings) as s:
+        hid = repo.create_handoff(s, sender_id="es-1", channel="web")
+    client = TestClient(app)
+    web.login(client, *web.STAFF)
+    page = client.get(f"/handoffs/{hid}").text
+    assert '<dd id="language">Spanish</dd>' in page
+    assert page.count('lang="es"') == 2 and "ES</span>" in page
+    fragment = client.get(f"/handoffs/{hid}/transcript").text
+    assert 'lang="es">hola, mi hijo toma pastillas' in fragment

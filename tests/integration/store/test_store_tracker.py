@@ -98,3 +98,28 @@ async def test_key_rotation_reads_old_rows(process_settings, monkeypatch):
     rotated = EncryptedSQLTrackerStore(domain=Domain.empty())
     restored = await rotated.retrieve("conv-5")
     assert any(getattr(e, "text", None) == SECRET for e in restored.events)
+
+
+async def test_transcript_marks_each_message_with_its_language(process_settings):
+    """A Spanish conversation: the first message is read as Spanish before the slot changes, the bot's
+    replies after the switch are marked Spanish, and the conversation's language is Spanish."""
+    from rasa.shared.core.events import SlotSet
+
+    from bot.store.transcript import conversation_language
+
+    tracker = DialogueStateTracker.from_events("conv-es", [
+        SessionStarted(),
+        UserUttered("hello", parse_data={"intent": {"name": "greet"}, "entities": []}),
+        BotUttered("Hi!"),
+        UserUttered("hola necesito ayuda", parse_data={
+            "intent": {"name": "start_screening"},
+            "entities": [{"entity": "language", "value": "es", "start": 0, "end": 19}]}),
+        SlotSet("language", "es"),
+        BotUttered("Claro, le ayudo."),
+    ])
+    await EncryptedSQLTrackerStore(domain=Domain.empty(), url=process_settings.database_url).save(tracker)
+    transcript = load_transcript("conv-es", settings=process_settings)
+    assert [(e["text"], e["lang"]) for e in transcript] == [
+        ("hello", "en"), ("Hi!", "en"), ("hola necesito ayuda", "es"), ("Claro, le ayudo.", "es")]
+    assert conversation_language(transcript) == "es"
+    assert conversation_language([]) == "en"
