@@ -17,6 +17,8 @@ from typing import Awaitable, Callable
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.text.canonical import valid_text
+
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000  # what NLU and the dialogue read; the crisis verdict reads the whole message
@@ -116,6 +118,7 @@ def guarded(on_new_message: Handler):
         message.output_channel = recorder
         failed = False
         verdict = _assess(message.text or "")  # the whole message, however long
+        message.text = valid_text(message.text)  # a lone surrogate would make spaCy and the stores raise
         if message.text and len(message.text) > MAX_MESSAGE_CHARS:
             message.text = message.text[:MAX_MESSAGE_CHARS]  # the rest of the pipeline reads a bounded text
         crisis = verdict.category or "other" if verdict.crisis else None

@@ -73,3 +73,24 @@ def test_a_crisis_the_dialogue_missed_gets_the_crisis_answer_and_an_urgent_hando
     assert any("988" in t or "911" in t for t in texts[1:])
     handoff = repositories.get_active_handoff("guard-1")
     assert handoff is not None and handoff.urgency == "urgent" and handoff.reason == "crisis"
+
+
+def test_the_dialogue_and_the_handoff_get_text_without_lone_surrogates(database):
+    """"ki\\ud800ll" is a crisis; the dialogue reads (and stores) "kill", and the urgent handoff is recorded."""
+    from bot.store import repositories as repo
+
+    seen: list[str] = []
+
+    async def _reads(message: UserMessage) -> None:
+        seen.append(message.text)
+        raise RuntimeError("the dialogue failed after reading")
+
+    texts = _run(_reads, "I want to ki\ud800ll myself")
+    assert seen == ["I want to kill myself"]
+    assert any("988" in t for t in texts)
+    from bot.store import db
+
+    with db.session_scope() as s:
+        open_one = repo.get_active_handoff(s, "guard-1")
+        assert open_one is not None and open_one.urgency == "urgent"
+        assert open_one.trigger_message == "I want to kill myself"
