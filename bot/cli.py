@@ -134,7 +134,7 @@ def _migrate(settings, say: bool = False) -> None:
 
     began = time.monotonic()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate(settings.resolved_database_url)
+    migrate(settings.resolved_database_url, settings=settings)
     if say:
         print(f"==> database: schema up to date ({duration(time.monotonic() - began)})", flush=True)
 

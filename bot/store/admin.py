@@ -2,7 +2,7 @@
 
 ``create_staff(username, password, role="staff", settings=None) -> id``
 ``set_staff_password(username, password, settings=None)``,
-``set_staff_active(username, active, settings=None)``
+``set_staff_active(username, active, settings=None)`` (both end the user's console sessions)
 ``purge(older_than_days, actor="cli", settings=None) -> counts`` deletes conversations (tracker events) with
 no activity for that many days, and screenings, handoffs (with their notes and staff messages) not updated
 since; it writes one audit row with the counts. The audit log itself is never purged.
@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from bot.store import db
 from bot.store import repositories as repo
+from bot.store.console_sessions import revoke_user_sessions
 from bot.store.models import ROLES, Handoff, Note, Screening, StaffMessage, StaffUser, tracker_events, utcnow
 from bot.store.passwords import hash_password
 
@@ -46,6 +47,7 @@ def set_staff_password(username: str, password: str, settings: Any = None) -> No
     with db.session_scope(settings) as session:
         user = _require_user(session, username)
         user.password_hash = password_hash
+        revoke_user_sessions(session, user.id)
         repo.audit(session, "cli", "staff.password", f"staff:{username}")
 
 
@@ -53,6 +55,8 @@ def set_staff_active(username: str, active: bool, settings: Any = None) -> None:
     with db.session_scope(settings) as session:
         user = _require_user(session, username)
         user.active = bool(active)
+        if not active:
+            revoke_user_sessions(session, user.id)
         repo.audit(session, "cli", "staff.activate" if active else "staff.deactivate", f"staff:{username}")
 
 
