@@ -288,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     args = build_parser().parse_args(argv)
     try:
+        from bot.private_files import make_private
+
+        make_private(get_settings().data_dir, create=False)  # umask 077; var/ 0700, its files 0600
         return args.func(args)
     except ValidationError as exc:  # a setting of the wrong shape: say which, in one line each
         for error in exc.errors():
