@@ -43,10 +43,11 @@ def hashed(value: str) -> str:
     return "id:" + hmac.new(_key, value.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:8]
 
 
-def _identifiers(text: str) -> list[str]:
+def _identifiers(text: str, limit: int = 3) -> list[str]:
+    """Hash tags of the first ``limit`` phone numbers and long hex / UUID ids in ``text``."""
     found = [re.sub(r"\D", "", m.group()) for m in PHONE.finditer(text)]
     found += [m.group() for m in LONG_ID.finditer(text) if not m.group().replace("-", "").isdigit()]
-    return list(dict.fromkeys(hashed(v) for v in found))
+    return list(dict.fromkeys(hashed(v) for v in found))[:limit]
 
 
 def redact_text(text: str) -> str:
