@@ -124,8 +124,12 @@ class Settings(BaseSettings):
             value = Fernet.generate_key().decode()
         else:
             value = secrets.token_urlsafe(48)
-        path.write_text(value)
-        path.chmod(0o600)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+        except FileExistsError:  # another process generated it just now: use that one
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as fh:
+            fh.write(value)
         return value
 
 
