@@ -245,6 +245,7 @@ def create_app(settings=None) -> FastAPI:
                 if needs_rehash(user.password_hash):
                     user.password_hash = hash_password(password)
                 repo.audit(s, user.username, "login", f"staff:{user.username}")
+                console_sessions.revoke_session(s, session_token(request))  # this browser's earlier login
                 token = console_sessions.open_session(s, user.id)
         if not ok:
             throttle.failed(username, client)

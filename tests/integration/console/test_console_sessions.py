@@ -94,3 +94,13 @@ def test_cookie_flags(web, console_settings):
         assert "httponly" in cookie and "samesite=strict" in cookie
         assert ("; secure" in cookie) is secure
         app.state.engine.dispose()
+
+
+def test_logging_in_again_ends_the_browser_s_earlier_session(web, app):
+    client = _logged_in(web, app, web.STAFF)
+    earlier = dict(client.cookies)
+    assert web.login(client, *web.ADMIN).status_code == 303
+    replay = TestClient(app)
+    replay.cookies.update(earlier)
+    assert _refused(replay)
+    assert client.get("/queue", follow_redirects=False).status_code == 200
