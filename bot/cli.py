@@ -134,7 +134,7 @@ def _migrate(settings, say: bool = False) -> None:
 
     began = time.monotonic()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate(settings.resolved_database_url)
+    migrate(settings.resolved_database_url, settings=settings)
     if say:
         print(f"==> database: schema up to date ({duration(time.monotonic() - began)})", flush=True)
 
@@ -288,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     args = build_parser().parse_args(argv)
     try:
+        from bot.private_files import make_private
+
+        make_private(get_settings().data_dir, create=False)  # umask 077; var/ 0700, its files 0600
         return args.func(args)
     except ValidationError as exc:  # a setting of the wrong shape: say which, in one line each
         for error in exc.errors():

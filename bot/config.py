@@ -56,7 +56,9 @@ class Settings(BaseSettings):
     model_dir: Path = PROJECT_ROOT / "models"
     # public base URL of the staff console, used in notification links
     console_url: str = ""
+    # staff console sessions end after this many idle minutes, and this many hours after login at the latest
     console_session_minutes: int = 30
+    console_session_max_hours: float = 12.0
 
     # clinic-facing values
     clinic_name: str = "our clinic"
@@ -68,6 +70,8 @@ class Settings(BaseSettings):
 
     # notifications carry no health details, only a console link
     handoff_webhook_url: str = ""
+    # a handoff still waiting is announced again after this many minutes (new and newly urgent ones at once)
+    handoff_renotify_minutes: float = 15.0
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_user: str = ""
@@ -120,8 +124,12 @@ class Settings(BaseSettings):
             value = Fernet.generate_key().decode()
         else:
             value = secrets.token_urlsafe(48)
-        path.write_text(value)
-        path.chmod(0o600)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+        except FileExistsError:  # another process generated it just now: use that one
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as fh:
+            fh.write(value)
         return value
 
 

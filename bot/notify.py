@@ -1,7 +1,9 @@
 """Tell staff that a handoff is waiting: a webhook POST and/or an e-mail, with no health details.
 
 The message carries only the urgency and a link to the console; everything else stays behind the login.
-Failures are logged and never reach the person talking to the bot.
+One notice per new handoff or raised urgency (again after ``handoff_renotify_minutes`` while it still waits):
+a flood of messages in one conversation does not flood the team. Failures are logged and never reach the
+person talking to the bot.
 """
 
 from __future__ import annotations
@@ -52,6 +54,16 @@ def notify_handoff(settings: Settings, handoff_id: int, urgency: str, wait: bool
     payload = handoff_payload(settings, handoff_id, urgency)
 
     def send() -> None:
+        try:
+            from bot.store import db
+            from bot.store.repositories import claim_notification
+
+            with db.session_scope(settings) as session:
+                due = claim_notification(session, handoff_id, urgency, settings.handoff_renotify_minutes)
+            if not due:
+                return
+        except Exception:  # noqa: BLE001 - better one notice too many than none
+            log.exception("could not check whether staff were already told; sending")
         if settings.handoff_webhook_url:
             try:
                 _post_webhook(settings.handoff_webhook_url, payload)

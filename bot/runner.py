@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bot.private_files import open_private_log
 from bot.services import Service
 
 
@@ -40,8 +41,7 @@ def spawn(service: Service, env: dict[str, str], cwd: Path, log_dir: Path | None
     """Start ``service`` in its own process group, bound to die with this process; output to its log file."""
     out = None
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        out = open(log_file(log_dir, service), "ab")  # noqa: SIM115 - the child keeps it
+        out = open_private_log(log_file(log_dir, service))
     argv = [sys.executable, "-m", "bot.die_with_parent", str(os.getpid()), *service.argv]
     try:
         return subprocess.Popen(argv, cwd=cwd, env={**env, **service.env}, stdin=subprocess.DEVNULL,

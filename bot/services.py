@@ -1,6 +1,8 @@
 """Commands and files for the three processes (action server, Rasa server, staff console).
 
 Used by `iopbot run`, by the test fixtures and by the benchmarks, so all start the product the same way.
+Each runs through ``python -m bot.serve`` (log redaction, private files; the Rasa API token is added to Rasa's
+arguments inside the process, never on the command line).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import yaml
 from bot.config import PROJECT_ROOT, Settings
 
 BIN = Path(sys.executable).parent
+SERVE = [str(BIN / "python"), "-m", "bot.serve"]
 TRAINING_DATA = ["data/nlu", "data/rules", "data/stories"]
 
 
@@ -67,7 +70,7 @@ def action_server(settings: Settings) -> Service:
     base = f"http://{settings.host}:{settings.action_port}"
     return Service(
         "action server",
-        [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+        [*SERVE, "actions", "--actions", "actions", "--port", str(settings.action_port)],
         f"{base}/health",
         f"{base}/webhook",
         stop_rank=1,
@@ -76,10 +79,10 @@ def action_server(settings: Settings) -> Service:
 
 def rasa_server(settings: Settings, model_path: Path, endpoints: Path, credentials: Path) -> Service:
     base = f"http://{settings.host}:{settings.rasa_port}"
-    argv = [str(BIN / "rasa"), "run", "--model", str(model_path), "--endpoints", str(endpoints),
+    argv = [*SERVE, "rasa", "run", "--model", str(model_path), "--endpoints", str(endpoints),
             "--credentials", str(credentials), "--port", str(settings.rasa_port), "--interface", settings.host]
-    # the HTTP API is needed only for staff takeover replies, and never runs without a token
-    argv += ["--enable-api", f"--auth-token={settings.key('rasa_token')}"]  # "=": a token may start with "-"
+    # the HTTP API is needed only for staff takeover replies; bot.serve adds the token (never on argv)
+    argv += ["--enable-api"]
     return Service("Rasa server", argv, f"{base}/webhooks/rest/", base, reload_on_hup=False)
 
 
@@ -87,7 +90,7 @@ def console(settings: Settings) -> Service:
     base = f"http://{settings.host}:{settings.console_port}"
     return Service(
         "staff console",
-        [str(BIN / "python"), "-m", "uvicorn", "--factory", "bot.console.app:create_app", "--host", settings.host,
+        [*SERVE, "console", "--factory", "bot.console.app:create_app", "--host", settings.host,
          "--port", str(settings.console_port), "--log-level", "warning",
          "--ws", "none"],  # Rasa pins an old websockets that uvicorn's websocket support cannot import
         f"{base}/healthz",

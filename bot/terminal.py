@@ -73,7 +73,7 @@ def quiet_libraries(log_path: Path) -> TextIO:
     sys.stdout.flush()
     sys.stderr.flush()
     terminal = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
-    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     os.close(fd)

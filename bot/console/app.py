@@ -39,12 +39,12 @@ from bot.console.security import (
     SecurityHeaders,
     csrf_token,
     require_csrf,
-    session_user_id,
+    session_token,
     start_session,
 )
 from bot.console.summary import summary_view
 from bot.health import fetch as fetch_health
-from bot.store import db
+from bot.store import console_sessions, db
 from bot.store import repositories as repo
 from bot.store.models import STATUSES, URGENCIES, StaffUser, utcnow
 from bot.store.passwords import burn_time, hash_password, needs_rehash, verify_password
@@ -137,7 +137,7 @@ def create_app(settings=None) -> FastAPI:
         SessionMiddleware,
         secret_key=settings.key("secret_key"),
         session_cookie="iopbot_console",
-        max_age=settings.console_session_minutes * 60,
+        max_age=int(settings.console_session_max_hours * 3600),  # the database decides when a session ends
         same_site="strict",
         https_only=settings.resolved_console_url.startswith("https://"),
     )
@@ -146,13 +146,17 @@ def create_app(settings=None) -> FastAPI:
     # ---- helpers ---------------------------------------------------------------------------------------
 
     def current_user(request: Request) -> StaffUser:
-        uid = session_user_id(request, settings.console_session_minutes)
-        if uid is None:
-            raise NotAuthenticated()
-        with sessions() as s:
-            user = repo.get_staff(s, uid)
-        if user is None or not user.active:
-            request.session.clear()
+        token = session_token(request)
+        with sessions.begin() as s:
+            uid = console_sessions.check_session(s, token, settings.console_session_minutes,
+                                                 settings.console_session_max_hours)
+            user = repo.get_staff(s, uid) if uid is not None else None
+            if user is not None and not user.active:
+                console_sessions.revoke_user_sessions(s, user.id)
+                user = None
+        if user is None:
+            if token is not None:  # a dead session: forget it (an anonymous one keeps its CSRF token)
+                request.session.clear()
             raise NotAuthenticated()
         return user
 
@@ -242,17 +246,19 @@ def create_app(settings=None) -> FastAPI:
                 if needs_rehash(user.password_hash):
                     user.password_hash = hash_password(password)
                 repo.audit(s, user.username, "login", f"staff:{user.username}")
-                user_id = user.id
+                console_sessions.revoke_session(s, session_token(request))  # this browser's earlier login
+                token = console_sessions.open_session(s, user.id)
         if not ok:
             throttle.failed(username, client)
             return render(request, "login.html", None, status_code=401, error="Wrong username or password.")
         throttle.succeeded(username)
-        start_session(request, user_id)
+        start_session(request, token)
         return RedirectResponse("/queue", status_code=303)
 
     @app.post("/logout", dependencies=[Depends(require_csrf)])
     def logout(request: Request, user: StaffUser = Depends(current_user)):
         with sessions.begin() as s:
+            console_sessions.revoke_session(s, session_token(request))
             repo.audit(s, user.username, "logout", f"staff:{user.username}")
         request.session.clear()
         return RedirectResponse("/login", status_code=303)

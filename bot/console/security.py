@@ -50,26 +50,17 @@ async def require_csrf(request: Request) -> None:
         raise CsrfError()
 
 
-def start_session(request: Request, user_id: int) -> None:
-    """New session after login (drops anything from before: no session fixation)."""
+def start_session(request: Request, token: str) -> None:
+    """New session after login (drops anything from before: no session fixation). ``token`` comes from
+    ``bot.store.console_sessions.open_session``; the signed cookie carries it, the database its hash."""
     request.session.clear()
-    request.session["uid"] = user_id
-    request.session["seen"] = int(time.time())
+    request.session["sid"] = token
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
-def session_user_id(request: Request, timeout_minutes: int) -> int | None:
-    """The logged-in user id, or None if absent or idle longer than ``timeout_minutes``."""
-    uid = request.session.get("uid")
-    seen = request.session.get("seen")
-    if not isinstance(uid, int) or not isinstance(seen, int):
-        return None
-    now = int(time.time())
-    if now - seen > timeout_minutes * 60:
-        request.session.clear()
-        return None
-    request.session["seen"] = now
-    return uid
+def session_token(request: Request) -> str | None:
+    token = request.session.get("sid")
+    return token if isinstance(token, str) else None
 
 
 class LoginThrottle:

@@ -2,10 +2,11 @@
 
 ``create_staff(username, password, role="staff", settings=None) -> id``
 ``set_staff_password(username, password, settings=None)``,
-``set_staff_active(username, active, settings=None)``
+``set_staff_active(username, active, settings=None)`` (both end the user's console sessions)
 ``purge(older_than_days, actor="cli", settings=None) -> counts`` deletes conversations (tracker events) with
 no activity for that many days, and screenings, handoffs (with their notes and staff messages) not updated
-since; it writes one audit row with the counts. The audit log itself is never purged.
+since, and console sessions (long ended) created before then; it writes one audit row with the counts. The
+audit log itself is never purged.
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ from sqlalchemy import delete, func, select, update
 
 from bot.store import db
 from bot.store import repositories as repo
-from bot.store.models import ROLES, Handoff, Note, Screening, StaffMessage, StaffUser, tracker_events, utcnow
+from bot.store.console_sessions import revoke_user_sessions
+from bot.store.models import (
+    ROLES,
+    ConsoleSession,
+    Handoff,
+    Note,
+    Screening,
+    StaffMessage,
+    StaffUser,
+    tracker_events,
+    utcnow,
+)
 from bot.store.passwords import hash_password
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,150}$")
@@ -46,6 +58,7 @@ def set_staff_password(username: str, password: str, settings: Any = None) -> No
     with db.session_scope(settings) as session:
         user = _require_user(session, username)
         user.password_hash = password_hash
+        revoke_user_sessions(session, user.id)
         repo.audit(session, "cli", "staff.password", f"staff:{username}")
 
 
@@ -53,6 +66,8 @@ def set_staff_active(username: str, active: bool, settings: Any = None) -> None:
     with db.session_scope(settings) as session:
         user = _require_user(session, username)
         user.active = bool(active)
+        if not active:
+            revoke_user_sessions(session, user.id)
         repo.audit(session, "cli", "staff.activate" if active else "staff.deactivate", f"staff:{username}")
 
 
@@ -108,6 +123,10 @@ def purge(older_than_days: int, actor: str = "cli", settings: Any = None) -> dic
         counts["screenings"] = session.execute(
             delete(Screening)
             .where(Screening.created_at < cutoff)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        counts["console_sessions"] = session.execute(
+            delete(ConsoleSession).where(ConsoleSession.created_at < cutoff)
             .execution_options(synchronize_session=False)
         ).rowcount
         repo.audit(

@@ -115,12 +115,14 @@ def check(engine: Engine) -> None:
         conn.execute(text("SELECT 1"))
 
 
-def _alembic_config(connection):
+def _alembic_config(connection, settings=None):
+    """Alembic settings on ``connection``; the encryption key is read (or generated) only if a migration asks."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
+    cfg.attributes["encryption_key"] = lambda: _settings(settings).key("encryption_key")
     return cfg
 
 
@@ -131,7 +133,7 @@ def migrate(url: str | None = None, rev: str = "head", settings=None) -> None:
     engine = _migration_engine(url, settings)
     try:
         with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), rev)
+            command.upgrade(_alembic_config(conn, settings), rev)
     finally:
         engine.dispose()
 
@@ -143,7 +145,7 @@ def downgrade(url: str | None = None, rev: str = "base", settings=None) -> None:
     engine = _migration_engine(url, settings)
     try:
         with engine.begin() as conn:
-            command.downgrade(_alembic_config(conn), rev)
+            command.downgrade(_alembic_config(conn, settings), rev)
     finally:
         engine.dispose()
 

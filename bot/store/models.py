@@ -1,6 +1,7 @@
 """SQLAlchemy models. All timestamps are naive UTC (``utcnow()``); health text is encrypted at rest.
 
-Tables: ``screenings``, ``handoffs``, ``staff_users``, ``notes``, ``staff_messages``, ``audit_log`` and
+Tables: ``screenings``, ``handoffs``, ``staff_users``, ``console_sessions``, ``notes``, ``staff_messages``,
+``audit_log`` and
 Rasa's tracker table ``events`` (written by :mod:`bot.store.tracker_store`, read for transcripts and purge).
 The schema is created by the Alembic migrations in ``bot/store/migrations`` (``db.migrate(url)``).
 """
@@ -89,7 +90,7 @@ class Handoff(Base):
     status = Column(String(20), nullable=False, default="waiting", index=True)
     assignee_id = Column(Integer, ForeignKey("staff_users.id", ondelete="SET NULL"))
     contact_preference = Column(String(16))  # chat | text | call
-    best_time = Column(String(200))
+    best_time = Column(EncryptedText)  # the person's own words
     first_name = Column(EncryptedText)
     phone = Column(EncryptedText)
     consent = Column(Boolean, nullable=False, default=False)
@@ -100,6 +101,9 @@ class Handoff(Base):
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     claimed_at = Column(DateTime)
     closed_at = Column(DateTime)
+    # the last staff notification sent for this handoff (one per new handoff or raised urgency)
+    notified_at = Column(DateTime)
+    notified_urgency = Column(String(16))
 
     assignee = relationship(StaffUser, lazy="joined")
     screening = relationship(Screening, lazy="joined")
@@ -121,6 +125,19 @@ class Handoff(Base):
     @property
     def is_taken_over(self) -> bool:
         return self.status in TAKEN_OVER_STATUSES
+
+
+class ConsoleSession(Base):
+    """A staff console login. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "console_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    user_id = Column(Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
+    revoked_at = Column(DateTime)
 
 
 class Note(Base):
@@ -163,7 +180,8 @@ class AuditEntry(Base):
 
 
 # Rasa's tracker-store table (same columns as rasa.core.tracker_store.SQLTrackerStore.SQLEvent);
-# ``data`` holds the Fernet-encrypted serialised event.
+# ``data`` holds the Fernet-encrypted serialised event; ``intent_name`` and ``action_name`` stay empty
+# (they would show crisis intents beside phone-number sender ids), see bot/store/tracker_store.py.
 tracker_events = Table(
     "events",
     Base.metadata,

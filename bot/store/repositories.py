@@ -10,6 +10,7 @@ Handoffs
     ``create_handoff(s, *, sender_id, channel, urgency, reason, ...) -> id`` – idempotent per open handoff:
     a second call for the same sender upgrades urgency / fills contact fields instead of duplicating.
     ``update_handoff_contact(s, handoff_id, ...)``, ``get_handoff(s, id)``,
+    ``claim_notification(s, handoff_id, urgency, renotify_minutes) -> bool`` (send a staff notice or not),
     ``get_active_handoff(s, sender_id)``,
     ``is_taken_over(s, sender_id) -> bool`` (claimed / in_conversation: the bot must stay silent),
     ``change_status(s, handoff_id, action, actor)`` with actions claim / in_conversation / close / release,
@@ -221,6 +222,24 @@ def _merge_into(row: Handoff, *, urgency: str, reason: str, consent: bool, field
         if value is not None:
             setattr(row, name, value)
     row.updated_at = utcnow()
+
+
+@_auto_session
+def claim_notification(session: Session, handoff_id: int, urgency: str, renotify_minutes: float) -> bool:
+    """True when staff should be told about this handoff now: no notice yet, urgency raised since the last
+    one, or the last one is ``renotify_minutes`` old and the handoff still waits. Atomic across processes,
+    so a flood of crisis messages in one conversation sends one notice, not one per message."""
+    now = utcnow()
+    due = (Handoff.notified_urgency.is_(None)) | (Handoff.notified_at < now - dt.timedelta(minutes=renotify_minutes))
+    if urgency == "urgent":
+        due = due | (Handoff.notified_urgency != "urgent")
+    result = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == "waiting", due)
+        .values(notified_at=now, notified_urgency=urgency)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 @_auto_session

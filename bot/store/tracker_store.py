@@ -27,7 +27,9 @@ from bot.store.db import normalise_url
 
 
 class EncryptedSQLTrackerStore(SQLTrackerStore):
-    """``SQLTrackerStore`` with ``events.data`` Fernet-encrypted (legacy plaintext rows still load)."""
+    """``SQLTrackerStore`` with ``events.data`` Fernet-encrypted (legacy plaintext rows still load) and the
+    clear ``intent_name`` / ``action_name`` columns left empty: beside a phone-number sender id they would
+    tell anyone reading the table who had a crisis. Rasa never reads them back; ``data`` keeps both."""
 
     Base = declarative_base()
 
@@ -41,6 +43,10 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         intent_name = sa.Column(sa.String(255))
         action_name = sa.Column(sa.String(255))
         data = sa.Column(EncryptedText(allow_plaintext=True))
+
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.update(intent_name=None, action_name=None)
+            super().__init__(**kwargs)
 
     def __init__(
         self,

@@ -21,7 +21,7 @@ from tests.support.stack import free_port
 ROOT = Path(__file__).resolve().parents[2]
 IOPBOT = Path(sys.executable).parent / "iopbot"
 # what tells the three services apart in their command lines
-ACTION_SERVER, RASA_SERVER, CONSOLE = "rasa_sdk", "rasa run", "uvicorn"
+ACTION_SERVER, RASA_SERVER, CONSOLE = "bot.serve actions", "bot.serve rasa", "bot.serve console"
 
 
 def port_is_free(port: int) -> bool:

@@ -1,4 +1,4 @@
-"""The command lines the product starts are ones Rasa's own argument parser accepts."""
+"""The command lines the product starts are ones Rasa's own argument parser accepts, and carry no secret."""
 
 from __future__ import annotations
 
@@ -6,13 +6,21 @@ from pathlib import Path
 
 from rasa.__main__ import create_argument_parser
 
-from bot.config import load_settings
+from bot.config import get_settings
+from bot.serve import rasa_argv
 from bot.services import rasa_server
 
 
-def test_a_rasa_token_starting_with_a_dash_reaches_rasa_intact(tmp_path):
+def test_the_rasa_token_is_added_inside_the_process_not_on_the_command_line(tmp_path, monkeypatch):
     # secrets.token_urlsafe() starts with "-" about once in 64 tokens; "--auth-token -x" would not parse
-    settings = load_settings(data_dir=tmp_path, rasa_token="-starts-with-a-dash")
-    service = rasa_server(settings, Path("models/m.tar.gz"), Path("endpoints.yml"), Path("credentials.yml"))
-    args = create_argument_parser().parse_args(service.argv[1:])
+    monkeypatch.setenv("IOPBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("IOPBOT_RASA_TOKEN", "-starts-with-a-dash")
+    get_settings.cache_clear()
+    try:
+        service = rasa_server(get_settings(), Path("models/m.tar.gz"), Path("endpoints.yml"), Path("credentials.yml"))
+        assert not any("starts-with-a-dash" in part for part in service.argv)
+        assert service.argv[1:4] == ["-m", "bot.serve", "rasa"]
+        args = create_argument_parser().parse_args(rasa_argv(service.argv[4:])[1:])
+    finally:
+        get_settings.cache_clear()
     assert args.auth_token == "-starts-with-a-dash" and args.enable_api

@@ -70,6 +70,7 @@ def test_purge_deletes_old_data_keeps_recent_and_audits(store_settings):
         "staff_messages": 1,
         "handoffs": 1,
         "screenings": 1,
+        "console_sessions": 0,
     }
     with db.session_scope(store_settings) as s:
         assert repo.get_handoff(s, old_h) is None

@@ -2,7 +2,8 @@ import sqlalchemy as sa
 
 from bot.store import db
 
-APP_TABLES = {"screenings", "handoffs", "staff_users", "notes", "staff_messages", "audit_log", "events"}
+APP_TABLES = {"screenings", "handoffs", "staff_users", "console_sessions", "notes", "staff_messages", "audit_log",
+              "events"}
 
 
 def _tables(url):
@@ -16,11 +17,11 @@ def _tables(url):
 def test_upgrade_downgrade_upgrade(db_url):
     assert db.current_revision(db_url) is None
     db.migrate(db_url)
-    assert db.current_revision(db_url) == "0001"
+    assert db.current_revision(db_url) == "0002"
     assert APP_TABLES <= _tables(db_url)
 
     db.migrate(db_url)  # idempotent
-    assert db.current_revision(db_url) == "0001"
+    assert db.current_revision(db_url) == "0002"
 
     db.downgrade(db_url)
     assert db.current_revision(db_url) is None
