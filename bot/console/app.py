@@ -31,6 +31,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from bot.console import relay
 from bot.console.exports import handoffs_csv
+from bot.console.overview import overview_router
 from bot.console.security import (
     CsrfError,
     Forbidden,
@@ -429,4 +430,5 @@ def create_app(settings=None) -> FastAPI:
             repo.audit(s, user.username, "audit.view", "audit_log", {"action": action, "actor": actor})
         return render(request, "audit.html", user, entries=entries, action=action or "", actor=actor or "")
 
+    app.include_router(overview_router(settings=settings, sessions=sessions, render=render, admin_user=admin_user))
     return app

@@ -45,3 +45,27 @@ def reply_time_phrase(hours: StaffedHours, now: datetime | None = None, lang: st
         words["tomorrow"] if when.date() == local_now.date() + timedelta(days=1) else
         words["weekdays"][when.weekday()])
     return words["at"].format(day=day, time=when.strftime("%-I:%M %p"))
+
+
+def staffed_intervals(hours: StaffedHours, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The staffed stretches between ``start`` and ``end`` (naive UTC) as merged, half-open naive-UTC
+    intervals, one per staffed day (DST-correct); used to split handoffs into staffed / after hours in SQL."""
+    zone, utc = ZoneInfo(hours.timezone), ZoneInfo("UTC")
+    first = start.replace(tzinfo=utc).astimezone(zone).date() - timedelta(days=1)
+    last = end.replace(tzinfo=utc).astimezone(zone).date() + timedelta(days=1)
+    out: list[tuple[datetime, datetime]] = []
+    day = first
+    while day <= last:
+        if day.weekday() in hours.days:
+            opens = datetime.combine(day, _parse(hours.start), tzinfo=zone)
+            closes = (datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone) if hours.end == "24:00"
+                      else datetime.combine(day, _parse(hours.end), tzinfo=zone))
+            a = max(opens.astimezone(utc).replace(tzinfo=None), start)
+            b = min(closes.astimezone(utc).replace(tzinfo=None), end)
+            if a < b:
+                if out and out[-1][1] >= a:
+                    out[-1] = (out[-1][0], max(out[-1][1], b))
+                else:
+                    out.append((a, b))
+        day += timedelta(days=1)
+    return out

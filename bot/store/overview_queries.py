@@ -1,0 +1,213 @@
+"""Aggregate figures for the console's Overview page, counted in SQL on SQLite and PostgreSQL.
+
+Where each fact lives (plain columns only, except one field noted below):
+
+* conversations started – tracker ``events`` of type ``session_started`` (``timestamp``, epoch seconds)
+* screenings started – ``events`` of type ``active_loop`` with ``action_name = 'screening_form'``
+* screenings completed, bands – ``screenings`` (a row is saved when a screening is completed)
+* where people stop – the last ``screening_current`` slot event of each person who stopped; its value (a
+  question id, never an answer) is inside the encrypted ``data`` and read for those rows only
+* crisis answers – ``action_handle_crisis`` action events, plus handoffs with ``reason = 'crisis'`` (a crisis
+  answer to a screening question, or the channel guard's answer while the action server was down)
+* urgent handoffs, handoffs by status, time to first staff reply – ``handoffs`` and ``staff_messages``
+
+Counts are of people (distinct sender ids); reply times are per handoff. Channel: the SMS channel's sender
+id is the phone number (E.164, ``+…``), so events count as SMS when ``sender_id`` starts with ``+``;
+handoffs and screenings store the Rasa input channel. The conversation's language is not stored outside the
+encrypted events, so there is no language filter.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, false, func, literal, or_, select, union
+from sqlalchemy.orm import Session
+
+from bot.conversation.channels import SMS_CHANNELS
+from bot.store.models import STATUSES, Handoff, Screening, StaffMessage, tracker_events
+
+CHANNELS = ("web", "sms")
+EV = tracker_events.c
+
+
+@dataclass(frozen=True)
+class Period:
+    """Half-open ``[start, end)`` in naive UTC, an optional channel ("web" / "sms")."""
+
+    start: dt.datetime
+    end: dt.datetime
+    channel: str | None = None
+
+
+def _epoch(value: dt.datetime) -> float:
+    return float(calendar.timegm(value.timetuple()))
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _event_filter(period: Period, *conditions):
+    where = [EV.timestamp >= _epoch(period.start), EV.timestamp < _epoch(period.end), *conditions]
+    if period.channel == "sms":
+        where.append(EV.sender_id.like("+%"))
+    elif period.channel == "web":
+        where.append(~EV.sender_id.like("+%"))
+    return and_(*where)
+
+
+def _row_filter(model, column, period: Period, *conditions):
+    where = [column >= period.start, column < period.end, *conditions]
+    if period.channel == "sms":
+        where.append(model.channel.in_(SMS_CHANNELS))
+    elif period.channel == "web":
+        where.append(model.channel.not_in(SMS_CHANNELS))
+    return and_(*where)
+
+
+def _count_people(session: Session, stmt) -> int:
+    return session.execute(select(func.count()).select_from(stmt.distinct().subquery())).scalar_one()
+
+
+def conversations(session: Session, period: Period) -> dict[str, Any]:
+    """People who started a conversation: total, per UTC day, per channel."""
+    where = _event_filter(period, EV.type_name == "session_started")
+    total = _count_people(session, select(EV.sender_id).where(where))
+    day_expr = (func.floor(EV.timestamp / 86400) if _dialect(session) == "postgresql"
+                else func.cast(EV.timestamp / 86400, type_=EV.id.type))
+    days = select(day_expr.label("day"), EV.sender_id).where(where).distinct().subquery()
+    per_day = session.execute(select(days.c.day, func.count()).group_by(days.c.day).order_by(days.c.day)).all()
+    channel = case((EV.sender_id.like("+%"), "sms"), else_="web")
+    chans = select(channel.label("channel"), EV.sender_id).where(where).distinct().subquery()
+    per_channel = dict(session.execute(select(chans.c.channel, func.count()).group_by(chans.c.channel)).all())
+    epoch_day = dt.date(1970, 1, 1)
+    return {
+        "total": total,
+        "by_day": [(epoch_day + dt.timedelta(days=int(day)), n) for day, n in per_day],
+        "by_channel": {c: per_channel.get(c, 0) for c in CHANNELS},
+    }
+
+
+def screenings(session: Session, period: Period, idle_since: dt.datetime) -> dict[str, Any]:
+    """Started, completed, stopped (silent since ``idle_since`` without a result), still going, and bands."""
+    first = select(EV.sender_id.label("sender_id")).where(
+        _event_filter(period, EV.type_name == "active_loop", EV.action_name == "screening_form")
+    ).distinct().subquery()
+    done_after = select(Screening.id).where(Screening.sender_id == first.c.sender_id,
+        Screening.created_at >= period.start).exists()
+    active = select(EV.id).where(EV.sender_id == first.c.sender_id, EV.timestamp >= _epoch(idle_since)).exists()
+    unfinished = select(first.c.sender_id).where(~done_after)
+    stopped_ids = unfinished.where(~active)
+    completed = select(Screening.sender_id).where(_row_filter(Screening, Screening.created_at, period))
+    band_rows = select(Screening.band, Screening.sender_id).where(
+        _row_filter(Screening, Screening.created_at, period)).distinct().subquery()
+    bands = session.execute(select(band_rows.c.band, func.count()).group_by(band_rows.c.band)).all()
+    stopped = _count_people(session, stopped_ids)
+    return {
+        "started": session.execute(select(func.count()).select_from(first)).scalar_one(),
+        "completed": _count_people(session, completed),
+        "stopped": stopped,
+        "in_progress": _count_people(session, unfinished.where(active)),
+        "stopped_at": _stop_questions(session, stopped_ids.subquery()) if stopped else {},
+        "bands": {band or "none": n for band, n in bands},
+    }
+
+
+def _stop_questions(session: Session, people) -> dict[str, int]:
+    """The last question shown to each person who stopped (decrypted one slot event per person)."""
+    ranked = select(
+        EV.data,
+        func.row_number().over(partition_by=EV.sender_id, order_by=EV.id.desc()).label("rn"),
+    ).where(
+        EV.type_name == "slot", EV.action_name == "screening_current",
+        EV.sender_id.in_(select(people.c.sender_id)),
+    ).subquery()
+    counts: dict[str, int] = {}
+    for (data,) in session.execute(select(ranked.c.data).where(ranked.c.rn == 1)):
+        try:
+            question = json.loads(data).get("value") or "none"
+        except (TypeError, ValueError, AttributeError):
+            question = "none"
+        counts[str(question)] = counts.get(str(question), 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def crisis(session: Session, period: Period) -> dict[str, int]:
+    """People given a crisis answer, and people whose handoff was urgent."""
+    from_events = select(EV.sender_id).where(
+        _event_filter(period, EV.type_name == "action", EV.action_name == "action_handle_crisis"))
+    from_handoffs = select(Handoff.sender_id).where(
+        _row_filter(Handoff, Handoff.created_at, period, Handoff.reason == "crisis"))
+    given = session.execute(select(func.count()).select_from(union(from_events, from_handoffs).subquery()))
+    urgent = select(Handoff.sender_id).where(_row_filter(Handoff, Handoff.created_at, period,
+                                                         Handoff.urgency == "urgent"))
+    return {"answers_given": given.scalar_one(), "urgent_handoffs": _count_people(session, urgent)}
+
+
+def handoffs(session: Session, period: Period) -> dict[str, Any]:
+    """People with a handoff opened in the period, in total and by its current status."""
+    where = _row_filter(Handoff, Handoff.created_at, period)
+    rows = select(Handoff.status, Handoff.sender_id).where(where).distinct().subquery()
+    by_status = dict(session.execute(select(rows.c.status, func.count()).group_by(rows.c.status)).all())
+    return {
+        "total": _count_people(session, select(Handoff.sender_id).where(where)),
+        "by_status": {s: by_status.get(s, 0) for s in STATUSES},
+    }
+
+
+def _seconds_between(session: Session, later, earlier):
+    if _dialect(session) == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def reply_times(session: Session, period: Period, staffed: list[tuple[dt.datetime, dt.datetime]]
+                ) -> dict[str, dict[str, Any]]:
+    """Per handoff opened in the period: seconds to the first staff reply written in the console, median and
+    90th percentile (nearest rank), split by whether the handoff came in during staffed hours."""
+    in_hours = or_(*(and_(Handoff.created_at >= a, Handoff.created_at < b) for a, b in staffed)) \
+        if staffed else false()
+    first_reply = (select(func.min(StaffMessage.created_at)).where(StaffMessage.handoff_id == Handoff.id)
+                   .scalar_subquery())
+    base = select(
+        case((in_hours, literal("staffed")), else_=literal("after_hours")).label("hours"),
+        Handoff.created_at.label("created_at"),
+        first_reply.label("first_reply"),
+    ).where(_row_filter(Handoff, Handoff.created_at, period)).subquery()
+    totals = session.execute(
+        select(base.c.hours, func.count(), func.count(base.c.first_reply)).group_by(base.c.hours)).all()
+    wait = _seconds_between(session, base.c.first_reply, base.c.created_at)
+    ranked = select(
+        base.c.hours, wait.label("wait"),
+        func.row_number().over(partition_by=base.c.hours, order_by=wait).label("rn"),
+        func.count().over(partition_by=base.c.hours).label("n"),
+    ).where(base.c.first_reply.is_not(None)).subquery()
+    quantiles = session.execute(select(
+        ranked.c.hours,
+        func.min(case((ranked.c.rn >= ranked.c.n * 0.5, ranked.c.wait))),
+        func.min(case((ranked.c.rn >= ranked.c.n * 0.9, ranked.c.wait))),
+    ).group_by(ranked.c.hours)).all()
+    out = {h: {"handoffs": 0, "replied": 0, "median_seconds": None, "p90_seconds": None}
+           for h in ("staffed", "after_hours")}
+    for hours, n, replied in totals:
+        out[hours].update(handoffs=n, replied=replied)
+    for hours, median, p90 in quantiles:
+        out[hours].update(median_seconds=float(median), p90_seconds=float(p90))
+    return out
+
+
+def overview(session: Session, period: Period, *, staffed: list[tuple[dt.datetime, dt.datetime]],
+             idle_since: dt.datetime) -> dict[str, Any]:
+    """All figures (raw, before the small-cell rule) for ``period``."""
+    return {
+        "conversations": conversations(session, period),
+        "screenings": screenings(session, period, idle_since),
+        "crisis": crisis(session, period),
+        "handoffs": handoffs(session, period),
+        "reply_times": reply_times(session, period, staffed),
+    }
