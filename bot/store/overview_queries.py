@@ -75,65 +75,77 @@ def _count_people(session: Session, stmt) -> int:
 
 
 def conversations(session: Session, period: Period) -> dict[str, Any]:
-    """People who started a conversation: total, per UTC day, per channel."""
-    where = _event_filter(period, EV.type_name == "session_started")
-    total = _count_people(session, select(EV.sender_id).where(where))
-    day_expr = (func.floor(EV.timestamp / 86400) if _dialect(session) == "postgresql"
-                else func.cast(EV.timestamp / 86400, type_=EV.id.type))
-    days = select(day_expr.label("day"), EV.sender_id).where(where).distinct().subquery()
-    per_day = session.execute(select(days.c.day, func.count()).group_by(days.c.day).order_by(days.c.day)).all()
+    """People who started a conversation: total, per UTC day of their first one, per channel (one query)."""
+    where = _event_filter(period, EV.type_name == "session_started", EV.action_name.is_(None))
+    day = (func.floor(EV.timestamp / 86400) if _dialect(session) == "postgresql"
+           else func.cast(EV.timestamp / 86400, type_=EV.id.type))
     channel = case((EV.sender_id.like("+%"), "sms"), else_="web")
-    chans = select(channel.label("channel"), EV.sender_id).where(where).distinct().subquery()
-    per_channel = dict(session.execute(select(chans.c.channel, func.count()).group_by(chans.c.channel)).all())
-    epoch_day = dt.date(1970, 1, 1)
-    return {
-        "total": total,
-        "by_day": [(epoch_day + dt.timedelta(days=int(day)), n) for day, n in per_day],
-        "by_channel": {c: per_channel.get(c, 0) for c in CHANNELS},
-    }
+    people = select(func.min(day).label("day"), func.min(channel).label("channel")).where(where) \
+        .group_by(EV.sender_id).subquery()
+    rows = session.execute(select(people.c.day, people.c.channel, func.count())
+                           .group_by(people.c.day, people.c.channel)).all()
+    by_day: dict[dt.date, int] = {}
+    by_channel = dict.fromkeys(CHANNELS, 0)
+    for number, chan, n in rows:
+        date = dt.date(1970, 1, 1) + dt.timedelta(days=int(number))
+        by_day[date] = by_day.get(date, 0) + n
+        by_channel[chan] += n
+    return {"total": sum(by_channel.values()), "by_day": sorted(by_day.items()), "by_channel": by_channel}
 
 
 def screenings(session: Session, period: Period, idle_since: dt.datetime) -> dict[str, Any]:
-    """Started, completed, stopped (silent since ``idle_since`` without a result), still going, and bands."""
-    first = select(EV.sender_id.label("sender_id")).where(
-        _event_filter(period, EV.type_name == "active_loop", EV.action_name == "screening_form")
-    ).distinct().subquery()
-    done_after = select(Screening.id).where(Screening.sender_id == first.c.sender_id,
-        Screening.created_at >= period.start).exists()
-    active = select(EV.id).where(EV.sender_id == first.c.sender_id, EV.timestamp >= _epoch(idle_since)).exists()
-    unfinished = select(first.c.sender_id).where(~done_after)
-    stopped_ids = unfinished.where(~active)
+    """Started, completed, stopped (no result, silent since ``idle_since``), still going, where people stopped,
+    and bands. A result saved after the period began counts as finishing a screening opened in the period."""
+    opened = _event_filter(period, EV.type_name == "active_loop", EV.action_name == "screening_form")
+    starters = select(EV.sender_id).where(opened).distinct().subquery()
+    recent = select(EV.sender_id).where(EV.type_name == "user", EV.action_name.is_(None),
+                                        EV.timestamp >= _epoch(idle_since)).distinct().subquery()
+    opened_by = tracker_events.alias("opened")
+    going = select(func.count()).select_from(recent).where(
+        select(opened_by.c.id).where(opened_by.c.sender_id == recent.c.sender_id,
+                                     opened_by.c.type_name == "active_loop",
+                                     opened_by.c.action_name == "screening_form",
+                                     opened_by.c.timestamp >= _epoch(period.start),
+                                     opened_by.c.timestamp < _epoch(period.end)).exists(),
+        ~_finished(recent.c.sender_id, period))
+    stopped = select(starters.c.sender_id).where(
+        ~_finished(starters.c.sender_id, period), starters.c.sender_id.not_in(select(recent.c.sender_id)))
     completed = select(Screening.sender_id).where(_row_filter(Screening, Screening.created_at, period))
     band_rows = select(Screening.band, Screening.sender_id).where(
         _row_filter(Screening, Screening.created_at, period)).distinct().subquery()
     bands = session.execute(select(band_rows.c.band, func.count()).group_by(band_rows.c.band)).all()
-    stopped = _count_people(session, stopped_ids)
+    stopped_at = _stop_questions(session, stopped.subquery(), period)
     return {
-        "started": session.execute(select(func.count()).select_from(first)).scalar_one(),
+        "started": session.execute(select(func.count()).select_from(starters)).scalar_one(),
         "completed": _count_people(session, completed),
-        "stopped": stopped,
-        "in_progress": _count_people(session, unfinished.where(active)),
-        "stopped_at": _stop_questions(session, stopped_ids.subquery()) if stopped else {},
+        "stopped": sum(stopped_at.values()),
+        "in_progress": session.execute(going).scalar_one(),
+        "stopped_at": stopped_at,
         "bands": {band or "none": n for band, n in bands},
     }
 
 
-def _stop_questions(session: Session, people) -> dict[str, int]:
-    """The last question shown to each person who stopped (decrypted one slot event per person)."""
-    ranked = select(
-        EV.data,
-        func.row_number().over(partition_by=EV.sender_id, order_by=EV.id.desc()).label("rn"),
-    ).where(
-        EV.type_name == "slot", EV.action_name == "screening_current",
-        EV.sender_id.in_(select(people.c.sender_id)),
-    ).subquery()
+def _finished(sender_id, period: Period):
+    return select(Screening.id).where(Screening.sender_id == sender_id, Screening.created_at >= period.start) \
+        .exists()
+
+
+def _stop_questions(session: Session, stopped, period: Period) -> dict[str, int]:
+    """Per person who stopped: the question open at the end (their last ``screening_current`` slot event since the
+    period began; "none" if no question was open). Only that event's value is decrypted, never an answer."""
+    slot, row = tracker_events.alias("slot"), tracker_events.alias("row")
+    last_id = select(func.max(slot.c.id)).where(
+        slot.c.type_name == "slot", slot.c.action_name == "screening_current",
+        slot.c.sender_id == stopped.c.sender_id, slot.c.timestamp >= _epoch(period.start),
+    ).correlate_except(slot).scalar_subquery()
+    last = select(row.c.data).where(row.c.id == last_id).correlate_except(row).scalar_subquery()
     counts: dict[str, int] = {}
-    for (data,) in session.execute(select(ranked.c.data).where(ranked.c.rn == 1)):
+    for (data,) in session.execute(select(last).select_from(stopped)):
         try:
-            question = json.loads(data).get("value") or "none"
+            question = str(json.loads(data).get("value") or "none") if data else "none"
         except (TypeError, ValueError, AttributeError):
             question = "none"
-        counts[str(question)] = counts.get(str(question), 0) + 1
+        counts[question] = counts.get(question, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 

@@ -185,3 +185,17 @@ def test_login_required(seeded):
         assert client.get("/overview.csv").status_code == 401
         assert client.get("/overview", follow_redirects=False).headers["location"] == "/login"
     app.state.engine.dispose()
+
+
+def test_overview_indexes_are_migrated(console_settings):
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(console_settings.database_url, future=True)
+    try:
+        inspector = sa.inspect(engine)
+        events = {i["name"]: i["column_names"] for i in inspector.get_indexes("events")}
+        messages = {i["name"]: i["column_names"] for i in inspector.get_indexes("staff_messages")}
+    finally:
+        engine.dispose()
+    assert events["ix_events_type_action_sender_time"] == ["type_name", "action_name", "sender_id", "timestamp"]
+    assert messages["ix_staff_messages_handoff_created"] == ["handoff_id", "created_at"]
