@@ -18,7 +18,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bot.console import overview_report as report
 from bot.console.svg_chart import bar_chart, column_chart
-from bot.conversation.hours import staffed_intervals
 from bot.store import overview_queries as q
 from bot.store import repositories as repo
 from bot.store.models import StaffUser, utcnow
@@ -52,7 +51,7 @@ def figures(session, settings, filters: dict[str, Any]) -> tuple[list[report.Gro
     end = dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time())
     now = utcnow()
     raw = q.overview(session, q.Period(start, end, filters["channel"]),
-                     staffed=staffed_intervals(settings.staffed_hours, start, end),
+                     hours=settings.staffed_hours,
                      idle_since=now - dt.timedelta(minutes=settings.session_expiration_minutes))
     groups = report.build(raw, settings.overview_min_cell, report.sms_opted_out(settings.data_dir))
     meta = {

@@ -47,25 +47,16 @@ def reply_time_phrase(hours: StaffedHours, now: datetime | None = None, lang: st
     return words["at"].format(day=day, time=when.strftime("%-I:%M %p"))
 
 
-def staffed_intervals(hours: StaffedHours, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """The staffed stretches between ``start`` and ``end`` (naive UTC) as merged, half-open naive-UTC
-    intervals, one per staffed day (DST-correct); used to split handoffs into staffed / after hours in SQL."""
-    zone, utc = ZoneInfo(hours.timezone), ZoneInfo("UTC")
-    first = start.replace(tzinfo=utc).astimezone(zone).date() - timedelta(days=1)
-    last = end.replace(tzinfo=utc).astimezone(zone).date() + timedelta(days=1)
-    out: list[tuple[datetime, datetime]] = []
-    day = first
-    while day <= last:
-        if day.weekday() in hours.days:
-            opens = datetime.combine(day, _parse(hours.start), tzinfo=zone)
-            closes = (datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone) if hours.end == "24:00"
-                      else datetime.combine(day, _parse(hours.end), tzinfo=zone))
-            a = max(opens.astimezone(utc).replace(tzinfo=None), start)
-            b = min(closes.astimezone(utc).replace(tzinfo=None), end)
-            if a < b:
-                if out and out[-1][1] >= a:
-                    out[-1] = (out[-1][0], max(out[-1][1], b))
-                else:
-                    out.append((a, b))
-        day += timedelta(days=1)
+
+def utc_offsets(hours: StaffedHours, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """The clinic's UTC offset (seconds) between ``start`` and ``end`` (naive UTC) as [(from, offset)], one
+    entry per stretch of constant offset (a DST change starts a new one), so SQL can compute local times."""
+    zone = ZoneInfo(hours.timezone)
+    out: list[tuple[datetime, int]] = []
+    moment = start.replace(minute=0, second=0, microsecond=0)
+    while moment < end or not out:
+        offset = int(moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).utcoffset().total_seconds())
+        if not out or out[-1][1] != offset:
+            out.append((max(moment, start), offset))
+        moment += timedelta(hours=1)
     return out

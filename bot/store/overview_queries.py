@@ -25,10 +25,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, literal, or_, select, union
+from sqlalchemy import Integer, and_, case, false, func, literal, select, union
 from sqlalchemy.orm import Session
 
 from bot.conversation.channels import SMS_CHANNELS
+from bot.conversation.hours import utc_offsets
 from bot.store.models import STATUSES, Handoff, Screening, StaffMessage, tracker_events
 
 CHANNELS = ("web", "sms")
@@ -178,12 +179,27 @@ def _seconds_between(session: Session, later, earlier):
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
-def reply_times(session: Session, period: Period, staffed: list[tuple[dt.datetime, dt.datetime]]
+def _in_hours(session: Session, column, hours, offsets: list[tuple[dt.datetime, int]]):
+    """SQL truth value: ``column`` (naive UTC) falls in the clinic's staffed hours (weekday and local time)."""
+    offset = case(*((column >= since, seconds) for since, seconds in reversed(offsets[1:])),
+                  else_=offsets[0][1]) if len(offsets) > 1 else literal(offsets[0][1])
+    days = [(d + 1) % 7 for d in hours.days]  # SQL weekdays: 0 = Sunday
+    start, end = f"{hours.start}:00", f"{hours.end}:00"
+    if _dialect(session) == "postgresql":
+        local = column + func.make_interval(0, 0, 0, 0, 0, 0, offset)
+        weekday, clock = func.cast(func.extract("dow", local), Integer), func.to_char(local, "HH24:MI:SS")
+    else:
+        local = func.datetime(column, func.printf("%+d seconds", offset))
+        weekday, clock = func.cast(func.strftime("%w", local), Integer), func.strftime("%H:%M:%S", local)
+    return and_(weekday.in_(days), clock >= start, clock < end) if days else false()
+
+
+def reply_times(session: Session, period: Period, hours, offsets: list[tuple[dt.datetime, int]]
                 ) -> dict[str, dict[str, Any]]:
     """Per handoff opened in the period: seconds to the first staff reply written in the console, median and
-    90th percentile (nearest rank), split by whether the handoff came in during staffed hours."""
-    in_hours = or_(*(and_(Handoff.created_at >= a, Handoff.created_at < b) for a, b in staffed)) \
-        if staffed else false()
+    90th percentile (nearest rank), split by whether the handoff came in during staffed hours (``hours``,
+    local time with the UTC ``offsets`` from :func:`bot.conversation.hours.utc_offsets`)."""
+    in_hours = _in_hours(session, Handoff.created_at, hours, offsets)
     first_reply = (select(func.min(StaffMessage.created_at)).where(StaffMessage.handoff_id == Handoff.id)
                    .scalar_subquery())
     base = select(
@@ -213,13 +229,12 @@ def reply_times(session: Session, period: Period, staffed: list[tuple[dt.datetim
     return out
 
 
-def overview(session: Session, period: Period, *, staffed: list[tuple[dt.datetime, dt.datetime]],
-             idle_since: dt.datetime) -> dict[str, Any]:
+def overview(session: Session, period: Period, *, hours, idle_since: dt.datetime) -> dict[str, Any]:
     """All figures (raw, before the small-cell rule) for ``period``."""
     return {
         "conversations": conversations(session, period),
         "screenings": screenings(session, period, idle_since),
         "crisis": crisis(session, period),
         "handoffs": handoffs(session, period),
-        "reply_times": reply_times(session, period, staffed),
+        "reply_times": reply_times(session, period, hours, utc_offsets(hours, period.start, period.end)),
     }

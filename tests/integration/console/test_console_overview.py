@@ -11,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.config import StaffedHours
-from bot.conversation.hours import staffed_intervals
 from bot.store import db
 from bot.store import overview_queries as q
 from bot.store import repositories as repo
@@ -45,7 +44,7 @@ def raw(settings, channel=None):
     end = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time())
     with db.session_scope(settings) as s:
         return q.overview(s, q.Period(start, end, channel),
-                          staffed=staffed_intervals(settings.staffed_hours, start, end),
+                          hours=settings.staffed_hours,
                           idle_since=utcnow() - dt.timedelta(minutes=settings.session_expiration_minutes))
 
 
