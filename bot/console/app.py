@@ -11,6 +11,7 @@ session's CSRF token; ``/export.csv`` and ``/audit`` need the admin role):
     POST /handoffs/{id}/status|notes|reply|deliver
     GET  /search, GET /export.csv      filters: date_from, date_to, band, channel, status, urgency
     GET  /audit                        the audit log (admins)
+    GET  /overview (+ .csv, .json)     figures and charts for a period (admins; bot/console/overview.py)
 
 Each page view, transcript view, search and export is written to the audit log.
 """

@@ -22,14 +22,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, false, func, literal, select, union
+from sqlalchemy import Integer, Text, and_, case, false, func, literal, select, type_coerce, union
 from sqlalchemy.orm import Session
 
 from bot.conversation.channels import SMS_CHANNELS
 from bot.conversation.hours import utc_offsets
+from bot.store.crypto import DecryptionError
 from bot.store.models import STATUSES, Handoff, Screening, StaffMessage, tracker_events
 
 CHANNELS = ("web", "sms")
@@ -99,8 +102,9 @@ def screenings(session: Session, period: Period, idle_since: dt.datetime) -> dic
     and bands. A result saved after the period began counts as finishing a screening opened in the period."""
     opened = _event_filter(period, EV.type_name == "active_loop", EV.action_name == "screening_form")
     starters = select(EV.sender_id).where(opened).distinct().subquery()
-    recent = select(EV.sender_id).where(EV.type_name == "user", EV.action_name.is_(None),
-                                        EV.timestamp >= _epoch(idle_since)).distinct().subquery()
+    recent = select(EV.sender_id).where(_event_filter(
+        Period(idle_since, dt.datetime.max, period.channel), EV.type_name == "user", EV.action_name.is_(None)),
+    ).distinct().subquery()
     opened_by = tracker_events.alias("opened")
     going = select(func.count()).select_from(recent).where(
         select(opened_by.c.id).where(opened_by.c.sender_id == recent.c.sender_id,
@@ -131,21 +135,48 @@ def _finished(sender_id, period: Period):
         .exists()
 
 
+class _QuestionCache:
+    """Question id per stored ciphertext. Tracker events never change and each Fernet token is unique, so a
+    token read once need not be decrypted again; bounded (oldest dropped), holds no health information."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def question(self, token: str | None, dialect) -> str:
+        if not token:
+            return "none"
+        with self._lock:
+            hit = self._items.get(token)
+        if hit is None:
+            try:
+                hit = str(json.loads(EV.data.type.process_result_value(token, dialect)).get("value") or "none")
+            except (TypeError, ValueError, AttributeError, DecryptionError):
+                hit = "none"
+            with self._lock:
+                self._items[token] = hit
+                while len(self._items) > self._limit:
+                    self._items.popitem(last=False)
+        return hit
+
+
+QUESTIONS = _QuestionCache()
+
+
 def _stop_questions(session: Session, stopped, period: Period) -> dict[str, int]:
     """Per person who stopped: the question open at the end (their last ``screening_current`` slot event since the
-    period began; "none" if no question was open). Only that event's value is decrypted, never an answer."""
+    period began; "none" if no question was open). Only that event's value is read, never an answer."""
     slot, row = tracker_events.alias("slot"), tracker_events.alias("row")
     last_id = select(func.max(slot.c.id)).where(
         slot.c.type_name == "slot", slot.c.action_name == "screening_current",
         slot.c.sender_id == stopped.c.sender_id, slot.c.timestamp >= _epoch(period.start),
     ).correlate_except(slot).scalar_subquery()
-    last = select(row.c.data).where(row.c.id == last_id).correlate_except(row).scalar_subquery()
+    last = select(type_coerce(row.c.data, Text)).where(row.c.id == last_id).correlate_except(row).scalar_subquery()
+    dialect = session.get_bind().dialect
     counts: dict[str, int] = {}
-    for (data,) in session.execute(select(last).select_from(stopped)):
-        try:
-            question = str(json.loads(data).get("value") or "none") if data else "none"
-        except (TypeError, ValueError, AttributeError):
-            question = "none"
+    for (token,) in session.execute(select(last).select_from(stopped)):
+        question = QUESTIONS.question(token, dialect)
         counts[question] = counts.get(question, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 

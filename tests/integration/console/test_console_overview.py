@@ -77,11 +77,12 @@ def test_each_raw_figure_from_sql(seeded):
 def test_channel_filter(seeded):
     sms = raw(seeded, "sms")
     assert sms["conversations"]["total"] == 3
-    assert (sms["screenings"]["started"], sms["screenings"]["completed"]) == (1, 1)
+    assert (sms["screenings"]["started"], sms["screenings"]["completed"], sms["screenings"]["in_progress"]) == (1, 1, 0)
     assert sms["handoffs"]["total"] == 2
     assert sms["reply_times"]["after_hours"]["handoffs"] == 2 and sms["reply_times"]["staffed"]["handoffs"] == 0
     web_only = raw(seeded, "web")
     assert web_only["conversations"]["total"] == 12 and web_only["handoffs"]["total"] == 11
+    assert web_only["screenings"]["in_progress"] == 1 and web_only["screenings"]["stopped"] == 6
 
 
 def test_staffed_split_follows_the_clinic_hours(seeded):
