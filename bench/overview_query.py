@@ -64,9 +64,11 @@ def seed(engine: sa.engine.Engine, key: str, conversations: int, now: dt.datetim
 
     def flush(force: bool = False) -> None:
         nonlocal total_events
-        with engine.begin() as conn:
+        if not force and max(len(r) for r in rows.values()) < BATCH:
+            return
+        with engine.begin() as conn:  # all tables, in foreign-key order
             for name, table in (("events", ev), ("screenings", scr), ("handoffs", hand), ("staff_messages", msg)):
-                if rows[name] and (force or len(rows[name]) >= BATCH):
+                if rows[name]:
                     conn.execute(table.insert(), rows[name])
                     total_events += len(rows[name]) if name == "events" else 0
                     rows[name] = []

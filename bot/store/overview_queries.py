@@ -27,7 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Text, and_, case, false, func, literal, select, type_coerce, union
+from sqlalchemy import Integer, Text, and_, case, cast, false, func, literal, select, type_coerce, union
 from sqlalchemy.orm import Session
 
 from bot.conversation.channels import SMS_CHANNELS
@@ -81,8 +81,8 @@ def _count_people(session: Session, stmt) -> int:
 def conversations(session: Session, period: Period) -> dict[str, Any]:
     """People who started a conversation: total, per UTC day of their first one, per channel (one query)."""
     where = _event_filter(period, EV.type_name == "session_started", EV.action_name.is_(None))
-    day = (func.floor(EV.timestamp / 86400) if _dialect(session) == "postgresql"
-           else func.cast(EV.timestamp / 86400, type_=EV.id.type))
+    day = (func.floor(EV.timestamp / 86400) if _dialect(session) == "postgresql"  # CAST rounds there
+           else cast(EV.timestamp / 86400, Integer))
     channel = case((EV.sender_id.like("+%"), "sms"), else_="web")
     people = select(func.min(day).label("day"), func.min(channel).label("channel")).where(where) \
         .group_by(EV.sender_id).subquery()
@@ -218,10 +218,10 @@ def _in_hours(session: Session, column, hours, offsets: list[tuple[dt.datetime, 
     start, end = f"{hours.start}:00", f"{hours.end}:00"
     if _dialect(session) == "postgresql":
         local = column + func.make_interval(0, 0, 0, 0, 0, 0, offset)
-        weekday, clock = func.cast(func.extract("dow", local), Integer), func.to_char(local, "HH24:MI:SS")
+        weekday, clock = cast(func.extract("dow", local), Integer), func.to_char(local, "HH24:MI:SS")
     else:
         local = func.datetime(column, func.printf("%+d seconds", offset))
-        weekday, clock = func.cast(func.strftime("%w", local), Integer), func.strftime("%H:%M:%S", local)
+        weekday, clock = cast(func.strftime("%w", local), Integer), func.strftime("%H:%M:%S", local)
     return and_(weekday.in_(days), clock >= start, clock < end) if days else false()
 
 
@@ -233,30 +233,29 @@ def reply_times(session: Session, period: Period, hours, offsets: list[tuple[dt.
     in_hours = _in_hours(session, Handoff.created_at, hours, offsets)
     first_reply = (select(func.min(StaffMessage.created_at)).where(StaffMessage.handoff_id == Handoff.id)
                    .scalar_subquery())
-    base = select(
+    base = select(  # materialised: each handoff's hours and wait are computed once
         case((in_hours, literal("staffed")), else_=literal("after_hours")).label("hours"),
-        Handoff.created_at.label("created_at"),
-        first_reply.label("first_reply"),
-    ).where(_row_filter(Handoff, Handoff.created_at, period)).subquery()
-    totals = session.execute(
-        select(base.c.hours, func.count(), func.count(base.c.first_reply)).group_by(base.c.hours)).all()
-    wait = _seconds_between(session, base.c.first_reply, base.c.created_at)
+        _seconds_between(session, first_reply, Handoff.created_at).label("wait"),
+    ).where(_row_filter(Handoff, Handoff.created_at, period)).cte("handoff_waits").prefix_with("MATERIALIZED")
+    window = {"partition_by": base.c.hours}
     ranked = select(
-        base.c.hours, wait.label("wait"),
-        func.row_number().over(partition_by=base.c.hours, order_by=wait).label("rn"),
-        func.count().over(partition_by=base.c.hours).label("n"),
-    ).where(base.c.first_reply.is_not(None)).subquery()
-    quantiles = session.execute(select(
-        ranked.c.hours,
-        func.min(case((ranked.c.rn >= ranked.c.n * 0.5, ranked.c.wait))),
-        func.min(case((ranked.c.rn >= ranked.c.n * 0.9, ranked.c.wait))),
+        base.c.hours, base.c.wait,
+        func.row_number().over(order_by=(case((base.c.wait.is_(None), 1), else_=0), base.c.wait), **window)
+        .label("rn"),
+        func.count(base.c.wait).over(**window).label("replied"),
+    ).subquery()
+    answered = ranked.c.wait.is_not(None)
+    rows = session.execute(select(
+        ranked.c.hours, func.count(), func.max(ranked.c.replied),
+        func.min(case((and_(answered, ranked.c.rn >= ranked.c.replied * 0.5), ranked.c.wait))),
+        func.min(case((and_(answered, ranked.c.rn >= ranked.c.replied * 0.9), ranked.c.wait))),
     ).group_by(ranked.c.hours)).all()
     out = {h: {"handoffs": 0, "replied": 0, "median_seconds": None, "p90_seconds": None}
            for h in ("staffed", "after_hours")}
-    for hours, n, replied in totals:
-        out[hours].update(handoffs=n, replied=replied)
-    for hours, median, p90 in quantiles:
-        out[hours].update(median_seconds=float(median), p90_seconds=float(p90))
+    for hours, n, replied, median, p90 in rows:
+        out[hours].update(handoffs=n, replied=replied,
+                          median_seconds=None if median is None else float(median),
+                          p90_seconds=None if p90 is None else float(p90))
     return out
 
 
