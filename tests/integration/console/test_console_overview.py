@@ -197,5 +197,5 @@ def test_overview_indexes_are_migrated(console_settings):
         messages = {i["name"]: i["column_names"] for i in inspector.get_indexes("staff_messages")}
     finally:
         engine.dispose()
-    assert events["ix_events_type_action_sender_time"] == ["type_name", "action_name", "sender_id", "timestamp", "id"]
+    assert events["ix_events_type_action_sender_time"] == ["type_name", "action_name", "sender_id", "timestamp"]
     assert messages["ix_staff_messages_handoff_created"] == ["handoff_id", "created_at"]

@@ -1,9 +1,8 @@
 """Overview (issue 19): indexes for the console's Overview figures.
 
-* ``events (type_name, action_name, sender_id, timestamp, id)``: "which people had a session start / opened
-  the screening / got the crisis answer / wrote something, between two times", read in sender order from the
-  index alone, and each person's last ``screening_current`` slot event id by one index-only search (``id``
-  is implicit in SQLite indexes; PostgreSQL needs it listed).
+* ``events (type_name, action_name, sender_id, timestamp)``: "which people had a session start / opened the
+  screening / got the crisis answer / wrote something, between two times", read in sender order from the
+  index alone, and each person's last ``screening_current`` slot event by one index search.
 * ``staff_messages (handoff_id, created_at)``: the first staff reply to each handoff from the index alone.
 
 Revision ID: 0002_overview
@@ -21,7 +20,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_events_type_action_sender_time", "events",
-                    ["type_name", "action_name", "sender_id", "timestamp", "id"])
+                    ["type_name", "action_name", "sender_id", "timestamp"])
     op.create_index("ix_staff_messages_handoff_created", "staff_messages", ["handoff_id", "created_at"])
 
 
