@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     # conversation sessions
     session_expiration_minutes: int = 240
     retention_days: int = 365
+    # console Overview: counts of fewer than this many people are shown as "< N" (never below 5)
+    overview_min_cell: int = Field(5, ge=5)
 
     class Config:
         env_prefix = "IOPBOT_"

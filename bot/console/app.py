@@ -11,6 +11,7 @@ session's CSRF token; ``/export.csv`` and ``/audit`` need the admin role):
     POST /handoffs/{id}/status|notes|reply|deliver
     GET  /search, GET /export.csv      filters: date_from, date_to, band, channel, status, urgency
     GET  /audit                        the audit log (admins)
+    GET  /overview (+ .csv, .json)     figures and charts for a period (admins; bot/console/overview.py)
 
 Each page view, transcript view, search and export is written to the audit log.
 """
@@ -31,6 +32,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from bot.console import relay
 from bot.console.exports import handoffs_csv
+from bot.console.overview import overview_router
 from bot.console.security import (
     CsrfError,
     Forbidden,
@@ -437,4 +439,5 @@ def create_app(settings=None) -> FastAPI:
             repo.audit(s, user.username, "audit.view", "audit_log", {"action": action, "actor": actor})
         return render(request, "audit.html", user, entries=entries, action=action or "", actor=actor or "")
 
+    app.include_router(overview_router(settings=settings, sessions=sessions, render=render, admin_user=admin_user))
     return app

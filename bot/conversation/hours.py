@@ -45,3 +45,26 @@ def reply_time_phrase(hours: StaffedHours, now: datetime | None = None, lang: st
         words["tomorrow"] if when.date() == local_now.date() + timedelta(days=1) else
         words["weekdays"][when.weekday()])
     return words["at"].format(day=day, time=when.strftime("%-I:%M %p"))
+
+
+
+def utc_offsets(hours: StaffedHours, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """The clinic's UTC offset (seconds) between ``start`` and ``end`` (naive UTC) as [(from, offset)], one
+    entry per stretch of constant offset (a DST change starts a new one), so SQL can compute local times."""
+    zone, utc = ZoneInfo(hours.timezone), ZoneInfo("UTC")
+
+    def offset(moment: datetime) -> int:
+        return int(moment.replace(tzinfo=utc).astimezone(zone).utcoffset().total_seconds())
+
+    out = [(start, offset(start))]
+    day = start.replace(minute=0, second=0, microsecond=0)
+    while day < end:  # a day at a time; hour by hour only across a change
+        following = day + timedelta(days=1)
+        if offset(min(following, end)) != out[-1][1]:
+            moment = day
+            while moment < following and moment < end:
+                if offset(moment) != out[-1][1]:
+                    out.append((max(moment, start), offset(moment)))
+                moment += timedelta(hours=1)
+        day = following
+    return out

@@ -25,11 +25,16 @@ from sqlalchemy.orm import declarative_base
 from bot.store.crypto import CIPHER_ATTR, EncryptedText, cipher_for
 from bot.store.db import normalise_url
 
+# the screening form's loop and the slot naming the open question (a question id, never an answer)
+CLEAR_ACTION_NAMES = frozenset({"screening_form", "screening_current"})
+
 
 class EncryptedSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` with ``events.data`` Fernet-encrypted (legacy plaintext rows still load) and the
     clear ``intent_name`` / ``action_name`` columns left empty: beside a phone-number sender id they would
-    tell anyone reading the table who had a crisis. Rasa never reads them back; ``data`` keeps both."""
+    tell anyone reading the table who had a crisis. Rasa never reads them back; ``data`` keeps both. Only
+    the names in ``CLEAR_ACTION_NAMES`` stay (they say nothing about a person's health; the console's
+    Overview counts screenings and where people stop by them)."""
 
     Base = declarative_base()
 
@@ -45,7 +50,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         data = sa.Column(EncryptedText(allow_plaintext=True))
 
         def __init__(self, **kwargs: Any) -> None:
-            kwargs.update(intent_name=None, action_name=None)
+            kept = kwargs.get("action_name") if kwargs.get("action_name") in CLEAR_ACTION_NAMES else None
+            kwargs.update(intent_name=None, action_name=kept)
             super().__init__(**kwargs)
 
     def __init__(

@@ -63,7 +63,7 @@ def test_migration_encrypts_existing_rows_and_blanks_clear_columns(db_url, tmp_p
             "(:p, 'user', 1.0, 'crisis', NULL, :d)"), {"p": PHONE, "d": '{"event": "user", "text": "help me"}'})
     engine.dispose()
 
-    db.migrate(db_url, settings=settings)
+    db.migrate(db_url, rev="0002", settings=settings)
     assert db.current_revision(db_url) == "0002"
     [(best_time,)] = _raw(db_url, "SELECT best_time FROM handoffs")
     [event] = _raw(db_url, "SELECT intent_name, action_name, data FROM events")

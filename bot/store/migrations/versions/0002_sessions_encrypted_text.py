@@ -68,8 +68,9 @@ def upgrade() -> None:
         cipher = _cipher()
         _rewrite("handoffs", "best_time", plain, lambda v: encrypt_text(cipher, v))
         _rewrite("events", "data", legacy, lambda v: encrypt_text(cipher, v))
-    bind.execute(sa.text("UPDATE events SET intent_name = NULL, action_name = NULL "
-                         "WHERE intent_name IS NOT NULL OR action_name IS NOT NULL"))
+    # the names kept in clear are bot.store.tracker_store.CLEAR_ACTION_NAMES
+    bind.execute(sa.text("UPDATE events SET intent_name = NULL, action_name = NULL WHERE intent_name IS NOT NULL "
+                         "OR (action_name IS NOT NULL AND action_name NOT IN ('screening_form', 'screening_current'))"))
 
 
 def downgrade() -> None:

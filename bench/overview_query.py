@@ -1,0 +1,227 @@
+"""Time the console Overview's figures on a year of seeded data (100,000 conversations) on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/overview_query.py [--conversations 100000] [--db sqlite postgresql] [--runs 5]
+
+Seeds a migrated database (SQLite file in a temp dir; a throwaway PostgreSQL cluster like the tests use):
+one conversation per person over the last 365 days (15 % SMS), ~25 tracker events each, 70 % open the
+screening, 45 % complete it, 30 % hand off (3 % crisis, urgent), staff replies to most handoffs. Then times
+``bot.console.overview.figures`` (every query the page runs, including reading where people stopped) for the
+whole year and for the last 30 days, all channels and SMS only: the first call with an empty question cache
+(every stop question decrypted), then the median and max of ``--runs`` more. Target: under 1 s. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bot.config import load_settings  # noqa: E402
+from bot.store import db  # noqa: E402
+from bot.store.crypto import cipher_for  # noqa: E402
+
+QUESTIONS = ["for_whom", "safety", "substances", "last_use", "withdrawal", "seizures", "medical", "mental_health",
+             "relapse", "home", "support", "schedule"]
+BANDS = ["iop_good_fit", "iop_maybe", "medical_first", "more_intensive", "outpatient", "urgent"]
+STATUSES = ["closed"] * 8 + ["waiting", "claimed", "in_conversation"]
+BATCH = 20_000
+
+
+def _settings(tmp: Path, url: str):
+    from cryptography.fernet import Fernet
+
+    return load_settings(settings_file=ROOT / "data" / "clinic.yml", data_dir=tmp / "var", database_url=url,
+                         encryption_key=Fernet.generate_key().decode(), secret_key=uuid.uuid4().hex * 2)
+
+
+def seed(engine: sa.engine.Engine, key: str, conversations: int, now: dt.datetime) -> int:
+    """Bulk-insert a year of data. Ciphertexts of events the Overview never decrypts are reused; each
+    ``screening_current`` slot event gets its own (the Overview caches decrypted values by ciphertext)."""
+    cipher = cipher_for(key)
+    enc = {name: cipher.encrypt(json.dumps(v).encode()).decode() for name, v in
+           {"generic": {"event": "user", "text": "…"}, "answers": {"q": "a"}, "reasons": []}.items()}
+    slot = {q: json.dumps({"event": "slot", "name": "screening_current", "value": q}).encode() for q in QUESTIONS}
+    meta = sa.MetaData()
+    meta.reflect(engine, only=["events", "screenings", "handoffs", "staff_messages"])
+    ev, scr, hand, msg = (meta.tables[t] for t in ("events", "screenings", "handoffs", "staff_messages"))
+    rng = random.Random(19)
+    rows: dict[str, list[dict]] = {"events": [], "screenings": [], "handoffs": [], "staff_messages": []}
+    handoff_id = 0
+    total_events = 0
+
+    def flush(force: bool = False) -> None:
+        nonlocal total_events
+        if not force and max(len(r) for r in rows.values()) < BATCH:
+            return
+        with engine.begin() as conn:  # all tables, in foreign-key order
+            for name, table in (("events", ev), ("screenings", scr), ("handoffs", hand), ("staff_messages", msg)):
+                if rows[name]:
+                    conn.execute(table.insert(), rows[name])
+                    total_events += len(rows[name]) if name == "events" else 0
+                    rows[name] = []
+
+    for i in range(conversations):
+        sms = rng.random() < 0.15
+        sender = f"+1555{i:07d}" if sms else uuid.UUID(int=rng.getrandbits(128)).hex
+        channel = "twilio" if sms else "socketio"
+        start = now - dt.timedelta(seconds=rng.uniform(600, 365 * 86400))
+        t = start.replace(tzinfo=dt.timezone.utc).timestamp()
+
+        def event(type_name, name=None, data=enc["generic"], offset=0.0, sender=sender, t=t):
+            rows["events"].append({"sender_id": sender, "type_name": type_name, "timestamp": t + offset,
+                                   "intent_name": "greet" if type_name == "user" else None, "action_name": name,
+                                   "data": data})
+
+        for k, (type_name, name) in enumerate([("action", "action_session_start"), ("session_started", None),
+                                               ("action", "action_listen"), ("user", None), ("bot", None),
+                                               ("action", "utter_greet"), ("action", "action_listen"),
+                                               ("user", None)]):
+            event(type_name, name, offset=k)
+        completed = False
+        if rng.random() < 0.70:
+            event("active_loop", "screening_form", offset=10)
+            completed = rng.random() < 0.45 / 0.70
+            asked = QUESTIONS if completed else QUESTIONS[: rng.randint(1, len(QUESTIONS) - 1)]
+            for k, q in enumerate(asked):
+                event("slot", "screening_current", cipher.encrypt(slot[q]).decode(), offset=20 + 3 * k)
+                event("bot", None, offset=21 + 3 * k)
+                event("user", None, offset=22 + 3 * k)
+            event("slot", None, offset=60)  # the answers slot: no clear name (CLEAR_ACTION_NAMES)
+        crisis = rng.random() < 0.03
+        if crisis:  # the crisis action, stored as the tracker store keeps it: no clear name
+            event("action", None, offset=70)
+        when = start + dt.timedelta(minutes=5)
+        if completed:
+            rows["screenings"].append({"sender_id": sender, "channel": channel, "answers": enc["answers"],
+                                       "band": rng.choice(BANDS), "reasons": enc["reasons"], "started_at": start,
+                                       "completed_at": when, "created_at": when})
+        if crisis or rng.random() < 0.28:
+            handoff_id += 1
+            status = rng.choice(STATUSES)
+            rows["handoffs"].append({"id": handoff_id, "sender_id": sender, "channel": channel,
+                                     "urgency": "urgent" if crisis else "normal", "status": status,
+                                     "consent": True, "reason": "crisis" if crisis else "end_of_screening",
+                                     "created_at": when, "updated_at": when})
+            if status != "waiting" and rng.random() < 0.9:
+                for k in range(rng.randint(1, 3)):
+                    rows["staff_messages"].append({
+                        "handoff_id": handoff_id, "sender_id": sender, "author": "sam", "text": enc["generic"],
+                        "created_at": when + dt.timedelta(minutes=rng.expovariate(1 / 90) + 10 * k),
+                        "attempts": 1})
+        flush()
+    flush(force=True)
+    if engine.dialect.name == "postgresql":  # what autovacuum does on a live database (index-only scans)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE"))
+    return total_events
+
+
+def time_figures(settings, runs: int, now: dt.datetime) -> list[tuple[str, float, float, float]]:
+    """(case, first run with an empty question cache, median and max of the next ``runs``) per case."""
+    from bot.console.overview import figures
+    from bot.store import overview_queries
+    from bot.store.db import make_engine, make_session_factory
+
+    engine = make_engine(settings=settings)
+    sessions = make_session_factory(engine)
+    today = now.date()
+    cases = [("365 days, all channels", 364, None), ("365 days, SMS only", 364, "sms"),
+             ("30 days, all channels", 29, None)]
+    out = []
+    for label, days, channel in cases:
+        filters = {"date_from": today - dt.timedelta(days=days), "date_to": today, "channel": channel}
+        times = []
+        overview_queries.QUESTIONS = overview_queries._QuestionCache()  # cold: nothing decrypted yet
+        for _ in range(runs + 1):
+            with sessions() as s:
+                began = time.perf_counter()
+                figures(s, settings, filters)
+                times.append(time.perf_counter() - began)
+        out.append((label, times[0], statistics.median(times[1:]), max(times[1:])))
+    out.append(("of which, year / all channels (warm):", *_sections(sessions, settings, today)))
+    engine.dispose()
+    return out
+
+
+def _sections(sessions, settings, today: dt.date) -> tuple[str, ...]:
+    """Warm time of each section of the year / all-channels case, as one text cell."""
+    from bot.conversation.hours import utc_offsets
+    from bot.store import overview_queries as q
+
+    start = dt.datetime.combine(today - dt.timedelta(days=364), dt.time())
+    period = q.Period(start, dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
+    idle = dt.datetime.utcnow() - dt.timedelta(minutes=settings.session_expiration_minutes)
+    hours = settings.staffed_hours
+    parts = {"conversations": lambda s: q.conversations(s, period),
+             "screenings": lambda s: q.screenings(s, period, idle),
+             "crisis": lambda s: q.crisis(s, period), "handoffs": lambda s: q.handoffs(s, period),
+             "reply times": lambda s: q.reply_times(s, period, hours, utc_offsets(hours, period.start, period.end))}
+    cells = []
+    for name, fn in parts.items():
+        with sessions() as s:
+            began = time.perf_counter()
+            fn(s)
+            cells.append(f"{name} {(time.perf_counter() - began) * 1000:.0f} ms")
+    return (", ".join(cells), "", "")
+
+
+def run(kind: str, conversations: int, runs: int) -> tuple[int, list, float]:
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    with tempfile.TemporaryDirectory(prefix="iopbot-bench-") as tmp:
+        cluster = None
+        if kind == "postgresql":
+            from tests.support.postgres import own_cluster
+
+            cluster = own_cluster()
+            url = cluster.url()
+        else:
+            url = f"sqlite:///{tmp}/bench.db"
+        try:
+            settings = _settings(Path(tmp), url)
+            db.migrate(url)
+            engine = sa.create_engine(url, future=True)
+            began = time.perf_counter()
+            events = seed(engine, settings.encryption_key, conversations, now)
+            seeded = time.perf_counter() - began
+            engine.dispose()
+            return events, time_figures(settings, runs, now), seeded
+        finally:
+            if cluster is not None:
+                cluster.remove()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=100_000)
+    parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    cpu = platform.processor() or platform.machine()
+    print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.node()} · {cpu} · "
+          f"Python {platform.python_version()} · SQLAlchemy {sa.__version__}")
+    for kind in args.db:
+        events, results, seeded = run(kind, args.conversations, args.runs)
+        print(f"\n{kind}: {args.conversations:,} conversations, {events:,} tracker events (seeded in {seeded:.0f} s)")
+        print("| case | first (cold cache) | median | max |\n|---|---|---|---|")
+        for label, cold, median, worst in results:
+            if isinstance(cold, str):
+                print(f"| {label} | {cold} | | |")
+            else:
+                print(f"| {label} | {cold * 1000:.0f} ms | {median * 1000:.0f} ms | {worst * 1000:.0f} ms |")
+
+
+if __name__ == "__main__":
+    main()
