@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -43,6 +44,20 @@ def authorized(request: Request, token: str) -> bool:
 
 def _bad_request(reason: str):
     return response.json({"error": reason}, status=400)
+
+
+def parse_message(body: Any) -> tuple[str, str] | str:
+    """(sender, text) from a request body of any JSON shape, or why it is refused (never raises)."""
+    if not isinstance(body, dict):
+        return "body must be a JSON object with sender and message"
+    sender, text = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
+        return "sender must be a non-empty string of at most 128 characters"
+    if OTHER_CHANNEL_IDS.match(sender):
+        return "sender must not be a phone number or a 32-hex id (other channels' conversations)"
+    if not isinstance(text, str):
+        return "message must be a string"
+    return sender, text.replace("\x00", "").strip()
 
 
 class SafeRestInput(RestInput):
@@ -76,16 +91,10 @@ class SafeRestInput(RestInput):
                 body = request.json
             except Exception:  # noqa: BLE001 - sanic raises on malformed JSON
                 return _bad_request("body must be JSON: {\"sender\": \"...\", \"message\": \"...\"}")
-            if not isinstance(body, dict):
-                return _bad_request("body must be a JSON object with sender and message")
-            sender, text = body.get("sender"), body.get("message")
-            if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
-                return _bad_request("sender must be a non-empty string of at most 128 characters")
-            if OTHER_CHANNEL_IDS.match(sender):
-                return _bad_request("sender must not be a phone number or a 32-hex id (other channels' conversations)")
-            if not isinstance(text, str):
-                return _bad_request("message must be a string")
-            text = text.replace("\x00", "").strip()
+            parsed = parse_message(body)
+            if isinstance(parsed, str):
+                return _bad_request(parsed)
+            sender, text = parsed
             collector = CollectingOutputChannel()
             if not text:
                 return response.json([{"recipient_id": sender,
