@@ -89,6 +89,9 @@ class Chat:
 def _answer(chat: Chat, question: str, replies: list[str]) -> str:
     """Answer one question: yes/no by typing "no" or "No", choices by clicking a low-risk button."""
     lower = question.lower()
+    if "Done" in replies:  # a choose-all-that-apply question with a choice ticked: finish it
+        chat.click("Done")
+        return "Done"
     if replies:
         # "Sober living" rather than "A stable, safe home": the 14:07 model reads the latter as a crisis
         for wanted in ("No", "None of these", "None", "Nothing", "Not at all", "Sober living or recovery housing",
