@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,16 +44,16 @@ SHAPES = [
 
 
 def hostile_texts(n: int, rng: random.Random) -> list[str]:
-    return [f"{rng.choice(SHAPES)} {MARKER}-{i} {rng.choice(SHAPES)}" for i in range(n)]
+    return [f"{rng.choice(SHAPES)} {MARKER}-{rng.randrange(10**6)} {rng.choice(SHAPES)}" for _ in range(n)]
 
 
-def rest_bodies(stack, n: int, rng: random.Random) -> list[tuple[bytes, dict]]:
+def rest_bodies(stack, n: int, rng: random.Random, worker: int = 0) -> list[tuple[bytes, dict]]:
     """(body, headers): mostly authorised messages, some malformed bodies and wrong tokens."""
     good = {"Content-Type": "application/json", "Authorization": f"Bearer {stack.settings.key('rest_token')}"}
     out = []
     for i, text in enumerate(hostile_texts(n, rng)):
         kind = i % 10
-        sender = f"hostile-rest-{i % 97}"
+        sender = f"hostile-rest-{worker}-{i % 97}"
         if kind == 7:
             out.append((f"not json {MARKER}".encode(), good))
         elif kind == 8:
@@ -65,8 +66,8 @@ def rest_bodies(stack, n: int, rng: random.Random) -> list[tuple[bytes, dict]]:
     return out
 
 
-def run_rest(stack, n: int, rng: random.Random, counts: dict) -> None:
-    for body, headers in rest_bodies(stack, n, rng):
+def run_rest(stack, n: int, rng: random.Random, counts: Counter, worker: int = 0) -> None:
+    for body, headers in rest_bodies(stack, n, rng, worker):
         request = urllib.request.Request(stack.rest_url, data=body, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=120) as reply:  # noqa: S310 - local server
@@ -80,7 +81,7 @@ def run_rest(stack, n: int, rng: random.Random, counts: dict) -> None:
         counts[f"rest_{status}"] += 1
 
 
-def run_socketio(stack, n: int, rng: random.Random, counts: dict) -> None:
+def run_socketio(stack, n: int, rng: random.Random, counts: Counter, worker: int = 0) -> None:
     import queue
 
     import socketio
@@ -117,35 +118,49 @@ def run_socketio(stack, n: int, rng: random.Random, counts: dict) -> None:
         client.disconnect()
 
 
-def run_sms(stack, fake, n: int, rng: random.Random, counts: dict) -> None:
+def run_sms(stack, fake, n: int, rng: random.Random, counts: Counter, worker: int = 0) -> None:
     for i, text in enumerate(hostile_texts(n, rng)):
-        sender = f"+1555019{i % 50:04d}"
+        sender = f"+155501{worker}{i % 50:04d}"
         if i % 10 == 9:
             status = post_sms(stack.sms_url, sms_params(sender, text), signature="forged-" + MARKER)
         else:
             status = post_sms(stack.sms_url, sms_params(sender, text.replace("\ud800", "")))
         counts[f"sms_{status}"] += 1
-    counts["sms_sent_by_bot"] = len(fake.sent)
 
 
-def urgent_handoffs(stack) -> list[tuple[str, str]]:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(stack.settings.resolved_database_url)
-    with engine.connect() as conn:
-        rows = conn.execute(text("select sender_id, reason from handoffs where urgency = 'urgent'")).fetchall()
-    engine.dispose()
-    return [(r[0], r[1]) for r in rows]
+def in_parallel(stack, run, n: int, workers: int) -> Counter:
+    """``run`` in ``workers`` threads, each with its own senders, random stream and counts."""
+    parts = [Counter() for _ in range(workers)]
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda w: run(stack, n // workers, random.Random(15 + w), parts[w], w), range(workers)))
+    return sum(parts, Counter())
 
 
-def scan_logs(log_dir: Path) -> tuple[list[str], int]:
-    marked, tracebacks = [], 0
+def urgent_handoffs(stack) -> list[str]:
+    """Urgent handoffs: channel, reason and the (synthetic) message that triggered each."""
+    from bot.store.db import session_scope
+    from bot.store.models import Handoff
+
+    with session_scope(stack.settings) as session:
+        rows = session.query(Handoff).filter(Handoff.urgency == "urgent").all()
+        return [f"{h.channel}/{h.reason}: {(h.trigger_message or '')[:120]!r}".replace(MARKER, "<marker>")
+                for h in rows]
+
+
+def scan_logs(log_dir: Path) -> tuple[list[str], list[str]]:
+    """Log lines with the marker, and the exception line ending each traceback."""
+    marked, errors = [], []
     for path in sorted(log_dir.glob("*.log")):
+        in_traceback = False
         for line in path.read_text(errors="replace").splitlines():
             if MARKER in line:
                 marked.append(f"{path.name}: {line[:200]}")
-            tracebacks += line.startswith("Traceback")
-    return marked, tracebacks
+            if line.startswith("Traceback"):
+                in_traceback = True
+            elif in_traceback and line and not line.startswith((" ", "During handling", "The above")):
+                errors.append(f"{path.name}: {line[:160]}")
+                in_traceback = False
+    return marked, errors
 
 
 def main() -> int:
@@ -153,24 +168,24 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    rng = random.Random(15)
     counts: Counter = Counter()
-    n_rest, n_sio = int(args.messages * 0.4), int(args.messages * 0.4)
-    n_sms = args.messages - n_rest - n_sio
+    n_rest, n_sio, n_sms = (int(args.messages * 0.4) // 4 * 4, int(args.messages * 0.4) // 4 * 4,
+                            int(args.messages * 0.2) // 4 * 4)
+    workers = 4  # each channel's share is sent by 4 threads (conversations do not overlap between threads)
     with tempfile.TemporaryDirectory() as tmp:
         fake = FakeTwilio().start()
         settings = stack_settings(Path(tmp), rasa_token="hostile-bench-rasa-token")
         stack = ChannelStack(settings, trained_model(settings), twilio_url=fake.url).start()
         began = time.monotonic()
         try:
-            for name, run in (("REST", lambda: run_rest(stack, n_rest, rng, counts)),
-                              ("socket.io", lambda: run_socketio(stack, n_sio, rng, counts)),
-                              ("SMS", lambda: run_sms(stack, fake, n_sms, rng, counts))):
+            for name, run, n in (("REST", run_rest, n_rest), ("socket.io", run_socketio, n_sio),
+                                 ("SMS", lambda *a: run_sms(stack, fake, *a[1:]), n_sms)):
                 print(f"==> {name}", flush=True)
-                run()
+                counts.update(in_parallel(stack, run, n, workers))
+            counts["sms_sent_by_bot"] = len(fake.sent)
             alive = all(proc.poll() is None for _, proc in stack.group.running)
             handoffs = urgent_handoffs(stack)
-            marked, tracebacks = scan_logs(settings.data_dir / "logs")
+            marked, errors = scan_logs(settings.data_dir / "logs")
         finally:
             stack.stop()
             fake.stop()
@@ -181,18 +196,21 @@ def main() -> int:
         f"Recorded {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node() or 'dev machine'}, "
         f"Python {platform.python_version()}. Command: `python bench/hostile_inputs.py --messages {args.messages}`"
         f" ({seconds / 60:.1f} min; rate limits relaxed so every message reaches the bot).", "",
-        f"- messages: {args.messages} (REST {n_rest}, socket.io {n_sio}, SMS {n_sms})",
+        f"- messages: {n_rest + n_sio + n_sms} (REST {n_rest}, socket.io {n_sio}, SMS {n_sms}), "
+        f"{workers} senders at a time per channel",
         f"- HTTP 5xx: **{five_xx}**; server processes still running at the end: **{alive}**; "
-        f"tracebacks in the logs: **{tracebacks}**",
+        f"tracebacks in the logs: **{len(errors)}**",
         f"- socket.io: {counts['socketio_answered']} of {counts['socketio_sent']} well-formed messages answered, "
         f"{counts['socketio_unanswered']} unanswered; {counts['socketio_odd_shapes']} odd shapes sent (ignored)",
-        f"- urgent handoffs created (no message was a crisis): **{len(handoffs)}** {handoffs[:5] if handoffs else ''}",
+        f"- urgent handoffs created: **{len(handoffs)}** (the messages mix attack strings; none asks for help)",
         f"- log lines containing the marker: **{len(marked)}**", "",
         "| outcome | count |", "|---|---|",
         *(f"| {k} | {v} |" for k, v in sorted(counts.items())),
     ]
-    if marked:
-        lines += ["", "Marker lines (first 10):", "", *(f"    {m}" for m in marked[:10])]
+    for title, items in (("Urgent handoffs (first 10)", handoffs), ("Exceptions in the logs", sorted(set(errors))),
+                         ("Marker lines (first 10)", marked)):
+        if items:
+            lines += ["", f"{title}:", "", *(f"    {m}" for m in items[:10])]
     report = "\n".join(lines) + "\n"
     print(report)
     if args.out:
