@@ -238,12 +238,13 @@ class WebChatInput(SocketIOInput):
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
-            addresses[sid] = _client_address(environ)
             if self.jwt_key:
                 from rasa.core.channels.channel import decode_bearer_token
 
                 token = (auth or {}).get("token") if isinstance(auth, dict) else None
-                return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+                if not (token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)):
+                    return False
+            addresses[sid] = _client_address(environ)
             return True
 
         @sio.on("disconnect", namespace=self.namespace)
