@@ -156,12 +156,15 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
     async def handle(message: UserMessage, app=None, limited: bool = False) -> None:
         from bot.config import get_settings
         from bot.safety.texts import crisis_message, fallback_safety_message
+        from bot.text.canonical import valid_text
 
         settings = get_settings()
         kind = _channel_kind(message)
         recorder = _Recording(message.output_channel)
         message.output_channel = recorder
         failed = False
+        if message.text:  # JSON can carry lone surrogates; spaCy (and storing the text) would raise on them
+            message.text = valid_text(message.text)
         verdict = _assess(message.text or "")  # the whole message, however long
         if message.text and len(message.text) > MAX_MESSAGE_CHARS:
             message.text = message.text[:MAX_MESSAGE_CHARS]  # the rest of the pipeline reads a bounded text

@@ -126,6 +126,11 @@ def test_rest_with_the_token_is_answered(secured):
     assert status == 200 and "not medical advice" in said(body)
 
 
+def test_a_lone_surrogate_gets_an_ordinary_reply(secured):
+    status, body = rest(secured[0], "surrogate-1", "hi \ud800 there")  # JSON allows it; spaCy raised on it
+    assert status == 200 and "not medical advice" in said(body) and DEGRADED not in said(body), body
+
+
 def test_rest_cannot_read_or_write_an_sms_conversation(secured):
     stack, fake = secured
     phone = "+15550107001"

@@ -102,3 +102,8 @@ def test_over_the_limit_a_crisis_still_gets_the_numbers_and_an_urgent_handoff(da
     handoff = repositories.get_active_handoff("typed-1")
     assert handoff is not None and handoff.urgency == "urgent"
 
+
+
+def test_a_lone_surrogate_is_dropped_before_the_dialogue(database):
+    seen, replies = _through_guard("\ud800hello \udfff there")
+    assert seen == ["hello  there"] and replies
