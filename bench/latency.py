@@ -34,9 +34,9 @@ OUR_SCRIPT = ["hi", "yes", "for myself", "no", "no", "alcohol", "every day", "la
 BASELINE_SCRIPT = ["hi", "I am sad", "yes", "bye"]
 
 
-def post(url: str, sender: str, text: str) -> tuple[float, bool]:
+def post(url: str, sender: str, text: str, headers: dict[str, str] | None = None) -> tuple[float, bool]:
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=body, headers=headers or {"Content-Type": "application/json"})
     start = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - local server
@@ -46,9 +46,10 @@ def post(url: str, sender: str, text: str) -> tuple[float, bool]:
     return (time.perf_counter() - start) * 1000, ok
 
 
-def drive(url: str, script: list[str], conversations: int, concurrency: int, tag: str) -> dict:
+def drive(url: str, script: list[str], conversations: int, concurrency: int, tag: str,
+          headers: dict[str, str] | None = None) -> dict:
     def one(i: int) -> list[tuple[float, bool]]:
-        return [post(url, f"{tag}-{concurrency}-{i}", text) for text in script]
+        return [post(url, f"{tag}-{concurrency}-{i}", text, headers) for text in script]
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -90,7 +91,7 @@ def run_ours(conversations: int) -> dict:
         settings = stack_settings(Path(tmp))
         stack = Stack(settings, trained_model(settings)).start()
         try:
-            return {c: drive(stack.rest_url, OUR_SCRIPT, conversations, c, "ours") for c in (1, 10)}
+            return {c: drive(stack.rest_url, OUR_SCRIPT, conversations, c, "ours", stack.rest_headers) for c in (1, 10)}
         finally:
             stack.stop()
 

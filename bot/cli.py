@@ -71,6 +71,7 @@ def _supervise(args: argparse.Namespace) -> int:
     if not _preflight(settings):
         return 1
     _migrate(settings, say=True)
+    settings.key("rest_token")  # made once here, before the Rasa server reads it (never printed)
     model = train(settings)
     endpoints = services.write_endpoints(settings, settings.data_dir / "run" / "endpoints.yml")
     wanted = [services.action_server(settings),

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     restart_limit: int = 5
     # token for Rasa's HTTP API (only the console uses it, to relay staff replies); generated locally when unset
     rasa_token: str = ""
+    # bearer token for the REST channel (partners, tests); generated into data_dir/rest_token.txt when unset
+    rest_token: str = ""
     model_dir: Path = PROJECT_ROOT / "models"
     # public base URL of the staff console, used in notification links
     console_url: str = ""

@@ -8,6 +8,14 @@ added in the message's language and an urgent handoff is recorded.
 
 While a staff member has taken the conversation over, the person's message is only recorded in the
 conversation (the console shows it) and the bot stays silent - except for crisis help, which always goes out.
+
+A message a person types is text, never a command: a leading "/" (Rasa's ``/intent{entities}``) is honoured
+only for a payload of a button the bot offered in its last turn (read from the tracker) or one of the
+widget's own controls; any other such text gets an invisible WORD JOINER in front, so Rasa's
+RegexMessageHandler leaves it alone and NLU (which drops the mark, ``bot.text.canonical``) reads it as text.
+
+A message over a channel's rate limit (``limited=True``) does not reach the dialogue; a crisis in it still
+gets the crisis texts and an urgent handoff.
 """
 
 from __future__ import annotations
@@ -16,12 +24,50 @@ import logging
 from typing import Awaitable, Callable
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
 
 from bot.text.canonical import valid_text
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000  # what NLU and the dialogue read; the crisis verdict reads the whole message
+WIDGET_CONTROLS = frozenset({"/greet", "/request_human"})  # the widget's first message and "Talk to a person"
+TEXT_MARK = "\u2060"  # WORD JOINER: invisible; makes a typed "/..." plain text for Rasa
+
+
+def offered_payloads(events) -> set[str]:
+    """Payloads of the buttons / quick replies in the bot's last turn (bot messages after the last user one)."""
+    offered: set[str] = set()
+    for event in reversed(list(events or [])):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            data = event.data if isinstance(event.data, dict) else {}
+            for button in [*(data.get("buttons") or []), *(data.get("quick_replies") or [])]:
+                payload = button.get("payload") if isinstance(button, dict) else None
+                if isinstance(payload, str):
+                    offered.add(payload.strip())
+    return offered
+
+
+def as_text(text: str, offered: set[str]) -> str:
+    """``text`` unchanged, unless it starts with "/" and is not an offered payload: then marked as plain text."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or stripped in offered or stripped in WIDGET_CONTROLS:
+        return text
+    return TEXT_MARK + stripped
+
+
+async def _offered_from_tracker(app, sender_id: str) -> set[str]:
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    if agent is None:
+        return set()
+    try:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+    except Exception:  # noqa: BLE001 - unreadable: nothing counts as offered, the message is read as text
+        log.exception("could not read the buttons last offered")
+        return set()
+    return offered_payloads(tracker.events) if tracker is not None else set()
 
 
 def _channel_kind(message: UserMessage) -> str:
@@ -105,23 +151,35 @@ async def _record_only(app, message: UserMessage) -> None:
 Handler = Callable[[UserMessage], Awaitable[None]]
 
 
-def guarded(on_new_message: Handler):
-    """Wrap Rasa's handler. Call the result as ``await handle(message, app)`` (app: the Sanic app)."""
+def guarded(on_new_message: Handler, offered=_offered_from_tracker):
+    """Wrap Rasa's handler. Call the result as ``await handle(message, app, limited=False)`` (app: the Sanic
+    app; ``offered(app, sender_id)`` returns the payloads the bot last offered)."""
 
-    async def handle(message: UserMessage, app=None) -> None:
+    async def handle(message: UserMessage, app=None, limited: bool = False) -> None:
         from bot.config import get_settings
         from bot.safety.texts import crisis_message, fallback_safety_message
+        from bot.text.canonical import valid_text
 
         settings = get_settings()
         kind = _channel_kind(message)
         recorder = _Recording(message.output_channel)
         message.output_channel = recorder
         failed = False
+        if message.text:  # JSON can carry lone surrogates; spaCy (and storing the text) would raise on them
+            message.text = valid_text(message.text)
         verdict = _assess(message.text or "")  # the whole message, however long
         message.text = valid_text(message.text)  # a lone surrogate would make spaCy and the stores raise
         if message.text and len(message.text) > MAX_MESSAGE_CHARS:
             message.text = message.text[:MAX_MESSAGE_CHARS]  # the rest of the pipeline reads a bounded text
         crisis = verdict.category or "other" if verdict.crisis else None
+        if limited:
+            if crisis:  # people in crisis are never blocked from the crisis numbers
+                _raise_urgency(message, crisis)
+                await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings,
+                                                          lang=verdict.language))
+            return
+        if message.text and message.text.lstrip().startswith("/"):
+            message.text = as_text(message.text, await offered(app, message.sender_id))
         taken_over = _taken_over(message.sender_id)
         silent = app is not None and bool(taken_over)
         # database down: Rasa answers from a blank conversation, so the person also gets the numbers

@@ -2,11 +2,19 @@
 
 Same URL and reply format as Rasa's built-in ``rest`` channel: POST /webhooks/rest/webhook with
 ``{"sender": "...", "message": "..."}`` returns a JSON list of bot messages.
+
+Every POST needs ``Authorization: Bearer <token>`` (``IOPBOT_REST_TOKEN``; locally generated into
+``var/rest_token.txt``), else 401. A sender id shaped like another channel's conversation (a phone number,
+a widget's 32-hex id) is refused (400), so REST cannot read SMS or widget conversations. Over the rate limit
+(``bot.channels.limits``; per sender and per client address) the answer is 429, except for a crisis, which
+gets the crisis texts.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -14,12 +22,42 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.channels.guard import guarded
+from bot.channels.limits import RateLimiter
+from bot.channels.tokens import same_token
 
 log = logging.getLogger(__name__)
+
+OTHER_CHANNEL_IDS = re.compile(r"^\s*(\+?[\d\s().-]{7,}|[0-9a-fA-F]{32})\s*$")  # phone numbers, widget ids
+
+
+def _rest_token() -> str:
+    from bot.config import get_settings
+
+    return get_settings().key("rest_token")
+
+
+def authorized(request: Request, token: str) -> bool:
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    return scheme.lower() == "bearer" and same_token(given.strip(), token)
 
 
 def _bad_request(reason: str):
     return response.json({"error": reason}, status=400)
+
+
+def parse_message(body: Any) -> tuple[str, str] | str:
+    """(sender, text) from a request body of any JSON shape, or why it is refused (never raises)."""
+    if not isinstance(body, dict):
+        return "body must be a JSON object with sender and message"
+    sender, text = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
+        return "sender must be a non-empty string of at most 128 characters"
+    if OTHER_CHANNEL_IDS.match(sender):
+        return "sender must not be a phone number or a 32-hex id (other channels' conversations)"
+    if not isinstance(text, str):
+        return "message must be a string"
+    return sender, text.replace("\x00", "").strip()
 
 
 class SafeRestInput(RestInput):
@@ -27,8 +65,17 @@ class SafeRestInput(RestInput):
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials) -> SafeRestInput:
+        channel = cls()
+        channel.limiter = RateLimiter.from_credentials(credentials)
+        return channel
+
+    limiter = RateLimiter()
+
     def blueprint(self, on_new_message) -> Blueprint:
         handle = guarded(on_new_message)
+        token = _rest_token()
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @hook.route("/", methods=["GET"])
@@ -37,24 +84,27 @@ class SafeRestInput(RestInput):
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request):
+            if not authorized(request, token):
+                return response.json({"error": "send the REST token as: Authorization: Bearer <token>"}, status=401,
+                                     headers={"WWW-Authenticate": "Bearer"})
             try:
                 body = request.json
             except Exception:  # noqa: BLE001 - sanic raises on malformed JSON
                 return _bad_request("body must be JSON: {\"sender\": \"...\", \"message\": \"...\"}")
-            if not isinstance(body, dict):
-                return _bad_request("body must be a JSON object with sender and message")
-            sender, text = body.get("sender"), body.get("message")
-            if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
-                return _bad_request("sender must be a non-empty string of at most 128 characters")
-            if not isinstance(text, str):
-                return _bad_request("message must be a string")
-            text = text.replace("\x00", "").strip()
+            parsed = parse_message(body)
+            if isinstance(parsed, str):
+                return _bad_request(parsed)
+            sender, text = parsed
             collector = CollectingOutputChannel()
             if not text:
                 return response.json([{"recipient_id": sender,
                                        "text": "I didn't get any text - could you type your message again?"}])
+            limited = not self.limiter.allow(sender, request.remote_addr or request.ip)
             await handle(UserMessage(text, collector, sender, input_channel=self.name(),
-                                     metadata=self.get_metadata(request)), request.app)
+                                     metadata=self.get_metadata(request)), request.app, limited=limited)
+            if limited and not collector.messages:
+                return response.json({"error": "too many messages; please wait a moment"}, status=429,
+                                     headers={"Retry-After": "2"})
             return response.json(collector.messages)
 
         return hook

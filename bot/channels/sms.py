@@ -12,6 +12,9 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
 * Bot buttons are rendered as "Reply 1 …, 2 …"; a reply "1", "#2" or an option's title is mapped back to
   that button's payload (see ``sms_state.ShownOptions``). A turn's messages are packed into SMS of at most
   320 characters, split at sentence boundaries, with markdown and links removed.
+* Rate limit per phone number (``bot.channels.limits``, ``rate_limit`` credentials): over it, nothing is
+  sent (no SMS cost) and the bot does not run, except that a crisis still gets the crisis texts. STOP always
+  works.
 * Outgoing messages go through twilio's REST client (async) at ``settings.twilio_api_base``.
 * ``get_output_channel()`` (Rasa's ``output_channel=latest``, used for staff takeover replies) sends at once
   through the same rendering and opt-out checks.
@@ -28,6 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.channels.guard import guarded
+from bot.channels.limits import RateLimiter
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
 from bot.channels.sms_text import (
     SMS_LIMIT,
@@ -196,14 +200,17 @@ class TwilioSmsInput(TwilioInput):
             twilio_number=credentials.get("twilio_number") or settings.twilio_number,
             api_base=credentials.get("api_base") or settings.twilio_api_base,
             public_url=credentials.get("public_url") or getattr(settings, "public_url", "") or "",
+            limiter=RateLimiter.from_credentials(credentials),
         )
 
     def __init__(self, account_sid: str, auth_token: str, twilio_number: str,
-                 api_base: str = "https://api.twilio.com", public_url: str = "") -> None:
+                 api_base: str = "https://api.twilio.com", public_url: str = "",
+                 limiter: RateLimiter | None = None) -> None:
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
         self.public_url = (public_url or "").rstrip("/")
         self.sender = SmsSender(account_sid or "", auth_token or "", twilio_number or "", api_base)
         self.seen = SeenMessages()
+        self.limiter = limiter or RateLimiter()
         self.shown = ShownOptions()
         self._opt_outs: OptOuts | None = None
 
@@ -289,6 +296,12 @@ class TwilioSmsInput(TwilioInput):
                 self.opt_outs.opt_out(sender)
                 self.shown.set(sender, [])
                 await self.sender.send(sender, stop_text(settings, lang))
+            return
+        if not self.limiter.allow(sender):
+            output = SmsOutput(self, immediate=False)
+            await handle(UserMessage(text or " ", output, sender, input_channel=self.name(), metadata=metadata),
+                         app, limited=True)  # only a crisis is answered
+            await output.flush(sender)
             return
         if word == "help":
             await self.sender.send(sender, help_text(settings, lang))

@@ -16,10 +16,14 @@ Served from the Rasa server itself, under ``/webhooks/socketio/``:
 * ``widget.css``, ``rasa-webchat-1.0.1.js`` — our styles and the npm bundle (its Google Fonts ``@import``
   removed, so embedding the widget sends no visitor request to a third party).
 
-Differences from Rasa's ``SocketIOInput``: session ids are random hex issued by us (a client cannot pick
-another person's conversation id), a message is accepted only with the session id confirmed for that
-socket, ``enter_room`` is awaited (python-socketio 5 made it a coroutine; Rasa 3.6 does not await it, so
-its replies to the session room went nowhere), messages are size-limited, and every message goes through
+Differences from Rasa's ``SocketIOInput``: the server issues each conversation id together with a signed,
+expiring token (``bot.channels.tokens``; the widget keeps the token as its session id); ``session_request``
+resumes a conversation only with a valid token for it, anything else (missing, forged, expired, another
+person's bare id) gets a new conversation and token, never an error; a message is accepted only with the
+token confirmed for that socket; messages are rate limited per conversation and per client address
+(``bot.channels.limits``; over the limit a short polite reply, crisis texts for a crisis); ``enter_room`` is
+awaited (python-socketio 5 made it a coroutine; Rasa 3.6 does not await it, so its replies to the session
+room went nowhere), messages are size-limited, and every message goes through
 ``guarded`` (crisis numbers whatever breaks).
 """
 
@@ -29,7 +33,6 @@ import functools
 import json
 import logging
 import re
-import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -40,6 +43,8 @@ from sanic.request import Request
 from socketio import AsyncServer
 
 from bot.channels.guard import guarded
+from bot.channels.limits import RateLimiter
+from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +52,6 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 WEBCHAT_VERSION = "1.0.1"
 WEBCHAT_BUNDLE = STATIC_DIR / "vendor" / f"rasa-webchat-{WEBCHAT_VERSION}" / "index.js"
 GOOGLE_FONTS_IMPORT = "@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
-SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 EMPTY_REPLY = "I didn't get any text - could you type your message again?"
 
 
@@ -113,6 +117,22 @@ def demo_page(prefix: str) -> str:
     return html
 
 
+def _client_address(environ: dict) -> str:
+    """The client's address as Sanic sees it (honours Sanic's proxy settings); engine.io's REMOTE_ADDR is fixed."""
+    request = environ.get("sanic.request") if isinstance(environ, dict) else None
+    return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "unknown")
+
+
+def _slow_down(text: str) -> str:
+    """The short polite reply to a message over the rate limit, in the message's language."""
+    from bot.config import get_settings
+    from bot.text.language import guess_language
+    from bot.texts import text as catalogue_text
+
+    template = catalogue_text(guess_language(text, "en"), "channel", "slow_down") or "Please wait a moment."
+    return template.format(crisis_line=get_settings().crisis_line)
+
+
 class _WidgetBlueprint(SocketBlueprint):
     """Rasa's socket.io blueprint that also remembers the Sanic app (the guard needs it for takeovers)."""
 
@@ -141,10 +161,13 @@ class WebChatInput(SocketIOInput):
     def name(cls) -> str:
         return "socketio"
 
+    limiter = RateLimiter()
+    token_max_age = DEFAULT_MAX_AGE
+
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
         credentials = credentials or {}
-        return cls(
+        channel = cls(
             credentials.get("user_message_evt", "user_uttered"),
             credentials.get("bot_message_evt", "bot_uttered"),
             credentials.get("namespace"),
@@ -154,6 +177,9 @@ class WebChatInput(SocketIOInput):
             credentials.get("jwt_method", "HS256"),
             credentials.get("metadata_key", "metadata"),
         )
+        channel.limiter = RateLimiter.from_credentials(credentials)
+        channel.token_max_age = int(credentials.get("token_max_age_hours", DEFAULT_MAX_AGE / 3600) * 3600)
+        return channel
 
     def get_output_channel(self) -> WebChatOutput | None:
         if self.sio is None:
@@ -168,7 +194,16 @@ class WebChatInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], allow_upgrades=False)
         hook = _WidgetBlueprint(sio, self.socketio_path, f"custom_webhook_{type(self).__name__}", __name__)
         self.sio = sio
-        sessions: dict[str, str] = {}  # socket id -> confirmed session id
+        sessions: dict[str, tuple[str, str]] = {}  # socket id -> (conversation id, token confirmed to it)
+        addresses: dict[str, str] = {}  # socket id -> client address (for the per-client rate limit)
+        tokens: list[ConversationTokens] = []  # made on first use (the key is read from settings then)
+
+        def signer() -> ConversationTokens:
+            if not tokens:
+                from bot.config import get_settings
+
+                tokens.append(ConversationTokens(get_settings().key("secret_key"), self.token_max_age))
+            return tokens[0]
         prefix = f"/webhooks/{self.url_prefix()}"
 
         @hook.route("/", methods=["GET"])
@@ -207,31 +242,39 @@ class WebChatInput(SocketIOInput):
                 from rasa.core.channels.channel import decode_bearer_token
 
                 token = (auth or {}).get("token") if isinstance(auth, dict) else None
-                return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+                if not (token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)):
+                    return False
+            addresses[sid] = _client_address(environ)
             return True
 
         @sio.on("disconnect", namespace=self.namespace)
         async def disconnect(sid: str) -> None:
             sessions.pop(sid, None)
+            addresses.pop(sid, None)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Any = None) -> None:
-            wanted = data.get("session_id") if isinstance(data, dict) else None
-            session_id = wanted if isinstance(wanted, str) and SESSION_ID.match(wanted) else uuid.uuid4().hex
-            sessions[sid] = session_id
+            session = signer().session_for(data.get("session_id") if isinstance(data, dict) else None)
+            previous = sessions.get(sid)
+            if previous and previous[0] != session.conversation_id and self.session_persistence:
+                await sio.leave_room(sid, previous[0], namespace=self.namespace)
+            sessions[sid] = (session.conversation_id, session.token)
             if self.session_persistence:
-                await sio.enter_room(sid, session_id, namespace=self.namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+                await sio.enter_room(sid, session.conversation_id, namespace=self.namespace)
+            # the token is what the widget stores and sends back as its "session id"
+            await sio.emit("session_confirm", session.token, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any = None) -> None:
             if not isinstance(data, dict):
                 return
+            bound = sessions.get(sid)
+            given = data.get("session_id")
             if self.session_persistence:
-                sender_id = sessions.get(sid)
-                if not sender_id or data.get("session_id") != sender_id:
-                    log.warning("socket.io message without the session id confirmed for its socket ignored")
+                if not (bound and same_token(given, bound[1])):
+                    log.warning("socket.io message without the token confirmed for its socket ignored")
                     return
+                sender_id = bound[0]
             else:
                 sender_id = sid
             output = WebChatOutput(sio, self.bot_message_evt)
@@ -250,7 +293,10 @@ class WebChatInput(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
+            limited = not self.limiter.allow(sender_id, addresses.get(sid, sid))
             await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata),
-                         getattr(hook.ctx, "sanic_app", None))
+                         getattr(hook.ctx, "sanic_app", None), limited=limited)
+            if limited and not output.messages:
+                await output.send_text_message(sender_id, _slow_down(text))
 
         return hook

@@ -94,9 +94,15 @@ class RunningBot:
     def send(self, sender: str, text: str, timeout: float = 60) -> list[dict]:
         body = json.dumps({"sender": sender, "message": text}).encode()
         request = urllib.request.Request(f"http://127.0.0.1:{self.ports['rasa']}/webhooks/rest/webhook",
-                                         data=body, headers={"Content-Type": "application/json"})
+                                         data=body, headers={"Content-Type": "application/json",
+                                                             "Authorization": f"Bearer {self.rest_token}"})
         with urllib.request.urlopen(request, timeout=timeout) as reply:
             return json.loads(reply.read())
+
+    @property
+    def rest_token(self) -> str:
+        """The REST channel's bearer token `iopbot run` generated into its data folder."""
+        return (Path(self.env["IOPBOT_DATA_DIR"]) / "rest_token.txt").read_text().strip()
 
     @property
     def settings(self):

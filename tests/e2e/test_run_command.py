@@ -32,7 +32,7 @@ def test_run_starts_everything_and_stops_cleanly_on_ctrl_c(tmp_path, model):
             if not line:
                 break
             output.append(line)
-            if line.strip() == "==> ready":
+            if line.strip().startswith("stop:"):  # the last line of the ready block
                 break
         assert any(line.strip() == "==> ready" for line in output), "".join(output)
         rasa, actions, console = ports["IOPBOT_RASA_PORT"], ports["IOPBOT_ACTION_PORT"], ports["IOPBOT_CONSOLE_PORT"]
@@ -41,6 +41,12 @@ def test_run_starts_everything_and_stops_cleanly_on_ctrl_c(tmp_path, model):
         request = urllib.request.Request(f"http://127.0.0.1:{rasa}/webhooks/rest/webhook",
                                          data=b'{"sender": "run-1", "message": "hi"}',
                                          headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as no_token:
+            urllib.request.urlopen(request, timeout=60)
+        assert no_token.value.code == 401
+        token = (tmp_path / "rest_token.txt").read_text().strip()
+        assert any("rest_token.txt" in line for line in output) and not any(token in line for line in output)
+        request.add_header("Authorization", f"Bearer {token}")
         with urllib.request.urlopen(request, timeout=60) as response:
             assert b"not medical advice" in response.read()
         # Rasa's HTTP API only with the token

@@ -89,6 +89,9 @@ class Chat:
 def _answer(chat: Chat, question: str, replies: list[str]) -> str:
     """Answer one question: yes/no by typing "no" or "No", choices by clicking a low-risk button."""
     lower = question.lower()
+    if "Done" in replies:  # a choose-all-that-apply question with a choice ticked: finish it
+        chat.click("Done")
+        return "Done"
     if replies:
         # "Sober living" rather than "A stable, safe home": the 14:07 model reads the latter as a crisis
         for wanted in ("No", "None of these", "None", "Nothing", "Not at all", "Sober living or recovery housing",
@@ -191,6 +194,7 @@ def test_screening_through_the_widget_with_a_reload(web_stack, browser):
     page.wait_for_function(f"document.querySelectorAll('{BOT_MESSAGES}').length >= {len(said_before)}")
     session_after = json.loads(page.evaluate("window.localStorage.getItem('chat_session')"))["session_id"]
     assert session_after == session_before
+    conversation = session_after.split(".")[0]  # the widget keeps "<conversation id>.<time>.<signature>"
     assert chat.bot_texts()[: len(said_before)] == said_before
 
     answered = 0
@@ -212,14 +216,14 @@ def test_screening_through_the_widget_with_a_reload(web_stack, browser):
 
     # a staff reply (Rasa's execute with output_channel=latest) reaches the open widget
     count = len(chat.bot_texts())
-    assert web_stack.execute(session_after, "utter_greet") == 200
+    assert web_stack.execute(conversation, "utter_greet") == 200
     assert "thanks for reaching out" in " ".join(chat.wait_for_bot(count)).lower()
 
     # "Talk to a person" in the widget asks for a person
     count = len(chat.bot_texts())
     page.get_by_role("button", name="Talk to a person").last.click()
     assert chat.wait_for_bot(count)
-    users = [e for e in web_stack.tracker(session_after)["events"] if e["event"] == "user"]
+    users = [e for e in web_stack.tracker(conversation)["events"] if e["event"] == "user"]
     assert users[-1]["parse_data"]["intent"]["name"] == "request_human", (
         [u["text"] for u in users[-4:]], chat.transcript()[-1500:])
     assert "YOU: Talk to a person" in chat.transcript()  # shown as the person's own message
@@ -244,10 +248,11 @@ def test_socket_sessions_cannot_be_chosen_or_borrowed(web_stack):
     try:
         client.emit("session_request", {"session_id": "+15550101001"})
         kind, session_id = inbox.get(timeout=30)
-        assert kind == "confirm" and re.fullmatch(r"[0-9a-f]{32}", session_id)
+        assert kind == "confirm" and re.fullmatch(r"[0-9a-f]{32}\.[\w-]+\.[\w-]+", session_id)
 
         someone_else = "0123456789abcdef0123456789abcdef"
-        client.emit("user_uttered", {"message": "hi", "session_id": someone_else})
+        for other in (someone_else, session_id.split(".")[0]):  # a bare id, even this socket's own
+            client.emit("user_uttered", {"message": "hi", "session_id": other})
         with pytest.raises(queue.Empty):
             inbox.get(timeout=5)
 

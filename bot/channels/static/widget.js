@@ -2,7 +2,8 @@
  * IOP self-screening chat widget: embed with one script tag served by the bot's own server, e.g.
  *   <script src="BOT_ADDRESS/webhooks/socketio/widget.js" defer></script>  (BOT_ADDRESS: the Rasa server)
  * Loads rasa-webchat 1.0.1 from the same server, connects to the same server's socket.io endpoint
- * (session kept in localStorage, so a reload continues the conversation), and adds:
+ * (the session token the server issued - conversation id, time, signature - is kept in localStorage and
+ * sent back in session_request, so a reload continues the conversation), and adds:
  *   - a "Talk to a person" button and the crisis line inside the chat window;
  *   - labels, roles and keyboard support the widget lacks (quick replies usable with Tab + Enter/Space).
  * Exposes window.IopChat = { open(), talkToPerson() }.

@@ -45,7 +45,12 @@ def test_widget_script_gets_its_config_and_references_no_other_host():
     assert web._js_json({"a": "</script>"}) == '{"a": "\\u003c/script\\u003e"}'
 
 
-def test_session_ids_accepted_only_in_the_issued_format():
-    assert web.SESSION_ID.match("0123456789abcdef0123456789abcdef")
-    for bad in ("+15551234567", "slice-1", "0123456789ABCDEF0123456789ABCDEF", "", "a" * 33):
-        assert not web.SESSION_ID.match(bad)
+def test_session_ids_accepted_only_as_tokens_the_server_issued():
+    from bot.channels.tokens import ConversationTokens
+
+    tokens = ConversationTokens("assets-secret")
+    issued = tokens.issue("0123456789abcdef0123456789abcdef")
+    assert tokens.conversation_of(issued) == "0123456789abcdef0123456789abcdef"
+    for bad in ("+15551234567", "slice-1", "0123456789abcdef0123456789abcdef", tokens.issue("slice-1"),
+                tokens.issue("0123456789ABCDEF0123456789ABCDEF"), "", "a" * 33):
+        assert tokens.conversation_of(bad) is None

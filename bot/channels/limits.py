@@ -1,0 +1,66 @@
+"""Rate limits per client and per conversation: token buckets a person typing fast never empties.
+
+Defaults: a conversation may send 10 messages at once and 30 a minute after that (one every 2 s, more
+than a person reading the questions can keep up); a client (IP address, socket) 60 at once and 300 a
+minute (several people behind one address). A channel's ``rate_limit`` credentials override them::
+
+    rate_limit: {burst: 10, per_minute: 30, client_burst: 60, client_per_minute: 300}
+
+The buckets live in this process's memory: with several Rasa servers each node limits on its own (a later
+issue moves them to Redis). Crisis messages are answered even when limited (see ``guard.limited_reply``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable
+
+MAX_KEYS = 50_000  # least recently used buckets are forgotten beyond this (a full bucket is the default)
+
+
+@dataclass(frozen=True)
+class Rate:
+    burst: float
+    per_minute: float
+
+
+class Buckets:
+    """One token bucket per key, refilled continuously at ``rate.per_minute``."""
+
+    def __init__(self, rate: Rate, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.clock = clock
+        self._state: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def take(self, key: str) -> bool:
+        now = self.clock()
+        tokens, then = self._state.pop(key, (self.rate.burst, now))
+        tokens = min(self.rate.burst, tokens + (now - then) * self.rate.per_minute / 60)
+        allowed = tokens >= 1
+        self._state[key] = (tokens - 1 if allowed else tokens, now)
+        while len(self._state) > MAX_KEYS:
+            self._state.popitem(last=False)
+        return allowed
+
+
+class RateLimiter:
+    """Per-conversation and per-client buckets; ``allow`` is False when either is empty."""
+
+    def __init__(self, conversation: Rate = Rate(10, 30), client: Rate = Rate(60, 300),
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.conversations = Buckets(conversation, clock)
+        self.clients = Buckets(client, clock)
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> RateLimiter:
+        conf = (credentials or {}).get("rate_limit") or {}
+        return cls(Rate(float(conf.get("burst", 10)), float(conf.get("per_minute", 30))),
+                   Rate(float(conf.get("client_burst", 60)), float(conf.get("client_per_minute", 300))))
+
+    def allow(self, conversation: str, client: str | None = None) -> bool:
+        ok = self.conversations.take(conversation)
+        if client is not None:
+            ok = self.clients.take(client) and ok
+        return ok

@@ -1,0 +1,67 @@
+"""Rate limits: a script is limited, a person typing fast never is (a fake clock, no sleeping)."""
+
+from bot.channels.limits import Buckets, Rate, RateLimiter
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_script_flooding_one_conversation_is_limited():
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    allowed = [limiter.allow("conv-1", "10.0.0.1") for _ in range(100)]  # 100 messages in the same instant
+    assert allowed[:10] == [True] * 10
+    assert not any(allowed[10:])
+
+
+def test_a_script_sending_two_a_second_is_limited_within_a_minute():
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    results = []
+    for _ in range(120):
+        results.append(limiter.allow("conv-1", "10.0.0.1"))
+        clock.now += 0.5
+    assert results.count(False) >= 40
+
+
+def test_a_person_typing_fast_is_never_limited():
+    """Bursts of 8 quick clicks 1 s apart, then a few seconds of reading, for half an hour."""
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    for _ in range(60):
+        for _ in range(8):
+            assert limiter.allow("person", "10.0.0.2")
+            clock.now += 1.0
+        clock.now += 22.0
+    for _ in range(200):  # then one message every 2.5 s, steadily
+        assert limiter.allow("person", "10.0.0.2")
+        clock.now += 2.5
+
+
+def test_one_address_with_many_conversations_is_limited_as_a_client():
+    clock = Clock()
+    limiter = RateLimiter(clock=clock)
+    allowed = [limiter.allow(f"conv-{i}", "10.0.0.3") for i in range(200)]
+    assert allowed.count(True) == 60
+    assert limiter.allow("conv-new", "10.0.0.4")  # another client is not affected
+
+
+def test_credentials_override_the_defaults():
+    limiter = RateLimiter.from_credentials({"rate_limit": {"burst": 2, "per_minute": 60}})
+    assert [limiter.allow("c") for _ in range(3)] == [True, True, False]
+    assert RateLimiter.from_credentials(None).conversations.rate == Rate(10, 30)
+
+
+def test_the_buckets_forget_the_oldest_keys_beyond_their_cap(monkeypatch):
+    from bot.channels import limits
+
+    monkeypatch.setattr(limits, "MAX_KEYS", 5)
+    buckets = Buckets(Rate(1, 1), Clock())
+    for i in range(50):
+        buckets.take(f"k{i}")
+    assert len(buckets._state) == 5
