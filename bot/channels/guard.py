@@ -158,7 +158,6 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
     async def handle(message: UserMessage, app=None, limited: bool = False) -> None:
         from bot.config import get_settings
         from bot.safety.texts import crisis_message, fallback_safety_message
-        from bot.text.canonical import valid_text
 
         settings = get_settings()
         kind = _channel_kind(message)
@@ -168,7 +167,6 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
         if message.text:  # JSON can carry lone surrogates; spaCy (and storing the text) would raise on them
             message.text = valid_text(message.text)
         verdict = _assess(message.text or "")  # the whole message, however long
-        message.text = valid_text(message.text)  # a lone surrogate would make spaCy and the stores raise
         if message.text and len(message.text) > MAX_MESSAGE_CHARS:
             message.text = message.text[:MAX_MESSAGE_CHARS]  # the rest of the pipeline reads a bounded text
         crisis = verdict.category or "other" if verdict.crisis else None
