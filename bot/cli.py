@@ -75,7 +75,7 @@ def _supervise(args: argparse.Namespace) -> int:
     model = train(settings)
     endpoints = services.write_endpoints(settings, settings.data_dir / "run" / "endpoints.yml")
     wanted = [services.action_server(settings),
-              services.rasa_server(settings, model, endpoints, services.credentials_path()),
+              services.rasa_server(settings, model, endpoints, services.credentials_path(settings)),
               services.console(settings)]
     rasa = f"http://{settings.host}:{settings.rasa_port}"
     log_dir = settings.data_dir / "logs"

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # bearer token for the REST channel (partners, tests); generated into data_dir/rest_token.txt when unset
     rest_token: str = ""
     model_dir: Path = PROJECT_ROOT / "models"
+    # the input channels' settings (rate limits, widget token age); default: credentials.yml in the project
+    credentials_file: str = ""
     # public base URL of the staff console, used in notification links
     console_url: str = ""
     # staff console sessions end after this many idle minutes, and this many hours after login at the latest

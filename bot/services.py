@@ -99,5 +99,7 @@ def console(settings: Settings) -> Service:
     )
 
 
-def credentials_path() -> Path:
-    return PROJECT_ROOT / "credentials.yml"
+def credentials_path(settings: Settings | None = None) -> Path:
+    """The channels' settings file: ``settings.credentials_file`` when set, else the project's credentials.yml."""
+    chosen = settings.credentials_file if settings is not None else ""
+    return Path(chosen) if chosen else PROJECT_ROOT / "credentials.yml"

@@ -13,8 +13,9 @@ import urllib.request
 
 import pytest
 
+from tests.e2e.channel_support import ChannelStack, FakeTwilio, post_sms, sms_params
 from tests.support.proc import descendants
-from tests.support.stack import Stack, stack_settings, texts
+from tests.support.stack import stack_settings
 
 MARKER = "qx-private-marker-4471"
 PHONE = "+15550104242"
@@ -30,9 +31,10 @@ FAIL_ACTIONS = (
 )
 
 
-class DebugStack(Stack):
-    """Both servers at DEBUG level; the action server fails any action for a message containing FAILME
-    (fault injection by a sitecustomize module on its PYTHONPATH; the product code is unchanged)."""
+class DebugStack(ChannelStack):
+    """The SMS and widget channels on, both servers at DEBUG level; the action server fails any action for a
+    message containing FAILME (fault injection by a sitecustomize module on its PYTHONPATH; the product code
+    is unchanged)."""
 
     def action_service(self):
         service = super().action_service()
@@ -58,25 +60,34 @@ def debug_stack(tmp_path_factory, model):
     (data_dir / "logs").mkdir(mode=0o755)
     (data_dir / "logs" / "old.log").write_text("an older log\n")
     (data_dir / "logs" / "old.log").chmod(0o644)
-    running = DebugStack(stack_settings(data_dir), model, with_console=True).start()
+    twilio = FakeTwilio().start()
+    running = DebugStack(stack_settings(data_dir), model, with_console=True, twilio_url=twilio.url).start()
     try:
-        _talk(running)
+        _talk(running, twilio)
         time.sleep(2)  # let the servers finish writing their logs
         yield running
     finally:
         running.stop()
+        twilio.stop()
 
 
-def _talk(stack: Stack) -> None:
-    stack.send(PHONE, "hi")
-    stack.send(PHONE, f"/greet I want to kill myself {MARKER}")  # malformed slash command
-    assert "988" in texts(stack.send(PHONE, f"I want to kill myself {MARKER}"))
-    stack.send(PHONE, f"yes, I have a plan {MARKER}")
-    stack.send(PHONE, f"FAILME my answer is {MARKER}")  # every action fails for this message
+def _talk(stack: ChannelStack, twilio: FakeTwilio) -> None:
+    """The phone number's conversation by signed SMS (the only way to reach it), another one over REST."""
+
+    def sms(text: str) -> str:
+        before = len(twilio.to(PHONE))
+        assert post_sms(stack.sms_url, sms_params(PHONE, text)) == 200
+        return " ".join(twilio.to(PHONE)[before:])
+
+    sms("hi")
+    sms(f"/greet I want to kill myself {MARKER}")  # typed slash command
+    assert "988" in sms(f"I want to kill myself {MARKER}")
+    sms(f"yes, I have a plan {MARKER}")
+    sms(f"FAILME my answer is {MARKER}")  # every action fails for this message
     stack.send("other-person", f"I drink every day {MARKER}")
 
 
-def _log_text(stack: Stack) -> dict[str, str]:
+def _log_text(stack: ChannelStack) -> dict[str, str]:
     return {str(path): path.read_text(errors="replace") for path in stack.settings.data_dir.rglob("*")
             if path.is_file() and (path.suffix == ".log" or "logs" in path.parts)}
 

@@ -24,3 +24,18 @@ def test_the_rasa_token_is_added_inside_the_process_not_on_the_command_line(tmp_
     finally:
         get_settings.cache_clear()
     assert args.auth_token == "-starts-with-a-dash" and args.enable_api
+
+
+def test_the_channels_settings_file_is_the_projects_unless_a_setting_names_another(tmp_path, monkeypatch):
+    from bot.config import PROJECT_ROOT
+    from bot.services import credentials_path
+
+    monkeypatch.setenv("IOPBOT_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        assert credentials_path(get_settings()) == credentials_path() == PROJECT_ROOT / "credentials.yml"
+        monkeypatch.setenv("IOPBOT_CREDENTIALS_FILE", str(tmp_path / "channels.yml"))
+        get_settings.cache_clear()
+        assert credentials_path(get_settings()) == tmp_path / "channels.yml"
+    finally:
+        get_settings.cache_clear()
