@@ -21,6 +21,7 @@ gets the crisis texts and an urgent handoff.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Awaitable, Callable
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000  # what NLU and the dialogue read; the crisis verdict reads the whole message
 WIDGET_CONTROLS = frozenset({"/greet", "/request_human"})  # the widget's first message and "Talk to a person"
+WIDGET_GREET = re.compile(r'/greet\{"language":"[a-z]{2}"\}')  # the widget's first message in another language
 TEXT_MARK = "\u2060"  # WORD JOINER: invisible; makes a typed "/..." plain text for Rasa
 
 
@@ -53,7 +55,8 @@ def offered_payloads(events) -> set[str]:
 def as_text(text: str, offered: set[str]) -> str:
     """``text`` unchanged, unless it starts with "/" and is not an offered payload: then marked as plain text."""
     stripped = text.strip()
-    if not stripped.startswith("/") or stripped in offered or stripped in WIDGET_CONTROLS:
+    if (not stripped.startswith("/") or stripped in offered or stripped in WIDGET_CONTROLS
+            or WIDGET_GREET.fullmatch(stripped)):
         return text
     return TEXT_MARK + stripped
 

@@ -67,13 +67,19 @@ def _static_text(name: str) -> str:
     return (STATIC_DIR / name).read_text(encoding="utf-8")
 
 
-def widget_config(prefix: str) -> dict[str, str]:
+def widget_config(prefix: str) -> dict[str, Any]:
+    """What widget.js needs: addresses, the clinic's numbers and its own words in every language."""
     from bot.config import get_settings
+    from bot.texts import languages, text
 
     s = get_settings()
+    values = {"clinic_name": s.clinic_name, "crisis_line": s.crisis_line, "emergency_number": s.emergency_number,
+              "helpline_phone": s.helpline_phone}
+    words = {lang: {key: str(value).format(**values) for key, value in (text(lang, "widget") or {}).items()}
+             for lang in languages()}
     return {"prefix": prefix, "clinicName": s.clinic_name, "helplinePhone": s.helpline_phone,
             "crisisLine": s.crisis_line, "emergencyNumber": s.emergency_number,
-            "bundle": f"rasa-webchat-{WEBCHAT_VERSION}.js"}
+            "bundle": f"rasa-webchat-{WEBCHAT_VERSION}.js", "texts": words}
 
 
 def _js_json(value: Any) -> str:

@@ -265,3 +265,32 @@ def test_socket_sessions_cannot_be_chosen_or_borrowed(web_stack):
         assert kind == "bot" and message["text"]
     finally:
         client.disconnect()
+
+
+def test_a_spanish_visitor_gets_the_widget_and_the_conversation_in_spanish(web_stack, browser):
+    """Browser language Spanish: the widget's own words, the greeting, consent and the first question in
+    Spanish; 988 and 911 are tappable; the conversation's language is Spanish from the first message."""
+    context = browser.new_context(locale="es-MX")
+    page = context.new_page()
+    chat = Chat(page, f"{web_stack.base_url}/webhooks/socketio/demo")
+    page.goto(chat.url)
+    page.get_by_role("button", name="Start the self-screening chat").click()
+    first = chat.wait_for_bot(0, contains="gracias por escribirnos")
+    assert not any("thanks for reaching out" in t.lower() for t in first), first
+
+    nodes = _ax_nodes(page)
+    assert "Hablar con una persona" in _named(nodes, "button")
+    assert "Enviar mensaje" in _named(nodes, "button")
+    assert "Escriba su mensaje" in _named(nodes, "textbox")
+    links = page.locator(".iop-help-bar a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == ["tel:988", "tel:911"]
+    assert "marque 2" in links.first.inner_text()
+
+    box = page.get_by_role("textbox", name="Escriba su mensaje")
+    for reply, expected in (("sí", "por usted"), ("para mí", "?")):
+        count = len(chat.bot_texts())
+        box.fill(reply)
+        box.press("Enter")
+        said = " ".join(chat.wait_for_bot(count, contains=expected))
+        assert not re.search(r"\b(the|your|you)\b", said.lower()), said  # nothing in English
+    context.close()

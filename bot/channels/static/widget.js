@@ -5,7 +5,10 @@
  * (the session token the server issued - conversation id, time, signature - is kept in localStorage and
  * sent back in session_request, so a reload continues the conversation), and adds:
  *   - a "Talk to a person" button and the crisis line inside the chat window;
- *   - labels, roles and keyboard support the widget lacks (quick replies usable with Tab + Enter/Space).
+ *   - labels, roles and keyboard support the widget lacks (quick replies usable with Tab + Enter/Space);
+ *   - its own words in the visitor's language (data/texts/<lang>.yml "widget"): the script tag's data-lang
+ *     (<script src=".../widget.js" data-lang="es">), else the browser's languages, else English; a language
+ *     other than English also starts the conversation in it.
  * Exposes window.IopChat = { open(), talkToPerson() }.
  */
 (function () {
@@ -15,6 +18,17 @@
   var origin = new URL(script ? script.src : window.location.href).origin;
   var base = origin + CONFIG.prefix;
   var chatRef = null;
+  var LANG = pickLanguage();
+  var T = CONFIG.texts[LANG];
+
+  function pickLanguage() {
+    var wanted = [script && script.getAttribute("data-lang")].concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < wanted.length; i++) {
+      var code = String(wanted[i] || "").slice(0, 2).toLowerCase();
+      if (CONFIG.texts[code]) { return code; }
+    }
+    return "en";
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -41,7 +55,7 @@
     open();
     var send = function () {
       if (chatRef && chatRef.sendMessage) {
-        chatRef.sendMessage("/request_human", "Talk to a person");  // (payload sent, text shown)
+        chatRef.sendMessage("/request_human", T.talk_to_person);  // (payload sent, text shown)
       }
     };
     window.setTimeout(send, isOpen() ? 0 : 300);
@@ -63,13 +77,11 @@
   }
 
   function helpBar() {
-    var bar = el("div", { "class": "iop-help-bar", role: "region", "aria-label": "Help now" });
-    var person = el("button", { type: "button", "class": "iop-human" }, "Talk to a person");
+    var bar = el("div", { "class": "iop-help-bar", role: "region", "aria-label": T.help_region });
+    var person = el("button", { type: "button", "class": "iop-human" }, T.talk_to_person);
     person.addEventListener("click", talkToPerson);
-    var crisis = el("a", { "class": "iop-crisis", href: tel(CONFIG.crisisLine) },
-      "In crisis? Call or text " + CONFIG.crisisLine);
-    var emergency = el("a", { "class": "iop-emergency", href: tel(CONFIG.emergencyNumber) },
-      "Emergency: " + CONFIG.emergencyNumber);
+    var crisis = el("a", { "class": "iop-crisis", href: tel(CONFIG.crisisLine) }, T.crisis_link);
+    var emergency = el("a", { "class": "iop-emergency", href: tel(CONFIG.emergencyNumber) }, T.emergency_link);
     bar.appendChild(person);
     bar.appendChild(crisis);
     bar.appendChild(emergency);
@@ -77,15 +89,15 @@
   }
 
   function enhance() {
-    label(".rw-launcher", { "aria-label": isOpen() ? "Close the screening chat" : "Open the screening chat",
+    label(".rw-launcher", { "aria-label": isOpen() ? T.close_chat : T.open_chat,
       "aria-expanded": isOpen() ? "true" : "false" });
-    label(".rw-conversation-container", { role: "dialog", "aria-label": "Screening chat with " + CONFIG.clinicName });
-    label(".rw-close-button", { "aria-label": "Close the chat" });
-    label(".rw-messages-container", { role: "log", "aria-live": "polite", "aria-label": "Conversation",
+    label(".rw-conversation-container", { role: "dialog", "aria-label": T.dialog, lang: LANG });
+    label(".rw-close-button", { "aria-label": T.close_button });
+    label(".rw-messages-container", { role: "log", "aria-live": "polite", "aria-label": T.conversation,
       tabindex: "0" });
-    label(".rw-new-message", { "aria-label": "Type your message" });
-    label(".rw-send", { "aria-label": "Send message" });
-    label(".rw-replies", { role: "group", "aria-label": "Suggested answers (you can also type your own)" });
+    label(".rw-new-message", { "aria-label": T.message_box });
+    label(".rw-send", { "aria-label": T.send });
+    label(".rw-replies", { role: "group", "aria-label": T.replies });
     document.querySelectorAll("div.rw-reply").forEach(function (reply) {
       if (reply.getAttribute("role") !== "button") {
         reply.setAttribute("role", "button");
@@ -109,11 +121,11 @@
     window.WebChat.default({
       socketUrl: origin,
       socketPath: "/socket.io/",
-      initPayload: "/greet",
-      title: "Is IOP right for me?",
-      subtitle: "Confidential self-screening. Not medical advice.",
-      inputTextFieldHint: "Type your answer…",
-      connectingText: "Connecting… In a crisis, call or text " + CONFIG.crisisLine,
+      initPayload: LANG === "en" ? "/greet" : "/greet{\"language\":\"" + LANG + "\"}",
+      title: T.title,
+      subtitle: T.subtitle,
+      inputTextFieldHint: T.input_hint,
+      connectingText: T.connecting,
       hideWhenNotConnected: false,
       withRules: false,
       params: { storage: "local" },

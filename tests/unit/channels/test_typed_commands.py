@@ -60,7 +60,10 @@ def test_offered_payloads_and_the_widgets_own_controls_pass_unchanged():
     assert as_text(CHOICE, offered) == CHOICE
     assert as_text("/greet", set()) == "/greet"
     assert as_text("/request_human", set()) == "/request_human"
+    assert as_text('/greet{"language":"es"}', set()) == '/greet{"language":"es"}'  # the widget in Spanish
     assert as_text("every day", set()) == "every day"
+    for typed in ('/greet{"language":"es"} hola', '/greet{"language":"es","x":1}', '/crisis{"language":"es"}'):
+        assert as_text(typed, set()) == TEXT_MARK + typed
 
 
 def _through_guard(text, offered=frozenset(), limited=False):
