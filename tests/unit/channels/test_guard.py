@@ -6,27 +6,20 @@ import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.channels.guard import guarded
+from tests.unit.channels.conftest import fresh_database
 
 
 @pytest.fixture
 def database(tmp_path, monkeypatch):
     """Point the guard at a fresh SQLite file; returns a function that makes the database unreachable."""
     from bot import config
-    from bot.store import db
-
-    url = f"sqlite:///{tmp_path / 'guard.db'}"
-    monkeypatch.setenv("IOPBOT_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("IOPBOT_DATABASE_URL", url)
-    config.get_settings.cache_clear()
-    db.migrate(url)
 
     def break_it():  # a database file in a directory that does not exist cannot be opened
         monkeypatch.setenv("IOPBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'gone' / 'guard.db'}")
         config.get_settings.cache_clear()
 
-    yield break_it
-    config.get_settings.cache_clear()
-    db.dispose_all()
+    with fresh_database(tmp_path, monkeypatch):
+        yield break_it
 
 
 def _run(dialogue, text, app=None) -> list[str]:

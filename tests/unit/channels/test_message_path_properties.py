@@ -12,6 +12,7 @@ from bot.channels.guard import MAX_MESSAGE_CHARS, TEXT_MARK, guarded
 from bot.channels.rest import parse_message
 from bot.channels.tokens import ConversationTokens
 from bot.text.canonical import valid_text
+from tests.unit.channels.conftest import fresh_database
 
 ANY_CHAR = st.characters(blacklist_categories=())  # includes lone surrogates, controls, format characters
 TEXTS = st.one_of(st.text(ANY_CHAR, max_size=300), st.text(ANY_CHAR, min_size=1, max_size=40).map(lambda t: "/" + t),
@@ -26,20 +27,10 @@ BODIES = st.one_of(JSON, st.fixed_dictionaries({"sender": JSON, "message": JSON}
 
 @pytest.fixture(scope="module", autouse=True)
 def database(tmp_path_factory):
-    from bot import config
-    from bot.store import db
-
-    mp = pytest.MonkeyPatch()
-    tmp = tmp_path_factory.mktemp("props")
-    url = f"sqlite:///{tmp / 'props.db'}"
-    mp.setenv("IOPBOT_DATA_DIR", str(tmp))
-    mp.setenv("IOPBOT_DATABASE_URL", url)
-    config.get_settings.cache_clear()
-    db.migrate(url)
-    yield
-    mp.undo()
-    config.get_settings.cache_clear()
-    db.dispose_all()
+    patch = pytest.MonkeyPatch()
+    with fresh_database(tmp_path_factory.mktemp("props"), patch):
+        yield
+    patch.undo()
 
 
 @settings(max_examples=300, deadline=None)

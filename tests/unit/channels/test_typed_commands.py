@@ -11,6 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.channels.guard import TEXT_MARK, as_text, guarded, offered_payloads
 from bot.text.canonical import canonical
+from tests.unit.channels.conftest import fresh_database
 
 TYPED = ["/crisis", "/restart", "/session_start", "/faq", '/inform{"choice":{"$ne":1}}', " /restart ",
          '/inform{"choice": ["a", "b"]}', "/affirm", "/nlu_fallback", "//", "/"]
@@ -19,17 +20,8 @@ CHOICE = '/inform{"choice": "daily"}'
 
 @pytest.fixture
 def database(tmp_path, monkeypatch):
-    from bot import config
-    from bot.store import db
-
-    url = f"sqlite:///{tmp_path / 'guard.db'}"
-    monkeypatch.setenv("IOPBOT_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("IOPBOT_DATABASE_URL", url)
-    config.get_settings.cache_clear()
-    db.migrate(url)
-    yield
-    config.get_settings.cache_clear()
-    db.dispose_all()
+    with fresh_database(tmp_path, monkeypatch):
+        yield
 
 
 def _events():
