@@ -84,18 +84,12 @@ def run_rest(stack, n: int, rng: random.Random, counts: Counter, worker: int = 0
 def run_socketio(stack, n: int, rng: random.Random, counts: Counter, worker: int = 0) -> None:
     import queue
 
-    import socketio
 
     texts = hostile_texts(n, rng)
     per_client = 50
     for start in range(0, n, per_client):
         inbox: queue.Queue = queue.Queue()
-        client = socketio.Client()
-        client.on("bot_uttered", lambda data, q=inbox: q.put(data))
-        client.on("session_confirm", lambda data, q=inbox: q.put({"confirm": data}))
-        client.connect(stack.base_url, transports=["polling"], socketio_path="/socket.io")
-        client.emit("session_request", {"session_id": rng.choice([None, {"$ne": 1}, "0" * 32, MARKER])})
-        token = inbox.get(timeout=60)["confirm"]
+        client, token = _connect(stack, inbox, rng, counts)
         for i, text in enumerate(texts[start:start + per_client]):
             data = {"message": text, "session_id": token}
             if i % 10 == 9:  # odd shapes: not a string, no token, a forged token, not a dict
@@ -116,6 +110,26 @@ def run_socketio(stack, n: int, rng: random.Random, counts: Counter, worker: int
                 inbox.get_nowait()
             time.sleep(0.05)  # finish the turn's replies before the next message
         client.disconnect()
+
+
+def _connect(stack, inbox, rng: random.Random, counts: Counter, attempts: int = 5):
+    """A socket.io client with a confirmed session; a failed connect is counted and tried again (the run
+    reports how often the server refused or timed out a connection)."""
+    import socketio
+
+    for attempt in range(attempts):
+        client = socketio.Client()
+        client.on("bot_uttered", lambda data, q=inbox: q.put(data))
+        client.on("session_confirm", lambda data, q=inbox: q.put({"confirm": data}))
+        try:
+            client.connect(stack.base_url, transports=["polling"], socketio_path="/socket.io", wait_timeout=30)
+            client.emit("session_request", {"session_id": rng.choice([None, {"$ne": 1}, "0" * 32, MARKER])})
+            return client, inbox.get(timeout=60)["confirm"]
+        except Exception as exc:  # noqa: BLE001 - counted; the next attempt goes on
+            counts[f"socketio_connect_failed_{type(exc).__name__}"] += 1
+            client.disconnect()
+            time.sleep(2 * (attempt + 1))
+    raise ConnectionError(f"socket.io: no session after {attempts} attempts")
 
 
 def run_sms(stack, fake, n: int, rng: random.Random, counts: Counter, worker: int = 0) -> None:
