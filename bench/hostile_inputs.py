@@ -84,7 +84,6 @@ def run_rest(stack, n: int, rng: random.Random, counts: Counter, worker: int = 0
 def run_socketio(stack, n: int, rng: random.Random, counts: Counter, worker: int = 0) -> None:
     import queue
 
-
     texts = hostile_texts(n, rng)
     per_client = 50
     for start in range(0, n, per_client):
