@@ -58,7 +58,7 @@ from bot.store.transcript import conversation_language, load_transcript
 from bot.texts import staff_language_name
 
 HERE = Path(__file__).resolve().parent
-FRAGMENT_SUFFIXES = ("/rows", "/transcript", ".csv")
+FRAGMENT_SUFFIXES = ("/rows", "/transcript", ".csv", ".json")
 ACTION_LABELS = {
     "claim": "Claim",
     "in_conversation": "Mark in conversation",
