@@ -84,6 +84,7 @@ def _templates(tz: str = "UTC") -> Jinja2Templates:
     """Jinja2 templates; ``when`` shows a stored (naive UTC) time in the clinic's time zone ``tz``."""
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True)
     env.filters["when"] = lambda value: local_time(value, tz)
+    env.filters["channel"] = channel_label
     env.filters["waiting"] = _fmt_waiting
     env.filters["label"] = lambda v: str(v or "").replace("_", " ")
     return Jinja2Templates(env=env)
