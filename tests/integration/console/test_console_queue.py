@@ -160,7 +160,7 @@ def test_snapshot_times_in_clinic_zone_and_sources_by_title(web, app, console_se
     web.login(client, *web.STAFF)
     page = client.get(f"/handoffs/{hid}").text
     assert "2026-07-01 12:30 EDT" in page and "UTC" not in page  # America/New_York by default
-    assert "PHQ-2</dt><dd class=\"snap-score\">3 of 6</dd>" in page
+    assert re.search(r'PHQ-2</dt><dd class="snap-score" title="A score of 3 or more[^"]*">3 of 6</dd>', page)
     assert "Readiness to make a change" in page[page.index('id="snap-unclear"'):][:200]
     assert "Phone call" in page and "after 5pm" in page and "Yes, agreed to be contacted" in page
     assert "<cite title=\"003_101b7585de3d740d.txt\">[Intensive Outpatient Program: goals" in page
