@@ -47,14 +47,24 @@
     }, Math.max(2, seconds) * 1000);
   }
 
+  // browsers let a page make sound only after the user interacted with it: open the audio on the first click/key
+  var audio = null;
+  function unlockAudio() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Ctx) { try { audio = new Ctx(); } catch (e) { audio = null; } }
+    if (audio && audio.state === "suspended") { audio.resume(); }
+  }
+  document.addEventListener("click", unlockAudio);
+  document.addEventListener("keydown", unlockAudio);
+
   function beep() {
+    if (!audio) { return; }
     try {
-      var Ctx = window.AudioContext || window.webkitAudioContext;
-      if (!Ctx) { return; }
-      var ctx = new Ctx(), osc = ctx.createOscillator(), gain = ctx.createGain();
+      var osc = audio.createOscillator(), gain = audio.createGain();
       osc.frequency.value = 880; gain.gain.value = 0.1;
-      osc.connect(gain); gain.connect(ctx.destination);
-      osc.start(); osc.stop(ctx.currentTime + 0.25);
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(); osc.stop(audio.currentTime + 0.25);
+      document.body.setAttribute("data-beeps", String(parseInt(document.body.getAttribute("data-beeps") || "0", 10) + 1));
     } catch (e) { /* no sound available */ }
   }
 

@@ -102,6 +102,7 @@ def test_queue_paging_filters_alerts_snapshot_and_axe(console_settings, many, we
 
         # a new urgent handoff: badge, live region and a desktop notification naming only its number
         page.goto(f"{base}/queue")
+        page.locator("h1").click()  # browsers allow sound only after the user interacted with the page
         page.wait_for_timeout(1500)  # the first look sets what is already known
         with db.session_scope(settings) as s:
             new_id = repo.create_handoff(s, sender_id="web-new-crisis", channel="socketio", urgency="urgent",
@@ -110,6 +111,7 @@ def test_queue_paging_filters_alerts_snapshot_and_axe(console_settings, many, we
         assert page.evaluate("window.__notes") == [f"New urgent handoff #{new_id}"]
         expect(page.locator("#alert-badge")).to_have_text("1 new")
         expect(page.locator("#alert-live")).to_have_text(f"New urgent handoff #{new_id}")
+        expect(page.locator("body")).to_have_attribute("data-beeps", "1")  # the sound played once
 
         # the snapshot: everything at a glance, claim/assign above the transcript and the full summary
         page.goto(f"{base}/handoffs/{many['robin']}")
