@@ -34,12 +34,12 @@ def respond_to_crisis(dispatcher: CollectingDispatcher, tracker: Tracker, catego
     """Send the crisis texts first, then record an urgent handoff (storage failure must not block help)."""
     from bot.safety.texts import crisis_message
 
-    for line in crisis_message(category, channel=channel_of(tracker), settings=settings(),
-                               lang=lang or message_language(tracker, trigger)):
+    lang = lang or message_language(tracker, trigger)
+    for line in crisis_message(category, channel=channel_of(tracker), settings=settings(), lang=lang):
         dispatcher.utter_message(text=line)
     handoff_id = store_call("create_handoff", sender_id=tracker.sender_id,
                             channel=tracker.get_latest_input_channel(), urgency="urgent", reason="crisis",
-                            trigger_message=valid_text(trigger))
+                            trigger_message=valid_text(trigger), language=tracker.get_slot("language") or lang)
     if handoff_id is not None:
         notify_handoff(settings(), handoff_id, "urgent")
 

@@ -206,7 +206,8 @@ class ActionScoreScreening(Action):
         stored = result.to_dict()
         store_call("save_screening", sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
                    for_whom=for_whom(tracker), answers=answers, band=result.band,
-                   reasons=stored.get("reasons", []), criteria_version=result.criteria_version, summary=summary)
+                   reasons=stored.get("reasons", []), criteria_version=result.criteria_version, summary=summary,
+                   language=language_of(tracker))
         conf = settings()
         dispatcher.utter_message(text=person_message(result, channel=channel, crisis_line=conf.crisis_line,
                                                      emergency_number=conf.emergency_number,

@@ -6,9 +6,10 @@ session's CSRF token; ``/export.csv`` and ``/audit`` need the admin role):
     GET  /healthz                      {"status": "ok"} after a database check
     GET  /health                       each process's status and restart count, from `iopbot run`'s /healthz
     GET  /login, POST /login, POST /logout
-    GET  /queue  (+ /queue/rows)       open handoffs, urgent first then longest waiting; refreshes itself
+    GET  /queue  (+ /queue/rows)       open handoffs, filtered and paged (bot/console/queue_view.py)
+    GET  /alerts.json                  ids/times for the page's new-urgent and new-message alerts
     GET  /handoffs/{id} (+ /transcript) summary, transcript, notes, status, reply box
-    POST /handoffs/{id}/status|notes|reply|deliver
+    POST /handoffs/{id}/status|assign|notes|reply|deliver
     GET  /search, GET /export.csv      filters: date_from, date_to, band, channel, status, urgency
     GET  /audit                        the audit log (admins)
     GET  /overview (+ .csv, .json)     figures and charts for a period (admins; bot/console/overview.py)
@@ -33,6 +34,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot.console import relay
 from bot.console.exports import handoffs_csv
 from bot.console.overview import overview_router
+from bot.console.queue_view import queue_router
 from bot.console.security import (
     CsrfError,
     Forbidden,
@@ -44,17 +46,19 @@ from bot.console.security import (
     session_token,
     start_session,
 )
-from bot.console.summary import summary_view
+from bot.console.snapshot import channel_label, local_time, partial_summary, snapshot
+from bot.console.summary import partial_view, summary_view
 from bot.health import fetch as fetch_health
 from bot.store import console_sessions, db
 from bot.store import repositories as repo
 from bot.store.models import STATUSES, URGENCIES, StaffUser, utcnow
 from bot.store.passwords import burn_time, hash_password, needs_rehash, verify_password
+from bot.store.slots import latest_slot
 from bot.store.transcript import conversation_language, load_transcript
 from bot.texts import staff_language_name
 
 HERE = Path(__file__).resolve().parent
-FRAGMENT_SUFFIXES = ("/rows", "/transcript", ".csv")
+FRAGMENT_SUFFIXES = ("/rows", "/transcript", ".csv", ".json")
 ACTION_LABELS = {
     "claim": "Claim",
     "in_conversation": "Mark in conversation",
@@ -62,10 +66,6 @@ ACTION_LABELS = {
     "close": "Close",
     "reopen": "Reopen",
 }
-
-
-def _fmt_when(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
 def _fmt_waiting(value: dt.datetime | None) -> str:
@@ -80,9 +80,11 @@ def _fmt_waiting(value: dt.datetime | None) -> str:
     return f"{hours // 24} days"
 
 
-def _templates() -> Jinja2Templates:
+def _templates(tz: str = "UTC") -> Jinja2Templates:
+    """Jinja2 templates; ``when`` shows a stored (naive UTC) time in the clinic's time zone ``tz``."""
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True)
-    env.filters["when"] = _fmt_when
+    env.filters["when"] = lambda value: local_time(value, tz)
+    env.filters["channel"] = channel_label
     env.filters["waiting"] = _fmt_waiting
     env.filters["label"] = lambda v: str(v or "").replace("_", " ")
     return Jinja2Templates(env=env)
@@ -122,7 +124,8 @@ def create_app(settings=None) -> FastAPI:
         settings = get_settings()
     engine = db.make_engine(settings=settings)
     sessions = db.make_session_factory(engine)
-    templates = _templates()
+    clinic_tz = settings.staffed_hours.timezone
+    templates = _templates(clinic_tz)
     throttle = LoginThrottle()
 
     @contextlib.asynccontextmanager
@@ -271,20 +274,6 @@ def create_app(settings=None) -> FastAPI:
     def home(user: StaffUser = Depends(current_user)):
         return RedirectResponse("/queue", status_code=303)
 
-    @app.get("/queue", response_class=HTMLResponse)
-    def queue_page(request: Request, user: StaffUser = Depends(current_user)):
-        with sessions.begin() as s:
-            rows = repo.queue(s)
-            repo.audit(s, user.username, "queue.view", "queue", {"count": len(rows)})
-        return render(request, "queue.html", user, rows=rows)
-
-    @app.get("/queue/rows", response_class=HTMLResponse)
-    def queue_rows(request: Request, user: StaffUser = Depends(current_user)):
-        with sessions.begin() as s:
-            rows = repo.queue(s)
-            repo.audit_throttled(s, user.username, "queue.refresh", "queue")
-        return render(request, "_queue_rows.html", user, rows=rows)
-
     # ---- one handoff -----------------------------------------------------------------------------------
 
     def load_handoff(s, handoff_id: int):
@@ -301,7 +290,10 @@ def create_app(settings=None) -> FastAPI:
             if found is None:
                 return render(request, "error.html", user, status_code=404, message="No such handoff.")
             handoff, screening = found
+            partial = None if screening is not None else \
+                partial_summary(latest_slot(s, handoff.sender_id, "screening_answers"))
             transcript = load_transcript(handoff.sender_id, session=s)
+            staff = [u for u in repo.list_staff(s) if u.active]
             notes = repo.list_notes(s, handoff_id)
             replies = repo.list_staff_messages(s, handoff_id)
             actions = [a for a, (allowed, _new) in repo.STATUS_ACTIONS.items() if handoff.status in allowed]
@@ -309,9 +301,12 @@ def create_app(settings=None) -> FastAPI:
                 actions.remove("reopen")
             repo.audit(s, user.username, "handoff.view", f"handoff:{handoff_id}",
                        {"screening_id": screening.id if screening else None})
+        stored = screening.summary if screening is not None and isinstance(screening.summary, dict) else None
         return render(
-            request, "handoff.html", user,
-            handoff=handoff, screening=screening, summary=summary_view(screening), transcript=transcript,
+            request, "handoff.html", user, snap=snapshot(handoff, stored or partial, clinic_tz), staff=staff,
+            channel_label=channel_label, partial=partial is not None,
+            handoff=handoff, screening=screening, transcript=transcript,
+            summary=summary_view(screening) if screening is not None else (partial and partial_view(partial)),
             language=staff_language_name(conversation_language(transcript)), notes=notes, replies=replies,
             actions=[(a, ACTION_LABELS[a]) for a in actions],
         )
@@ -344,6 +339,22 @@ def create_app(settings=None) -> FastAPI:
             "close": "Handoff closed.",
         }
         flash(request, "ok", messages.get(action, f"Status is now {status.replace('_', ' ')}."))
+        return back_to(handoff_id)
+
+    @app.post("/handoffs/{handoff_id}/assign", dependencies=[Depends(require_csrf)])
+    def assign(request: Request, handoff_id: int, staff_id: str = Form(""),
+               user: StaffUser = Depends(current_user)):
+        target = int(staff_id) if staff_id.isdigit() else None
+        try:
+            with sessions.begin() as s:
+                row = repo.reassign(s, handoff_id, target, repo.get_staff(s, user.id))
+                name = row.assignee.username if row.assignee else None
+        except LookupError:
+            return PlainTextResponse("No such handoff.", status_code=404)
+        except repo.InvalidTransition as exc:
+            flash(request, "error", str(exc))
+            return back_to(handoff_id)
+        flash(request, "ok", f"Assigned to {name}." if name else "Nobody is assigned now; the bot answers again.")
         return back_to(handoff_id)
 
     @app.post("/handoffs/{handoff_id}/notes", dependencies=[Depends(require_csrf)])
@@ -439,5 +450,6 @@ def create_app(settings=None) -> FastAPI:
             repo.audit(s, user.username, "audit.view", "audit_log", {"action": action, "actor": actor})
         return render(request, "audit.html", user, entries=entries, action=action or "", actor=actor or "")
 
+    app.include_router(queue_router(sessions=sessions, render=render, current_user=current_user))
     app.include_router(overview_router(settings=settings, sessions=sessions, render=render, admin_user=admin_user))
     return app

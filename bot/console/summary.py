@@ -7,11 +7,14 @@ red flags first, then the band, then reasons each with its sources; unknown keys
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
+
+from bot.console.snapshot import EFFECT_LABELS, source_title
 
 TEXT_KEYS = ("staff_text", "text", "reason", "explanation", "message", "label", "title", "criterion_id", "id")
 SOURCE_KEYS = ("sources", "source", "source_file", "seed", "cite", "citation")
-BADGE_KEYS = ("effect", "area", "risk")
+AREA_WORDS = {"mental_health": "mental health"}
 HIDDEN_ITEM_KEYS = {
     "person_text",
     "source_quote",
@@ -36,6 +39,14 @@ SHOWN_KEYS = {
     "criteria_version",
     "for_whom",
     "channel",
+    "urgent",
+    "complete",
+    "unanswered",
+    "unclear",
+    "scores",
+    "contact",
+    "questionnaire_version",
+    "partial",
 }
 
 
@@ -48,12 +59,22 @@ def _as_list(value: Any) -> list:
 
 
 def _source(value: Any) -> dict[str, str]:
+    """``{file, title, quote}``: the title comes from data/screening/source_titles.yml."""
     if isinstance(value, dict):
-        return {
-            "file": str(value.get("file") or value.get("source") or ""),
-            "quote": str(value.get("quote") or ""),
-        }
-    return {"file": str(value), "quote": ""}
+        file = str(value.get("file") or value.get("source") or "")
+        return {"file": file, "title": source_title(file), "quote": str(value.get("quote") or "")}
+    return {"file": str(value), "title": source_title(str(value)), "quote": ""}
+
+
+def _badges(item: dict) -> list[str]:
+    out = []
+    if item.get("effect"):
+        out.append(EFFECT_LABELS.get(item["effect"], str(item["effect"]).replace("_", " ")))
+    if item.get("area"):
+        out.append(AREA_WORDS.get(item["area"], str(item["area"]).replace("_", " ")))
+    if item.get("risk"):
+        out.append(f"{item['risk']} risk")
+    return out
 
 
 def item_view(item: Any) -> dict[str, Any]:
@@ -64,7 +85,7 @@ def item_view(item: Any) -> dict[str, Any]:
     text_key = next((k for k in TEXT_KEYS if item.get(k)), None)
     source_key = next((k for k in SOURCE_KEYS if item.get(k)), None)
     sources = [_source(s) for s in _as_list(item.get(source_key))] if source_key else []
-    badges = [str(item[k]).replace("_", " ") for k in BADGE_KEYS if item.get(k)]
+    badges = _badges(item)
     extra = {
         k: v
         for k, v in item.items()
@@ -100,6 +121,12 @@ def _areas(summary: dict) -> list[dict[str, Any]]:
             }
         )
     return areas
+
+
+def partial_view(summary: dict) -> dict[str, Any]:
+    """The view of a summary scored from a stopped screening's answers (no stored screening row)."""
+    return summary_view(SimpleNamespace(summary=summary, reasons=[], band=summary.get("band"),
+                                        criteria_version=None, for_whom=None, completed_at=None, answers={}))
 
 
 def summary_view(screening: Any) -> dict[str, Any] | None:

@@ -52,6 +52,7 @@ class Screening(Base):
     sender_id = Column(String(255), nullable=False, index=True)
     channel = Column(String(32), nullable=False, default="web")
     for_whom = Column(String(32))  # "self" | "someone_else" | None
+    language = Column(String(8))  # the conversation's language when stored ("en", "es")
     answers = Column(EncryptedJSON, nullable=False, default=dict)
     band = Column(String(64), index=True)
     reasons = Column(EncryptedJSON, nullable=False, default=list)
@@ -95,6 +96,7 @@ class Handoff(Base):
     phone = Column(EncryptedText)
     consent = Column(Boolean, nullable=False, default=False)
     reason = Column(String(32), nullable=False, default="asked_for_person")
+    language = Column(String(8))  # the conversation's language ("en", "es"); the queue filters by it
     trigger_message = Column(EncryptedText)
     screening_id = Column(Integer, ForeignKey("screenings.id", ondelete="SET NULL"))
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)

@@ -92,6 +92,16 @@ def _clip(value: str | None, limit: int = MAX_TEXT) -> str | None:
     return value[:limit]
 
 
+def _language(session: Session, sender_id: str, given: str | None) -> str | None:
+    """``given``, else the conversation's latest ``language`` slot (a short code, never free text)."""
+    value = given
+    if value is None:
+        from bot.store.slots import latest_slot
+
+        value = latest_slot(session, sender_id, "language")
+    return value[:8] if isinstance(value, str) and value.isalpha() else None
+
+
 def _check(value: str | None, allowed: Sequence[str], name: str) -> None:
     if value is not None and value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
@@ -114,10 +124,13 @@ def save_screening(
     for_whom: str | None = None,
     started_at: dt.datetime | None = None,
     completed_at: dt.datetime | None = None,
+    language: str | None = None,
 ) -> int:
-    """Store one screening (answers, reasons and summary are encrypted) and return its id."""
+    """Store one screening (answers, reasons and summary are encrypted) and return its id. ``language``
+    defaults to the conversation's ``language`` slot."""
     row = Screening(
         sender_id=sender_id,
+        language=_language(session, sender_id, language),
         channel=channel or "unknown",
         for_whom=for_whom,
         answers=answers or {},
@@ -167,8 +180,10 @@ def create_handoff(
     consent: bool = False,
     trigger_message: str | None = None,
     screening_id: int | None = None,
+    language: str | None = None,
 ) -> int:
-    """Open a handoff for ``sender_id`` and return its id.
+    """Open a handoff for ``sender_id`` and return its id (``language`` defaults to the conversation's
+    ``language`` slot).
 
     If the sender already has an open handoff, that one is returned instead: urgency is only ever raised
     (normal -> urgent, and reason becomes "crisis" for a crisis), and contact fields, consent, trigger
@@ -185,6 +200,7 @@ def create_handoff(
         phone=_clip(phone, 40),
         trigger_message=_clip(trigger_message),
         screening_id=screening_id,
+        language=_language(session, sender_id, language),
     )
     existing = get_active_handoff(session, sender_id)
     if existing is None:
@@ -349,6 +365,30 @@ def change_status(session: Session, handoff_id: int, action: str, actor: StaffUs
     session.flush()
     detail = {"from": old, "to": new_status}
     audit(session, _actor_name(actor), f"handoff.{action}", f"handoff:{row.id}", detail)
+    return row
+
+
+@_auto_session
+def reassign(session: Session, handoff_id: int, staff_id: int | None, actor: StaffUser | str) -> Handoff:
+    """Give an open handoff to another staff member (``None``: nobody) and audit it. A waiting handoff
+    given to someone becomes claimed; taken from everyone, it goes back to waiting (the bot answers)."""
+    row = _require_handoff(session, handoff_id)
+    if not row.is_open:
+        raise InvalidTransition("cannot reassign a closed handoff")
+    staff = session.get(StaffUser, staff_id) if staff_id is not None else None
+    if staff_id is not None and (staff is None or not staff.active):
+        raise InvalidTransition("no such active staff member")
+    old = row.assignee_id
+    row.assignee_id = staff.id if staff else None
+    row.assignee = staff
+    if staff is not None and row.status == "waiting":
+        row.status, row.claimed_at = "claimed", row.claimed_at or utcnow()
+    if staff is None and row.status in TAKEN_OVER_STATUSES:
+        row.status, row.claimed_at = "waiting", None
+    row.updated_at = utcnow()
+    session.flush()
+    audit(session, _actor_name(actor), "handoff.reassign", f"handoff:{row.id}",
+          {"from": old, "to": row.assignee_id})
     return row
 
 

@@ -58,6 +58,7 @@ async def test_a_yes_to_suicidal_thoughts_gets_crisis_help_and_an_urgent_handoff
     assert slots["screen_answer"] == "crisis"  # the form stops asking
     handoff = repositories.get_active_handoff("crisis-1")
     assert handoff is not None and handoff.urgency == "urgent" and handoff.reason == "crisis"
+    assert handoff.language == "en"  # stored plainly for the console's language filter
 
 
 async def test_question_has_buttons_on_the_web_and_numbers_on_sms(dispatcher, domain):
@@ -103,6 +104,7 @@ async def test_result_is_shown_with_the_notice_and_stored(dispatcher, domain):
     assert _slots(events)["screening_status"] == "completed"
     stored = repositories.latest_screening("done-1")
     assert stored is not None and stored.answers == answers and stored.band
+    assert stored.language == "en"
 
 
 async def test_change_answer_about_a_topic_forgets_that_answer(dispatcher, domain):

@@ -18,6 +18,7 @@ def test_first_message_crisis_gets_help_before_anything_else(stack):
     with database(stack) as session:
         handoff = repositories.get_active_handoff(session, "crisis-first")
         assert handoff.urgency == "urgent" and handoff.reason == "crisis"
+        assert handoff.language == "en"  # stored plainly: the console's queue filters by it
 
 
 def test_crisis_mid_screening_pauses_and_resumes_only_when_asked(stack):
@@ -32,6 +33,14 @@ def test_crisis_mid_screening_pauses_and_resumes_only_when_asked(stack):
         handoff = repositories.get_active_handoff(session, sender)
         assert handoff.urgency == "urgent"
         assert "bottle of pills" in handoff.trigger_message
+        # the console shows the answers given before the crisis (no screening row exists yet)
+        from bot.console.snapshot import partial_summary
+        from bot.store.slots import latest_slot
+
+        partial = partial_summary(latest_slot(session, sender, "screening_answers"))
+        assert repositories.latest_screening(session, sender) is None
+        assert partial["partial"] and partial["answers_by_area"][0]["area"] == "safety"
+        assert [r["answer"] for r in partial["answers_by_area"][0]["answers"]][:2] == ["No", "No"]
     resumed = stack.send(sender, "continue")
     assert asked_question(resumed) is not None
 

@@ -69,6 +69,7 @@ def test_a_whole_screening_in_spanish_for_a_son(stack):
         assert screening is not None and screening.for_whom == "other", [r.get("text")[:60] for r in said]
         assert screening.answers["withdrawal"] == "yes"
         assert screening.band == "detox_first"
+        assert screening.language == "es"
 
 
 def test_switching_language_midway_repeats_the_question_in_the_new_language(stack):

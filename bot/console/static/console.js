@@ -1,30 +1,130 @@
-// Refreshes parts of the page marked with data-poll-url every data-poll-seconds, from our own server only.
+// The console's own script (same origin only, no outside request):
+// * parts marked data-poll-url refresh every data-poll-seconds;
+// * a transcript marked data-follow="bottom" stays at its newest message unless the reader scrolled up
+//   (then a "New messages" button appears);
+// * body[data-alerts-url]: new urgent handoffs and new messages on chats assigned to me raise a badge,
+//   a short sound and (when allowed) a desktop notification naming only the handoff number.
 (function () {
   "use strict";
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" }, cache: "no-store" })
+      .then(function (r) {
+        if (r.status === 401) { window.location.assign("/login"); return null; }
+        return r.ok ? r : null;
+      });
+  }
+
+  function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 40; }
+
   function poll(el) {
     var url = el.getAttribute("data-poll-url");
     var seconds = parseInt(el.getAttribute("data-poll-seconds") || "5", 10);
+    var follow = el.getAttribute("data-follow") === "bottom";
+    var button = follow ? document.getElementById("new-messages") : null;
     var busy = false;
+    if (follow) {
+      el.scrollTop = el.scrollHeight;
+      el.addEventListener("scroll", function () { if (button && nearBottom(el)) { button.hidden = true; } });
+      if (button) {
+        button.addEventListener("click", function () { el.scrollTop = el.scrollHeight; button.hidden = true; });
+      }
+    }
     window.setInterval(function () {
       if (busy || document.hidden) { return; }
       busy = true;
-      fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" }, cache: "no-store" })
-        .then(function (response) {
-          if (response.status === 401) { window.location.assign("/login"); return null; }
-          return response.ok ? response.text() : null;
-        })
+      getJSON(url)
+        .then(function (r) { return r ? r.text() : null; })
         .then(function (html) {
-          if (html !== null && html !== undefined && html !== el.innerHTML) {
-            el.innerHTML = html;
-            el.setAttribute("data-refreshed", String(Date.now()));
-          }
+          if (html === null || html === undefined || html === el.innerHTML) { return; }
+          var atBottom = follow && nearBottom(el);
+          el.innerHTML = html;
+          el.setAttribute("data-refreshed", String(Date.now()));
+          if (follow && atBottom) { el.scrollTop = el.scrollHeight; }
+          else if (follow && button) { button.hidden = false; }
         })
         .catch(function () { /* keep the current content; try again next time */ })
         .then(function () { busy = false; });
     }, Math.max(2, seconds) * 1000);
   }
+
+  // browsers let a page make sound only after the user interacted with it: open the audio on the first click/key
+  var audio = null;
+  function unlockAudio() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Ctx) { try { audio = new Ctx(); } catch (e) { audio = null; } }
+    if (audio && audio.state === "suspended") { audio.resume(); }
+  }
+  document.addEventListener("click", unlockAudio);
+  document.addEventListener("keydown", unlockAudio);
+
+  function beep() {
+    if (!audio) { return; }
+    try {
+      var osc = audio.createOscillator(), gain = audio.createGain();
+      osc.frequency.value = 880; gain.gain.value = 0.1;
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(); osc.stop(audio.currentTime + 0.25);
+      document.body.setAttribute("data-beeps", String(parseInt(document.body.getAttribute("data-beeps") || "0", 10) + 1));
+    } catch (e) { /* no sound available */ }
+  }
+
+  function notify(title, body, link) {
+    if (!("Notification" in window) || Notification.permission !== "granted") { return; }
+    var n = new Notification(title, { body: body, tag: link });
+    n.onclick = function () { window.focus(); window.location.assign(link); };
+  }
+
+  function alerts(body) {
+    var url = body.getAttribute("data-alerts-url");
+    var seconds = parseInt(body.getAttribute("data-alerts-seconds") || "5", 10);
+    var badge = document.getElementById("alert-badge");
+    var live = document.getElementById("alert-live");
+    var enable = document.getElementById("enable-alerts");
+    var known = null, seen = {}, fresh = 0;
+    if (enable) {
+      if (!("Notification" in window) || Notification.permission === "granted") { enable.hidden = true; }
+      enable.addEventListener("click", function () {
+        if ("Notification" in window) {
+          Notification.requestPermission().then(function (p) { enable.hidden = p === "granted"; });
+        }
+      });
+    }
+    function check() {
+      if (document.hidden && !("Notification" in window)) { return; }
+      getJSON(url).then(function (r) { return r ? r.json() : null; }).then(function (data) {
+        if (!data) { return; }
+        if (known === null) {  // first look: what is already there is not news
+          known = {}; data.urgent.forEach(function (id) { known[id] = true; });
+          Object.keys(data.mine).forEach(function (id) { seen[id] = data.mine[id]; });
+          return;
+        }
+        var news = [];
+        data.urgent.forEach(function (id) {
+          if (!known[id]) { known[id] = true; news.push(["New urgent handoff #" + id, "/handoffs/" + id]); }
+        });
+        Object.keys(data.mine).forEach(function (id) {
+          if (seen[id] !== undefined && data.mine[id] > seen[id]) {
+            news.push(["New message in handoff #" + id, "/handoffs/" + id]);
+          }
+          seen[id] = data.mine[id];
+        });
+        if (!news.length) { return; }
+        fresh += news.length;
+        badge.textContent = fresh + " new";
+        badge.hidden = false;
+        live.textContent = news.map(function (n) { return n[0]; }).join(". ");
+        document.title = "(" + fresh + ") " + document.title.replace(/^\(\d+\) /, "");
+        beep();
+        news.forEach(function (n) { notify(n[0], "Open the staff console to see it.", n[1]); });
+      }).catch(function () { /* try again next time */ });
+    }
+    check();
+    window.setInterval(check, Math.max(2, seconds) * 1000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var els = document.querySelectorAll("[data-poll-url]");
     for (var i = 0; i < els.length; i++) { poll(els[i]); }
+    if (document.body.hasAttribute("data-alerts-url")) { alerts(document.body); }
   });
 })();

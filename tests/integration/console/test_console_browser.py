@@ -200,13 +200,13 @@ def test_staff_login_queue_takeover_reply_and_logout_in_chromium(console_setting
             rows = page.locator("#queue tbody tr")
             expect(rows).to_have_count(2)
             expect(rows.nth(0)).to_contain_text("URGENT")
-            expect(rows.nth(1)).to_contain_text("asked for person")
+            expect(rows.nth(1)).to_contain_text("Asked for a person")
 
             # the queue refreshes by itself
             with db.session_scope(settings) as s:
                 repo.create_handoff(s, sender_id="sms-new", channel="sms")
             expect(rows).to_have_count(3, timeout=15_000)
-            expect(page.locator("#queue")).to_contain_text("sms")
+            expect(page.locator("#queue")).to_contain_text("SMS")
 
             # open the urgent handoff: red flags first, reasons with sources, transcript with text escaped
             rows.nth(0).locator("a.open").click()
@@ -216,7 +216,7 @@ def test_staff_login_queue_takeover_reply_and_logout_in_chromium(console_setting
             transcript = page.locator("#transcript")
             expect(transcript).to_contain_text("I had a seizure last time I stopped")
             expect(transcript).to_contain_text(SCRIPT)  # shown as text, never run
-            expect(page.locator("#contact")).to_contain_text(SCRIPT)
+            expect(page.locator("#snap-contact")).to_contain_text(SCRIPT)
 
             # take over and reply: stored, delivery attempted at our Rasa stand-in, shown as delivered
             page.fill("#reply-text", "Hi Robin, this is Sam from the intake team.")

@@ -55,6 +55,10 @@ def test_handoff_page_shows_a_real_summary(web, app, console_settings):
     client = TestClient(app)
     web.login(client, *web.STAFF)
     page = client.get(f"/handoffs/{hid}").text
+    snap = page[page.index('id="snapshot"'):page.index('id="conversation"')]
+    assert snap.index('id="snap-red-flags"') < snap.index('id="snap-band"')
+    assert str(escape(summary["red_flags"][0]["staff_text"])) in snap
+    page = page[page.index('id="summary"'):]  # the full summary below the snapshot and transcript
     flags_at = page.index('id="red-flags"')
     band_at = page.index(str(escape(summary["band_label"])))
     reasons_at = page.index('id="reasons"') if 'id="reasons"' in page else len(page)
@@ -63,7 +67,7 @@ def test_handoff_page_shows_a_real_summary(web, app, console_settings):
         assert flags_at < page.index(str(escape(flag["staff_text"]))) < band_at
     for reason in summary["reasons"]:
         assert str(escape(reason["staff_text"])) in page
-        assert reason["source_file"].split("; ")[0] in page
+        assert f'title="{reason["source_file"].split("; ")[0]}"' in page  # the title is shown, the file on hover
     first_quote = summary["reasons"][0]["sources"][0]["quote"]
     assert str(escape(first_quote)) in page
     flagged = {f["criterion_id"] for f in summary["red_flags"]}
@@ -96,10 +100,11 @@ async def test_handoff_page_names_the_conversation_language_and_marks_messages(w
     await store.save(tracker)
     with db.session_scope(console_settings) as s:
         hid = repo.create_handoff(s, sender_id="es-1", channel="web")
+        assert repo.get_handoff(s, hid).language == "es"  # from the conversation's language slot
     client = TestClient(app)
     web.login(client, *web.STAFF)
     page = client.get(f"/handoffs/{hid}").text
-    assert '<dd id="language">Spanish</dd>' in page
+    assert 'id="language">Spanish</span>' in page
     assert page.count('lang="es"') == 2 and "ES</span>" in page
     fragment = client.get(f"/handoffs/{hid}/transcript").text
     assert 'lang="es">hola, mi hijo toma pastillas' in fragment

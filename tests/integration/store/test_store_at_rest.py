@@ -68,10 +68,14 @@ def test_migration_encrypts_existing_rows_and_blanks_clear_columns(db_url, tmp_p
     [(best_time,)] = _raw(db_url, "SELECT best_time FROM handoffs")
     [event] = _raw(db_url, "SELECT intent_name, action_name, data FROM events")
     assert best_time.startswith("gAAAA") and event.intent_name is None and event.data.startswith("gAAAA")
-    with db.session_scope(settings) as s:
-        assert repo.get_active_handoff(s, PHONE).best_time == "mornings before work"
+    from bot.store.crypto import cipher_for, decrypt_text  # the ORM models are at head (0004 adds columns)
+
+    assert decrypt_text(cipher_for(settings.encryption_key), best_time) == "mornings before work"
 
     db.downgrade(db_url, rev="0001", settings=settings)  # and back: nothing lost
     assert _raw(db_url, "SELECT best_time FROM handoffs") == [("mornings before work",)]
     db.migrate(db_url, settings=settings)
+    with db.session_scope(settings) as s:
+        handoff = repo.get_active_handoff(s, PHONE)
+        assert handoff.best_time == "mornings before work" and handoff.language is None
     db.dispose_all()
