@@ -1,7 +1,7 @@
 """SQLAlchemy models. All timestamps are naive UTC (``utcnow()``); health text is encrypted at rest.
 
 Tables: ``screenings``, ``handoffs``, ``staff_users``, ``console_sessions``, ``notes``, ``staff_messages``,
-``audit_log`` and
+``audit_log``, ``conversation_activity`` and
 Rasa's tracker table ``events`` (written by :mod:`bot.store.tracker_store`, read for transcripts and purge).
 The schema is created by the Alembic migrations in ``bot/store/migrations`` (``db.migrate(url)``).
 """
@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import declarative_base, relationship
@@ -164,6 +165,26 @@ class StaffMessage(Base):
     delivered_at = Column(DateTime)
     attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(String(500))
+
+
+class ConversationActivity(Base):
+    """One row per conversation (Rasa session), kept up to date by the tracker store as it saves: when it began,
+    web or SMS, its language, when the screening opened and the question open last (a question id, never an
+    answer), the person's last message. The Overview counts from these plain columns instead of scanning and
+    decrypting tracker events (see ``bot.store.activity``)."""
+
+    __tablename__ = "conversation_activity"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False)
+    started_at = Column(DateTime, nullable=False, index=True)
+    channel = Column(String(8), nullable=False)  # web | sms
+    language = Column(String(8))
+    screening_opened_at = Column(DateTime, index=True)
+    question = Column(String(64))
+    last_active_at = Column(DateTime, nullable=False, index=True)
+
+    __table_args__ = (UniqueConstraint("sender_id", "started_at", name="uq_conversation_activity_session"),)
 
 
 class AuditEntry(Base):
