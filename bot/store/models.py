@@ -62,6 +62,11 @@ class Screening(Base):
     completed_at = Column(DateTime)
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
 
+    __table_args__ = (  # the Overview: results per person in a period, and "has this person finished since"
+        Index("ix_screenings_created_sender_band", "created_at", "sender_id", "band", "channel"),
+        Index("ix_screenings_sender_created", "sender_id", "created_at"),
+    )
+
 
 class StaffUser(Base):
     __tablename__ = "staff_users"
@@ -117,6 +122,8 @@ class Handoff(Base):
             postgresql_where=text("status <> 'closed'"),
             sqlite_where=text("status <> 'closed'"),
         ),
+        # the Overview's handoff and crisis counts read a period from this index alone
+        Index("ix_handoffs_created_cover", "created_at", "sender_id", "status", "urgency", "reason", "channel"),
     )
 
     @property
@@ -177,14 +184,19 @@ class ConversationActivity(Base):
 
     id = Column(Integer, primary_key=True)
     sender_id = Column(String(255), nullable=False)
-    started_at = Column(DateTime, nullable=False, index=True)
+    started_at = Column(DateTime, nullable=False)
     channel = Column(String(8), nullable=False)  # web | sms
     language = Column(String(8))
-    screening_opened_at = Column(DateTime, index=True)
+    screening_opened_at = Column(DateTime)
     question = Column(String(64))
     last_active_at = Column(DateTime, nullable=False, index=True)
 
-    __table_args__ = (UniqueConstraint("sender_id", "started_at", name="uq_conversation_activity_session"),)
+    __table_args__ = (  # the Overview's two period scans read from these indexes alone
+        UniqueConstraint("sender_id", "started_at", name="uq_conversation_activity_session"),
+        Index("ix_conversation_activity_started", "started_at", "sender_id", "channel", "language"),
+        Index("ix_conversation_activity_opened", "screening_opened_at", "sender_id", "question", "channel",
+              "language"),
+    )
 
 
 class AuditEntry(Base):

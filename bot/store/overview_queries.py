@@ -100,7 +100,8 @@ def screenings(session: Session, period: Period, idle_since: dt.datetime) -> dic
     recent = select(ACT.sender_id).where(ACT.last_active_at >= idle_since)
     state = case((finished, literal("finished")), (latest.c.sender_id.in_(recent), literal("going")),
                  else_=literal("stopped")).label("state")
-    states = select(state, latest.c.question).where(latest.c.rn == 1).subquery()
+    states = select(state, latest.c.question).where(latest.c.rn == 1) \
+        .cte("screening_states").prefix_with("MATERIALIZED")  # each person's state worked out once
     rows = session.execute(select(states.c.state, states.c.question, func.count())
                            .group_by(states.c.state, states.c.question)).all()
     stopped_at: dict[str, int] = {}

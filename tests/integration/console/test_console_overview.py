@@ -212,14 +212,21 @@ def test_login_required(seeded):
 
 
 def test_overview_indexes_are_migrated(console_settings):
+    """The Overview reads plain, indexed columns; the tracker's events carry no Overview index any more."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(console_settings.database_url, future=True)
     try:
         inspector = sa.inspect(engine)
-        events = {i["name"]: i["column_names"] for i in inspector.get_indexes("events")}
-        messages = {i["name"]: i["column_names"] for i in inspector.get_indexes("staff_messages")}
+        indexes = {t: {i["name"]: i["column_names"] for i in inspector.get_indexes(t)}
+                   for t in ("events", "staff_messages", "conversation_activity", "screenings", "handoffs")}
     finally:
         engine.dispose()
-    assert events["ix_events_type_action_sender_time"] == ["type_name", "action_name", "sender_id", "timestamp"]
-    assert messages["ix_staff_messages_handoff_created"] == ["handoff_id", "created_at"]
+    assert "ix_events_type_action_sender_time" not in indexes["events"]
+    assert indexes["staff_messages"]["ix_staff_messages_handoff_created"] == ["handoff_id", "created_at"]
+    assert indexes["conversation_activity"]["ix_conversation_activity_started"] == [
+        "started_at", "sender_id", "channel", "language"]
+    assert indexes["conversation_activity"]["ix_conversation_activity_opened"][:3] == [
+        "screening_opened_at", "sender_id", "question"]
+    assert indexes["screenings"]["ix_screenings_sender_created"] == ["sender_id", "created_at"]
+    assert indexes["handoffs"]["ix_handoffs_created_cover"][:2] == ["created_at", "sender_id"]

@@ -1,10 +1,13 @@
-"""Overview (issue 19): ``conversation_activity``, one row per conversation with the facts the Overview counts.
+"""Overview (issue 19): ``conversation_activity``, one row per conversation with the facts the Overview counts,
+and covering indexes for its screening and handoff counts.
 
-Filled by the tracker store from now on; existing conversations are filled here from the tracker's events:
-each ``session_started`` begins a row, the last ``active_loop`` of ``screening_form`` in it is when the screening
-opened, the value of its last ``screening_current`` slot event is the question open last (decrypted: a question
-id, never an answer), the last ``user`` event is the last activity. The language of old conversations is only
-inside encrypted events with no clear name, so it stays empty for them. Downgrade drops the table.
+The tracker store fills the table from now on; existing conversations are filled here from the tracker's
+events: each ``session_started`` begins a row, the last ``active_loop`` of ``screening_form`` in it is when the
+screening opened, the value of its last ``screening_current`` slot event is the question open last (decrypted:
+a question id, never an answer), the last ``user`` event is the last activity. The language of old
+conversations is only inside encrypted events with no clear name, so it stays empty for them. 0003's index on
+``events`` goes (nothing reads events by type any more; one index less to write per message). Downgrade
+restores it and drops the table and the new indexes.
 
 Revision ID: 0005
 Revises: 0003
@@ -38,12 +41,26 @@ def upgrade() -> None:
         sa.Column("last_active_at", sa.DateTime, nullable=False),
         sa.UniqueConstraint("sender_id", "started_at", name="uq_conversation_activity_session"),
     )
-    for column in ("started_at", "screening_opened_at", "last_active_at"):
-        op.create_index(f"ix_conversation_activity_{column}", "conversation_activity", [column])
-    _backfill()
+    _backfill()  # before the indexes: faster on a large events table
+    op.drop_index("ix_events_type_action_sender_time", table_name="events")  # 0003's: the Overview left events
+    # the Overview's period scans read from these two indexes alone
+    op.create_index("ix_conversation_activity_started", "conversation_activity",
+                    ["started_at", "sender_id", "channel", "language"])
+    op.create_index("ix_conversation_activity_opened", "conversation_activity",
+                    ["screening_opened_at", "sender_id", "question", "channel", "language"])
+    op.create_index("ix_conversation_activity_last_active_at", "conversation_activity", ["last_active_at"])
+    op.create_index("ix_screenings_created_sender_band", "screenings", ["created_at", "sender_id", "band", "channel"])
+    op.create_index("ix_screenings_sender_created", "screenings", ["sender_id", "created_at"])
+    op.create_index("ix_handoffs_created_cover", "handoffs",
+                    ["created_at", "sender_id", "status", "urgency", "reason", "channel"])
 
 
 def downgrade() -> None:
+    op.create_index("ix_events_type_action_sender_time", "events",
+                    ["type_name", "action_name", "sender_id", "timestamp"])
+    op.drop_index("ix_handoffs_created_cover", table_name="handoffs")
+    op.drop_index("ix_screenings_sender_created", table_name="screenings")
+    op.drop_index("ix_screenings_created_sender_band", table_name="screenings")
     op.drop_table("conversation_activity")
 
 
@@ -96,26 +113,30 @@ def _backfill() -> None:
         .order_by(events.c.sender_id, events.c.timestamp, events.c.id)
     question = _Questions()
     rows: list[dict] = []
-    by_key: dict[tuple, dict] = {}  # one row per (sender, start): a repeated start time continues the row
+    tokens: list = []  # per row, the data of its last screening_current event: decrypted once, at the end
+    by_key: dict[tuple, int] = {}  # one row per (sender, start): a repeated start time continues the row
     current = None
-    for sender, kind, when, data in bind.execute(query).all():
-        if current is not None and current["sender_id"] != sender:
+    for sender, kind, when, data in bind.execute(query.execution_options(stream_results=True)):
+        if current is not None and rows[current]["sender_id"] != sender:
             current = None
         if kind == "session_started":
             key = (sender, _utc(when))
             current = by_key.get(key)
             if current is None:
-                current = by_key[key] = {"sender_id": sender, "started_at": key[1], "screening_opened_at": None,
-                                         "question": None, "last_active_at": key[1],
-                                         "channel": "sms" if sender.startswith("+") else "web"}
-                rows.append(current)
+                current = by_key[key] = len(rows)
+                rows.append({"sender_id": sender, "started_at": key[1], "screening_opened_at": None,
+                             "question": None, "last_active_at": key[1],
+                             "channel": "sms" if sender.startswith("+") else "web"})
+                tokens.append(None)
         elif current is None:
             continue  # events before any session start belong to no conversation
         elif kind == "user":
-            current["last_active_at"] = _utc(when)
+            rows[current]["last_active_at"] = _utc(when)
         elif kind == "active_loop":
-            current["screening_opened_at"], current["question"] = _utc(when), None
+            rows[current]["screening_opened_at"], tokens[current] = _utc(when), None
         else:
-            current["question"] = question(data)
+            tokens[current] = data
+    for row, token in zip(rows, tokens, strict=True):
+        row["question"] = question(token) if row["screening_opened_at"] else None
     for start in range(0, len(rows), BATCH):
         bind.execute(target.insert(), rows[start:start + BATCH])
