@@ -2,7 +2,8 @@
 
     GET /overview        charts (inline SVG) and the same numbers as tables
     GET /overview.csv    the figures as CSV          } filters: date_from, date_to (UTC days, inclusive),
-    GET /overview.json   the figures as JSON          } channel (web | sms); default the last 30 days
+    GET /overview.json   the figures as JSON          } channel (web | sms), language (en | es);
+                                                       } default the last 30 days
 
 Aggregates only, small cells shown as "< 5" (see :mod:`bot.console.overview_report`); every view and
 download is audit-logged with its filters.
@@ -16,6 +17,7 @@ from typing import Any, Callable
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from bot import texts
 from bot.console import overview_report as report
 from bot.console.svg_chart import bar_chart, column_chart
 from bot.store import overview_queries as q
@@ -42,7 +44,8 @@ def parse_filters(request: Request, today: dt.date) -> dict[str, Any]:
         date_from, date_to = date_to, date_from
     date_from = max(date_from, date_to - dt.timedelta(days=MAX_DAYS - 1))
     channel = params.get("channel") if params.get("channel") in q.CHANNELS else None
-    return {"date_from": date_from, "date_to": date_to, "channel": channel}
+    language = params.get("language") if params.get("language") in texts.languages() else None
+    return {"date_from": date_from, "date_to": date_to, "channel": channel, "language": language}
 
 
 def figures(session, settings, filters: dict[str, Any]) -> tuple[list[report.Group], dict[str, Any]]:
@@ -50,7 +53,7 @@ def figures(session, settings, filters: dict[str, Any]) -> tuple[list[report.Gro
     start = dt.datetime.combine(filters["date_from"], dt.time())
     end = dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time())
     now = utcnow()
-    raw = q.overview(session, q.Period(start, end, filters["channel"]),
+    raw = q.overview(session, q.Period(start, end, filters["channel"], filters["language"]),
                      hours=settings.staffed_hours,
                      idle_since=now - dt.timedelta(minutes=settings.session_expiration_minutes))
     groups = report.build(raw, settings.overview_min_cell, report.sms_opted_out(settings.data_dir))
@@ -59,7 +62,7 @@ def figures(session, settings, filters: dict[str, Any]) -> tuple[list[report.Gro
         "period": {"from": filters["date_from"].isoformat(), "to": filters["date_to"].isoformat()},
         "channel": filters["channel"],
         "small_cell_threshold": settings.overview_min_cell,
-        "language_filter": "not available: the conversation language is not stored outside encrypted events",
+        "language": filters["language"],
     }
     return groups, meta
 
@@ -84,7 +87,7 @@ def overview_router(*, settings, sessions, render: Callable, admin_user: Callabl
             groups, meta = figures(s, settings, filters)
             repo.audit(s, user.username, action, "overview",
                        {"from": meta["period"]["from"], "to": meta["period"]["to"],
-                        "channel": filters["channel"], "format": fmt})
+                        "channel": filters["channel"], "language": filters["language"], "format": fmt})
         return filters, groups, meta
 
     @router.get("/overview", response_class=HTMLResponse)
@@ -92,7 +95,7 @@ def overview_router(*, settings, sessions, render: Callable, admin_user: Callabl
         filters, groups, meta = run(request, user, "overview.view", "html")
         charts = {g.key: chart(g) for g in groups}
         return render(request, "overview.html", user, groups=groups, charts=charts, meta=meta, filters=filters,
-                      channels=q.CHANNELS, query=request.url.query)
+                      channels=q.CHANNELS, languages=texts.languages(), query=request.url.query)
 
     @router.get("/overview.json")
     def overview_json(request: Request, user: StaffUser = Depends(admin_user)):

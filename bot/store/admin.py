@@ -23,6 +23,7 @@ from bot.store.console_sessions import revoke_user_sessions
 from bot.store.models import (
     ROLES,
     ConsoleSession,
+    ConversationActivity,
     Handoff,
     Note,
     Screening,
@@ -94,11 +95,14 @@ def purge(older_than_days: int, actor: str = "cli", settings: Any = None) -> dic
         )
         stale_senders = [row[0] for row in session.execute(last_activity)]
         counts["conversations"] = len(stale_senders)
-        counts["tracker_events"] = 0
+        counts["tracker_events"] = counts["conversation_activity"] = 0
         for start in range(0, len(stale_senders), 500):
             chunk = stale_senders[start : start + 500]
             result = session.execute(delete(tracker_events).where(tracker_events.c.sender_id.in_(chunk)))
             counts["tracker_events"] += result.rowcount
+            counts["conversation_activity"] += session.execute(
+                delete(ConversationActivity).where(ConversationActivity.sender_id.in_(chunk))
+                .execution_options(synchronize_session=False)).rowcount
 
         old_handoffs = select(Handoff.id).where(Handoff.updated_at < cutoff).scalar_subquery()
         counts["notes"] = session.execute(

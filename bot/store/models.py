@@ -1,7 +1,7 @@
 """SQLAlchemy models. All timestamps are naive UTC (``utcnow()``); health text is encrypted at rest.
 
 Tables: ``screenings``, ``handoffs``, ``staff_users``, ``console_sessions``, ``notes``, ``staff_messages``,
-``audit_log`` and
+``audit_log``, ``conversation_activity`` and
 Rasa's tracker table ``events`` (written by :mod:`bot.store.tracker_store`, read for transcripts and purge).
 The schema is created by the Alembic migrations in ``bot/store/migrations`` (``db.migrate(url)``).
 """
@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import declarative_base, relationship
@@ -61,6 +62,11 @@ class Screening(Base):
     started_at = Column(DateTime, nullable=False, default=utcnow)
     completed_at = Column(DateTime)
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+    __table_args__ = (  # the Overview: results per person in a period, and "has this person finished since"
+        Index("ix_screenings_created_sender_band", "created_at", "sender_id", "band", "channel"),
+        Index("ix_screenings_sender_created", "sender_id", "created_at"),
+    )
 
 
 class StaffUser(Base):
@@ -118,6 +124,8 @@ class Handoff(Base):
             postgresql_where=text("status <> 'closed'"),
             sqlite_where=text("status <> 'closed'"),
         ),
+        # the Overview's handoff and crisis counts read a period from this index alone
+        Index("ix_handoffs_created_cover", "created_at", "sender_id", "status", "urgency", "reason", "channel"),
     )
 
     @property
@@ -166,6 +174,31 @@ class StaffMessage(Base):
     delivered_at = Column(DateTime)
     attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(String(500))
+
+
+class ConversationActivity(Base):
+    """One row per conversation (Rasa session), kept up to date by the tracker store as it saves: when it began,
+    web or SMS, its language, when the screening opened and the question open last (a question id, never an
+    answer), the person's last message. The Overview counts from these plain columns instead of scanning and
+    decrypting tracker events (see ``bot.store.activity``)."""
+
+    __tablename__ = "conversation_activity"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False)
+    started_at = Column(DateTime, nullable=False)
+    channel = Column(String(8), nullable=False)  # web | sms
+    language = Column(String(8))
+    screening_opened_at = Column(DateTime)
+    question = Column(String(64))
+    last_active_at = Column(DateTime, nullable=False, index=True)
+
+    __table_args__ = (  # the Overview's two period scans read from these indexes alone
+        UniqueConstraint("sender_id", "started_at", name="uq_conversation_activity_session"),
+        Index("ix_conversation_activity_started", "started_at", "sender_id", "channel", "language"),
+        Index("ix_conversation_activity_opened", "screening_opened_at", "sender_id", "question", "channel",
+              "language"),
+    )
 
 
 class AuditEntry(Base):

@@ -1,67 +1,57 @@
 """Aggregate figures for the console's Overview page, counted in SQL on SQLite and PostgreSQL.
 
-Where each fact lives (plain columns only, except one field noted below):
+Where each fact lives (plain columns only):
 
-* conversations started – tracker ``events`` of type ``session_started`` (``timestamp``, epoch seconds)
-* screenings started – ``events`` of type ``active_loop`` with ``action_name = 'screening_form'``
+* conversations started, screenings opened, where people stop, who is still writing – ``conversation_activity``
+  (one row per conversation, kept by the tracker store: start, channel, language, when the screening opened,
+  the question open last, the last message; see ``bot.store.activity``)
 * screenings completed, bands – ``screenings`` (a row is saved when a screening is completed)
-* where people stop – the last ``screening_current`` slot event of each person who stopped; its value (a
-  question id, never an answer) is inside the encrypted ``data`` and read for those rows only
 * crisis answers – handoffs with ``reason = 'crisis'`` (every crisis answer opens or raises one: the dialogue's
   and the channel guard's; the tracker keeps no clear crisis action names, see ``bot.store.tracker_store``)
 * urgent handoffs, handoffs by status, time to first staff reply – ``handoffs`` and ``staff_messages``
 
-Counts are of people (distinct sender ids); reply times are per handoff. Channel: the SMS channel's sender
-id is the phone number (E.164, ``+…``), so events count as SMS when ``sender_id`` starts with ``+``;
-handoffs and screenings store the Rasa input channel. The conversation's language is not stored outside the
-encrypted events, so there is no language filter.
+Counts are of people (distinct sender ids); reply times are per handoff. Channel: ``conversation_activity``
+says web or SMS; handoffs and screenings store the Rasa input channel. Language: a conversation's language is in
+``conversation_activity``; handoffs and screenings count for a language when their person wrote in it.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Text, and_, case, cast, false, func, literal, select, type_coerce
+from sqlalchemy import Date, Integer, and_, case, cast, false, func, literal, select
 from sqlalchemy.orm import Session
 
 from bot.conversation.channels import SMS_CHANNELS
 from bot.conversation.hours import utc_offsets
-from bot.store.crypto import DecryptionError
-from bot.store.models import STATUSES, Handoff, Screening, StaffMessage, tracker_events
+from bot.store.models import STATUSES, ConversationActivity, Handoff, Screening, StaffMessage
 
 CHANNELS = ("web", "sms")
-EV = tracker_events.c
+ACT = ConversationActivity
 
 
 @dataclass(frozen=True)
 class Period:
-    """Half-open ``[start, end)`` in naive UTC, an optional channel ("web" / "sms")."""
+    """Half-open ``[start, end)`` in naive UTC, an optional channel ("web" / "sms") and language ("en", "es")."""
 
     start: dt.datetime
     end: dt.datetime
     channel: str | None = None
-
-
-def _epoch(value: dt.datetime) -> float:
-    return float(calendar.timegm(value.timetuple()))
+    language: str | None = None
 
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _event_filter(period: Period, *conditions):
-    where = [EV.timestamp >= _epoch(period.start), EV.timestamp < _epoch(period.end), *conditions]
-    if period.channel == "sms":
-        where.append(EV.sender_id.like("+%"))
-    elif period.channel == "web":
-        where.append(~EV.sender_id.like("+%"))
+def _activity_filter(period: Period, column):
+    where = [column >= period.start, column < period.end]
+    if period.channel:
+        where.append(ACT.channel == period.channel)
+    if period.language:
+        where.append(ACT.language == period.language)
     return and_(*where)
 
 
@@ -71,6 +61,8 @@ def _row_filter(model, column, period: Period, *conditions):
         where.append(model.channel.in_(SMS_CHANNELS))
     elif period.channel == "web":
         where.append(model.channel.not_in(SMS_CHANNELS))
+    if period.language:
+        where.append(model.sender_id.in_(select(ACT.sender_id).where(ACT.language == period.language)))
     return and_(*where)
 
 
@@ -80,105 +72,54 @@ def _count_people(session: Session, stmt) -> int:
 
 def conversations(session: Session, period: Period) -> dict[str, Any]:
     """People who started a conversation: total, per UTC day of their first one, per channel (one query)."""
-    where = _event_filter(period, EV.type_name == "session_started", EV.action_name.is_(None))
-    day = (func.floor(EV.timestamp / 86400) if _dialect(session) == "postgresql"  # CAST rounds there
-           else cast(EV.timestamp / 86400, Integer))
-    channel = case((EV.sender_id.like("+%"), "sms"), else_="web")
-    people = select(func.min(day).label("day"), func.min(channel).label("channel")).where(where) \
-        .group_by(EV.sender_id).subquery()
+    day = cast(ACT.started_at, Date) if _dialect(session) == "postgresql" else func.date(ACT.started_at)
+    people = select(func.min(day).label("day"), func.min(ACT.channel).label("channel")) \
+        .where(_activity_filter(period, ACT.started_at)).group_by(ACT.sender_id).subquery()
     rows = session.execute(select(people.c.day, people.c.channel, func.count())
                            .group_by(people.c.day, people.c.channel)).all()
     by_day: dict[dt.date, int] = {}
     by_channel = dict.fromkeys(CHANNELS, 0)
-    for number, chan, n in rows:
-        date = dt.date(1970, 1, 1) + dt.timedelta(days=int(number))
+    for value, chan, n in rows:
+        date = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
         by_day[date] = by_day.get(date, 0) + n
         by_channel[chan] += n
     return {"total": sum(by_channel.values()), "by_day": sorted(by_day.items()), "by_channel": by_channel}
 
 
 def screenings(session: Session, period: Period, idle_since: dt.datetime) -> dict[str, Any]:
-    """Started, completed, stopped (no result, silent since ``idle_since``), still going, where people stopped,
-    and bands. A result saved after the period began counts as finishing a screening opened in the period."""
-    opened = _event_filter(period, EV.type_name == "active_loop", EV.action_name == "screening_form")
-    starters = select(EV.sender_id).where(opened).distinct().subquery()
-    recent = select(EV.sender_id).where(_event_filter(
-        Period(idle_since, dt.datetime.max, period.channel), EV.type_name == "user", EV.action_name.is_(None)),
-    ).distinct().subquery()
-    opened_by = tracker_events.alias("opened")
-    going = select(func.count()).select_from(recent).where(
-        select(opened_by.c.id).where(opened_by.c.sender_id == recent.c.sender_id,
-                                     opened_by.c.type_name == "active_loop",
-                                     opened_by.c.action_name == "screening_form",
-                                     opened_by.c.timestamp >= _epoch(period.start),
-                                     opened_by.c.timestamp < _epoch(period.end)).exists(),
-        ~_finished(recent.c.sender_id, period))
-    stopped = select(starters.c.sender_id).where(
-        ~_finished(starters.c.sender_id, period), starters.c.sender_id.not_in(select(recent.c.sender_id)))
+    """Started, completed, stopped (no result, silent since ``idle_since``), still going, where people stopped
+    (the question open at the end of their last screening opened in the period; "none" if none was), and bands.
+    A result saved after the period began counts as finishing a screening opened in the period."""
+    latest = select(
+        ACT.sender_id, ACT.question,
+        func.row_number().over(partition_by=ACT.sender_id,
+                               order_by=(ACT.screening_opened_at.desc(), ACT.id.desc())).label("rn"),
+    ).where(_activity_filter(period, ACT.screening_opened_at)).subquery()
+    finished = select(Screening.id).where(Screening.sender_id == latest.c.sender_id,
+                                          Screening.created_at >= period.start).exists()
+    recent = select(ACT.sender_id).where(ACT.last_active_at >= idle_since)
+    state = case((finished, literal("finished")), (latest.c.sender_id.in_(recent), literal("going")),
+                 else_=literal("stopped")).label("state")
+    states = select(state, latest.c.question).where(latest.c.rn == 1) \
+        .cte("screening_states").prefix_with("MATERIALIZED")  # each person's state worked out once
+    rows = session.execute(select(states.c.state, states.c.question, func.count())
+                           .group_by(states.c.state, states.c.question)).all()
+    stopped_at: dict[str, int] = {}
+    for kind, question, n in rows:
+        if kind == "stopped":
+            stopped_at[question or "none"] = stopped_at.get(question or "none", 0) + n
     completed = select(Screening.sender_id).where(_row_filter(Screening, Screening.created_at, period))
     band_rows = select(Screening.band, Screening.sender_id).where(
         _row_filter(Screening, Screening.created_at, period)).distinct().subquery()
     bands = session.execute(select(band_rows.c.band, func.count()).group_by(band_rows.c.band)).all()
-    stopped_at = _stop_questions(session, stopped.subquery(), period)
     return {
-        "started": session.execute(select(func.count()).select_from(starters)).scalar_one(),
+        "started": sum(n for _, _, n in rows),
         "completed": _count_people(session, completed),
         "stopped": sum(stopped_at.values()),
-        "in_progress": session.execute(going).scalar_one(),
-        "stopped_at": stopped_at,
+        "in_progress": sum(n for kind, _, n in rows if kind == "going"),
+        "stopped_at": dict(sorted(stopped_at.items(), key=lambda kv: (-kv[1], kv[0]))),
         "bands": {band or "none": n for band, n in bands},
     }
-
-
-def _finished(sender_id, period: Period):
-    return select(Screening.id).where(Screening.sender_id == sender_id, Screening.created_at >= period.start) \
-        .exists()
-
-
-class _QuestionCache:
-    """Question id per stored ciphertext. Tracker events never change and each Fernet token is unique, so a
-    token read once need not be decrypted again; bounded (oldest dropped), holds no health information."""
-
-    def __init__(self, limit: int = 200_000) -> None:
-        self._items: OrderedDict[str, str] = OrderedDict()
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def question(self, token: str | None, dialect) -> str:
-        if not token:
-            return "none"
-        with self._lock:
-            hit = self._items.get(token)
-        if hit is None:
-            try:
-                hit = str(json.loads(EV.data.type.process_result_value(token, dialect)).get("value") or "none")
-            except (TypeError, ValueError, AttributeError, DecryptionError):
-                hit = "none"
-            with self._lock:
-                self._items[token] = hit
-                while len(self._items) > self._limit:
-                    self._items.popitem(last=False)
-        return hit
-
-
-QUESTIONS = _QuestionCache()
-
-
-def _stop_questions(session: Session, stopped, period: Period) -> dict[str, int]:
-    """Per person who stopped: the question open at the end (their last ``screening_current`` slot event since the
-    period began; "none" if no question was open). Only that event's value is read, never an answer."""
-    slot, row = tracker_events.alias("slot"), tracker_events.alias("row")
-    last_id = select(func.max(slot.c.id)).where(
-        slot.c.type_name == "slot", slot.c.action_name == "screening_current",
-        slot.c.sender_id == stopped.c.sender_id, slot.c.timestamp >= _epoch(period.start),
-    ).correlate_except(slot).scalar_subquery()
-    last = select(type_coerce(row.c.data, Text)).where(row.c.id == last_id).correlate_except(row).scalar_subquery()
-    dialect = session.get_bind().dialect
-    counts: dict[str, int] = {}
-    for (token,) in session.execute(select(last).select_from(stopped)):
-        question = QUESTIONS.question(token, dialect)
-        counts[question] = counts.get(question, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def crisis(session: Session, period: Period) -> dict[str, int]:

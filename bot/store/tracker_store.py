@@ -16,14 +16,21 @@ Importing this module imports Rasa; the console reads transcripts through :mod:`
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, _create_sequence, create_engine_kwargs
+from rasa.shared.core.events import ActiveLoop, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import declarative_base
 
+from bot.store import activity
 from bot.store.crypto import CIPHER_ATTR, EncryptedText, cipher_for
 from bot.store.db import normalise_url
+
+logger = logging.getLogger(__name__)
+SCREENING_FORM = "screening_form"
 
 # the screening form's loop and the slot naming the open question (a question id, never an answer)
 CLEAR_ACTION_NAMES = frozenset({"screening_form", "screening_current"})
@@ -81,6 +88,20 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         self._check_connections_before_use()
         setattr(self.engine.dialect, CIPHER_ATTR, cipher_for(settings.key("encryption_key")))
 
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Save the new events, then the conversation's row in ``conversation_activity`` (for the Overview).
+        A failure there is logged and never costs the conversation its events."""
+        await super().save(tracker)
+        facts = activity_of(tracker)
+        if facts is None:
+            return
+        try:
+            with self.session_scope() as session:
+                activity.record(session, facts)
+                session.commit()
+        except sa.exc.SQLAlchemyError as error:
+            logger.warning("conversation activity not recorded (%s)", type(error).__name__)
+
     def _check_connections_before_use(self) -> None:
         """Rasa's engine reuses pooled connections that a database restart has closed; the first message after
         it would fail, and Rasa's FailSafeTrackerStore would then answer from a blank conversation. Ping first."""
@@ -89,6 +110,34 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, pool_pre_ping=True,
                                        **create_engine_kwargs(url.render_as_string(hide_password=False)))
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+
+
+def activity_of(tracker: DialogueStateTracker) -> activity.Activity | None:
+    """The Overview's facts about the tracker's current session (None before the session has started)."""
+    started = opened = last_user = None
+    for event in tracker.events:
+        if isinstance(event, SessionStarted):
+            started, opened, last_user = event.timestamp, None, None
+        elif isinstance(event, ActiveLoop) and event.name == SCREENING_FORM:
+            opened = event.timestamp
+        elif isinstance(event, UserUttered):
+            last_user = event.timestamp
+    if started is None:
+        return None
+    return activity.Activity(
+        sender_id=tracker.sender_id,
+        started_at=activity.utc(started),
+        channel=activity.channel_of(tracker.sender_id, tracker.get_latest_input_channel()),
+        last_active_at=activity.utc(last_user or started),
+        language=_slot(tracker, "language"),
+        screening_opened_at=None if opened is None else activity.utc(opened),
+        question=_slot(tracker, "screening_current") if opened is not None else None,
+    )
+
+
+def _slot(tracker: DialogueStateTracker, name: str) -> str | None:
+    value = tracker.slots[name].value if name in tracker.slots else None
+    return value if isinstance(value, str) and value else None
 
 
 def _full_url(value: str | None) -> str | None:

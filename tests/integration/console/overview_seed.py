@@ -12,6 +12,8 @@ s1      (sms)     yes           completed, band medical_first      after hours; 
 s2, s3  (sms)     yes           —                                  s2: after hours; no reply
 old1    (web)     20 days ago   stopped 20 days ago                20 days ago (outside the period)
 Crisis answers: crisis handoffs for w1 and w5 (urgent); the tracker keeps no clear crisis action names.
+Languages: s1, x1 and x2 wrote in Spanish, everyone else in English (old1: unknown, from before languages).
+Each conversation's ``conversation_activity`` row is written as the tracker store writes it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
-from bot.store import db
+from bot.store import activity, db
 from bot.store.models import Handoff, Screening, StaffMessage, tracker_events, utcnow
 
 NY = ZoneInfo("America/New_York")
@@ -28,6 +30,7 @@ STAFFED = {"timezone": "America/New_York", "days": [0, 1, 2, 3, 4, 5, 6], "start
 WEB = [f"web-w{i}" for i in range(1, 8)]
 STOPPERS = [f"web-x{i}" for i in range(1, 6)]
 SMS = ["+15550000001", "+15550000002", "+15550000003"]
+SPANISH = {SMS[0], STOPPERS[0], STOPPERS[1]}
 
 
 def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -47,7 +50,8 @@ def _event(s, sender: str, when: dt.datetime, event: str, **fields) -> None:
         intent_name=None, data=json.dumps(data)))
 
 
-def _conversation(s, sender: str, when: dt.datetime, questions: list[str] | None = None) -> None:
+def _conversation(s, sender: str, when: dt.datetime, questions: list[str] | None = None,
+                  language: str | None = "en") -> None:
     _event(s, sender, when, "action", name="action_session_start")
     _event(s, sender, when, "session_started")
     _event(s, sender, when + dt.timedelta(seconds=5), "user", text="hello", parse_data={"intent": {"name": "greet"}})
@@ -55,6 +59,12 @@ def _conversation(s, sender: str, when: dt.datetime, questions: list[str] | None
         _event(s, sender, when + dt.timedelta(seconds=10), "active_loop", name="screening_form")
         for k, question in enumerate(questions):
             _event(s, sender, when + dt.timedelta(seconds=20 + k), "slot", name="screening_current", value=question)
+    activity.record(s, activity.Activity(
+        sender_id=sender, started_at=when, channel="sms" if sender.startswith("+") else "web",
+        last_active_at=when + dt.timedelta(seconds=5), language="es" if sender in SPANISH else language,
+        screening_opened_at=None if questions is None else when + dt.timedelta(seconds=10),
+        question=questions[-1] if questions else None))
+    s.flush()
 
 
 def _handoff(s, sender: str, created: dt.datetime, status: str, replies_after: list[int] = (),
@@ -99,6 +109,6 @@ def seed(settings, today: dt.date) -> None:
         _conversation(s, SMS[1], night - dt.timedelta(hours=2))
         _handoff(s, SMS[1], night + dt.timedelta(minutes=21), "waiting", channel="twilio")
         _conversation(s, SMS[2], night - dt.timedelta(hours=2))
-        _conversation(s, "web-old1", local(old, 12), ["safety"])
+        _conversation(s, "web-old1", local(old, 12), ["safety"], language=None)
         _handoff(s, "web-old1", local(old, 12), "waiting", [5])
         _screening(s, "web-old1", local(old, 12), "iop_good_fit")

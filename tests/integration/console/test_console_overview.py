@@ -39,11 +39,11 @@ def admin_client(seeded, web):
     app.state.engine.dispose()
 
 
-def raw(settings, channel=None):
+def raw(settings, channel=None, language=None):
     start = dt.datetime.combine(TODAY - dt.timedelta(days=6), dt.time())
     end = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time())
     with db.session_scope(settings) as s:
-        return q.overview(s, q.Period(start, end, channel),
+        return q.overview(s, q.Period(start, end, channel, language),
                           hours=settings.staffed_hours,
                           idle_since=utcnow() - dt.timedelta(minutes=settings.session_expiration_minutes))
 
@@ -83,6 +83,30 @@ def test_channel_filter(seeded):
     web_only = raw(seeded, "web")
     assert web_only["conversations"]["total"] == 12 and web_only["handoffs"]["total"] == 11
     assert web_only["screenings"]["in_progress"] == 1 and web_only["screenings"]["stopped"] == 6
+
+
+def test_language_filter(seeded):
+    spanish = raw(seeded, language="es")  # s1 (SMS, completed), x1 and x2 (web, stopped at substances)
+    assert spanish["conversations"]["total"] == 3 and spanish["conversations"]["by_channel"] == {"web": 2, "sms": 1}
+    scr = spanish["screenings"]
+    assert (scr["started"], scr["completed"], scr["stopped"], scr["in_progress"]) == (3, 1, 2, 0)
+    assert scr["stopped_at"] == {"substances": 2} and scr["bands"] == {"medical_first": 1}
+    assert spanish["handoffs"]["total"] == 3 and spanish["crisis"] == {"answers_given": 0, "urgent_handoffs": 0}
+    english = raw(seeded, language="en")
+    assert english["conversations"]["total"] == 12 and english["screenings"]["stopped_at"] == {
+        "substances": 3, "withdrawal": 1}
+    assert english["crisis"] == {"answers_given": 2, "urgent_handoffs": 2}
+    assert raw(seeded, "sms", "es")["conversations"]["total"] == 1
+
+
+def test_language_filter_in_the_json_and_the_audit_log(admin_client, seeded):
+    body = admin_client.get("/overview.json", params={**PERIOD, "language": "es"}).json()
+    assert body["language"] == "es"
+    assert cells(body, "conversations")["started"]["display"] == "< 5"
+    assert admin_client.get("/overview.json", params={**PERIOD, "language": "xx"}).json()["language"] is None
+    assert 'option value="es" selected' in admin_client.get("/overview", params={**PERIOD, "language": "es"}).text
+    with db.session_scope(seeded) as s:
+        assert sorted(str(e.detail["language"]) for e in repo.list_audit(s, action="overview.export")) == ["None", "es"]
 
 
 def test_staffed_split_follows_the_clinic_hours(seeded):
@@ -188,14 +212,21 @@ def test_login_required(seeded):
 
 
 def test_overview_indexes_are_migrated(console_settings):
+    """The Overview reads plain, indexed columns; the tracker's events carry no Overview index any more."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(console_settings.database_url, future=True)
     try:
         inspector = sa.inspect(engine)
-        events = {i["name"]: i["column_names"] for i in inspector.get_indexes("events")}
-        messages = {i["name"]: i["column_names"] for i in inspector.get_indexes("staff_messages")}
+        indexes = {t: {i["name"]: i["column_names"] for i in inspector.get_indexes(t)}
+                   for t in ("events", "staff_messages", "conversation_activity", "screenings", "handoffs")}
     finally:
         engine.dispose()
-    assert events["ix_events_type_action_sender_time"] == ["type_name", "action_name", "sender_id", "timestamp"]
-    assert messages["ix_staff_messages_handoff_created"] == ["handoff_id", "created_at"]
+    assert "ix_events_type_action_sender_time" not in indexes["events"]
+    assert indexes["staff_messages"]["ix_staff_messages_handoff_created"] == ["handoff_id", "created_at"]
+    assert indexes["conversation_activity"]["ix_conversation_activity_started"] == [
+        "started_at", "sender_id", "channel", "language"]
+    assert indexes["conversation_activity"]["ix_conversation_activity_opened"][:3] == [
+        "screening_opened_at", "sender_id", "question"]
+    assert indexes["screenings"]["ix_screenings_sender_created"] == ["sender_id", "created_at"]
+    assert indexes["handoffs"]["ix_handoffs_created_cover"][:2] == ["created_at", "sender_id"]

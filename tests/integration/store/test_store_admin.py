@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from bot.store import admin, db
+from bot.store import activity, admin, db
 from bot.store import repositories as repo
-from bot.store.models import tracker_events, utcnow
+from bot.store.models import ConversationActivity, tracker_events, utcnow
 from bot.store.passwords import verify_password
 
 
@@ -62,10 +62,14 @@ def test_purge_deletes_old_data_keeps_recent_and_audits(store_settings):
                     sender_id=sender, type_name="user", timestamp=ts, data='{"event": "user", "text": "hi"}'
                 )
             )
+        for sender, started in (("old", old), ("new", old)):
+            activity.record(s, activity.Activity(sender_id=sender, started_at=started, channel="web",
+                                                 last_active_at=started))
     counts = admin.purge(30, actor="tester", settings=store_settings)
     assert counts == {
         "conversations": 1,
         "tracker_events": 2,
+        "conversation_activity": 1,
         "notes": 1,
         "staff_messages": 1,
         "handoffs": 1,
@@ -79,6 +83,7 @@ def test_purge_deletes_old_data_keeps_recent_and_audits(store_settings):
         assert repo.get_screening(s, new_sc) is not None
         senders = s.execute(sa.select(tracker_events.c.sender_id)).scalars().all()
         assert senders == ["new", "new"]  # an active conversation is kept whole
+        assert s.execute(sa.select(ConversationActivity.sender_id)).scalars().all() == ["new"]
         entry = repo.list_audit(s, action="purge")[0]
         assert entry.actor == "tester" and entry.detail["counts"] == counts
     assert admin.purge(30, settings=store_settings)["handoffs"] == 0

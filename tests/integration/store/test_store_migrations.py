@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from bot.store import db
 
 APP_TABLES = {"screenings", "handoffs", "staff_users", "console_sessions", "notes", "staff_messages", "audit_log",
-              "events"}
+              "events", "conversation_activity"}
 
 
 def _tables(url):
@@ -14,13 +14,17 @@ def _tables(url):
         engine.dispose()
 
 
-def _head() -> str:
+def _scripts():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(db.MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    return ScriptDirectory.from_config(cfg)
+
+
+def _head() -> str:
+    return _scripts().get_current_head()
 
 
 def test_upgrade_downgrade_upgrade(db_url):
@@ -80,3 +84,54 @@ def test_open_handoff_unique_per_sender_is_enforced_by_the_schema(store_settings
         pass
     finally:
         engine.dispose()
+
+
+def test_activity_is_backfilled_from_existing_tracker_events(tmp_path, db_url):
+    """Migration 0005 builds one conversation_activity row per session start from the events already stored:
+    screening opened, the last open question (decrypted), the last message; events before any start are skipped."""
+    import datetime as dt
+    import json
+
+    from bot.store.crypto import cipher_for, encrypt_text
+    from tests.integration.conftest import make_settings
+
+    settings = make_settings(tmp_path, db_url)
+    db.migrate(db_url, rev=_scripts().get_revision("0005").down_revision, settings=settings)
+    cipher = cipher_for(settings.key("encryption_key"))
+    t0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc).timestamp()
+
+    def event(sender, type_name, at, clear_name=None, **data):
+        text = json.dumps({"event": type_name, "timestamp": t0 + at, **data})
+        return {"sender_id": sender, "type_name": type_name, "timestamp": t0 + at, "action_name": clear_name,
+                "data": encrypt_text(cipher, text)}
+
+    rows = [
+        event("web-a", "user", -50),  # before any session start: no conversation
+        event("web-a", "session_started", 0), event("web-a", "user", 5),
+        event("web-a", "active_loop", 10, "screening_form", name="screening_form"),
+        event("web-a", "slot", 20, "screening_current", name="screening_current", value="substances"),
+        event("web-a", "slot", 30, "screening_current", name="screening_current", value="withdrawal"),
+        event("web-a", "user", 40),
+        event("web-a", "session_started", 3600), event("web-a", "user", 3605),
+        event("+15550001111", "session_started", 100),
+    ]
+    engine = sa.create_engine(db_url, future=True)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, action_name, data) "
+                             "VALUES (:sender_id, :type_name, :timestamp, :action_name, :data)"), rows)
+    db.migrate(db_url, settings=settings)
+    with engine.connect() as conn:
+        got = conn.execute(sa.text(
+            "SELECT sender_id, channel, screening_opened_at IS NOT NULL, question, language, "
+            "started_at, last_active_at FROM conversation_activity ORDER BY sender_id, started_at")).all()
+    engine.dispose()
+    start = dt.datetime(2026, 11, 2, 9, 0)
+
+    def when(value):
+        return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+    assert [tuple(r[:5]) for r in got] == [("+15550001111", "sms", False, None, None),
+                                           ("web-a", "web", True, "withdrawal", None),
+                                           ("web-a", "web", False, None, None)]
+    assert [(when(r[5]) - start, when(r[6]) - start) for r in got[1:]] == [
+        (dt.timedelta(0), dt.timedelta(seconds=40)), (dt.timedelta(hours=1), dt.timedelta(seconds=3605))]

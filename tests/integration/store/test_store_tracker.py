@@ -1,3 +1,5 @@
+import datetime as dt
+
 import sqlalchemy as sa
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
@@ -123,3 +125,37 @@ async def test_transcript_marks_each_message_with_its_language(process_settings)
         ("hello", "en"), ("Hi!", "en"), ("hola necesito ayuda", "es"), ("Claro, le ayudo.", "es")]
     assert conversation_language(transcript) == "es"
     assert conversation_language([]) == "en"
+
+
+async def test_saving_keeps_one_activity_row_per_conversation(process_settings):
+    """What the Overview counts: written on every save, updated in place, a new row for a new session; the
+    question is a question id from the form's slot, never an answer."""
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+    from rasa.shared.core.slots import TextSlot
+
+    from bot.store.models import ConversationActivity
+
+    store = EncryptedSQLTrackerStore(domain=Domain.empty(), url=process_settings.database_url)
+    slots = [TextSlot("language", mappings=[]), TextSlot("screening_current", mappings=[])]
+    tracker = DialogueStateTracker("+15557654321", slots)
+    for event in (SessionStarted(timestamp=1_800_000_000), UserUttered("hola", input_channel="twilio",
+                                                                       timestamp=1_800_000_005),
+                  SlotSet("language", "es"), ActiveLoop("screening_form", timestamp=1_800_000_010),
+                  SlotSet("screening_current", "substances")):
+        tracker.update(event)
+    await store.save(tracker)
+    tracker.update(SlotSet("screening_current", "withdrawal"))
+    tracker.update(UserUttered(SECRET, input_channel="twilio", timestamp=1_800_000_060))
+    await store.save(tracker)
+
+    def rows():
+        with db.session_scope() as s:
+            return [(r.channel, r.language, r.question, r.started_at, r.last_active_at,
+                     r.screening_opened_at is not None) for r in
+                    s.query(ConversationActivity).filter_by(sender_id="+15557654321").order_by("started_at")]
+
+    start = dt.datetime(2027, 1, 15, 8, 0)  # 1_800_000_000 in UTC
+    assert rows() == [("sms", "es", "withdrawal", start, start + dt.timedelta(minutes=1), True)]
+    tracker.update(SessionStarted(timestamp=1_800_003_600))
+    await store.save(tracker)
+    assert len(rows()) == 2 and rows()[1][2] is None and rows()[1][5] is False
