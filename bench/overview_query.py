@@ -92,8 +92,9 @@ def seed(engine: sa.engine.Engine, key: str, conversations: int, now: dt.datetim
                                                ("user", None)]):
             event(type_name, name, offset=k)
         completed = False
+        language = "es" if rng.random() < 0.2 else "en"
         facts = {"sender_id": sender, "started_at": start, "channel": "sms" if sms else "web",
-                 "language": "es" if rng.random() < 0.2 else "en", "screening_opened_at": None, "question": None,
+                 "language": language, "screening_opened_at": None, "question": None,
                  "last_active_at": start + dt.timedelta(seconds=7)}
         rows["conversation_activity"].append(facts)
         if rng.random() < 0.70:
@@ -112,13 +113,14 @@ def seed(engine: sa.engine.Engine, key: str, conversations: int, now: dt.datetim
             event("action", None, offset=70)
         when = start + dt.timedelta(minutes=5)
         if completed:
-            rows["screenings"].append({"sender_id": sender, "channel": channel, "answers": enc["answers"],
+            rows["screenings"].append({"sender_id": sender, "channel": channel, "language": language,
+                                       "answers": enc["answers"],
                                        "band": rng.choice(BANDS), "reasons": enc["reasons"], "started_at": start,
                                        "completed_at": when, "created_at": when})
         if crisis or rng.random() < 0.28:
             handoff_id += 1
             status = rng.choice(STATUSES)
-            rows["handoffs"].append({"id": handoff_id, "sender_id": sender, "channel": channel,
+            rows["handoffs"].append({"id": handoff_id, "sender_id": sender, "channel": channel, "language": language,
                                      "urgency": "urgent" if crisis else "normal", "status": status,
                                      "consent": True, "reason": "crisis" if crisis else "end_of_screening",
                                      "created_at": when, "updated_at": when})

@@ -11,8 +11,8 @@ Where each fact lives (plain columns only):
 * urgent handoffs, handoffs by status, time to first staff reply – ``handoffs`` and ``staff_messages``
 
 Counts are of people (distinct sender ids); reply times are per handoff. Channel: ``conversation_activity``
-says web or SMS; handoffs and screenings store the Rasa input channel. Language: a conversation's language is in
-``conversation_activity``; handoffs and screenings count for a language when their person wrote in it.
+says web or SMS; handoffs and screenings store the Rasa input channel. Language: each of the three tables has
+the conversation's language (rows from before it was recorded have none and count only without the filter).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def _row_filter(model, column, period: Period, *conditions):
     elif period.channel == "web":
         where.append(model.channel.not_in(SMS_CHANNELS))
     if period.language:
-        where.append(model.sender_id.in_(select(ACT.sender_id).where(ACT.language == period.language)))
+        where.append(model.language == period.language)
     return and_(*where)
 
 

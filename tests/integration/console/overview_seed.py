@@ -50,8 +50,11 @@ def _event(s, sender: str, when: dt.datetime, event: str, **fields) -> None:
         intent_name=None, data=json.dumps(data)))
 
 
-def _conversation(s, sender: str, when: dt.datetime, questions: list[str] | None = None,
-                  language: str | None = "en") -> None:
+def _language(sender: str) -> str | None:
+    return None if sender == "web-old1" else "es" if sender in SPANISH else "en"
+
+
+def _conversation(s, sender: str, when: dt.datetime, questions: list[str] | None = None) -> None:
     _event(s, sender, when, "action", name="action_session_start")
     _event(s, sender, when, "session_started")
     _event(s, sender, when + dt.timedelta(seconds=5), "user", text="hello", parse_data={"intent": {"name": "greet"}})
@@ -61,7 +64,7 @@ def _conversation(s, sender: str, when: dt.datetime, questions: list[str] | None
             _event(s, sender, when + dt.timedelta(seconds=20 + k), "slot", name="screening_current", value=question)
     activity.record(s, activity.Activity(
         sender_id=sender, started_at=when, channel="sms" if sender.startswith("+") else "web",
-        last_active_at=when + dt.timedelta(seconds=5), language="es" if sender in SPANISH else language,
+        last_active_at=when + dt.timedelta(seconds=5), language=_language(sender),
         screening_opened_at=None if questions is None else when + dt.timedelta(seconds=10),
         question=questions[-1] if questions else None))
     s.flush()
@@ -70,7 +73,7 @@ def _conversation(s, sender: str, when: dt.datetime, questions: list[str] | None
 def _handoff(s, sender: str, created: dt.datetime, status: str, replies_after: list[int] = (),
              urgency: str = "normal", reason: str = "asked_for_person", channel: str = "socketio") -> None:
     row = Handoff(sender_id=sender, channel=channel, urgency=urgency, reason=reason, status=status,
-                  created_at=created, updated_at=created)
+                  created_at=created, updated_at=created, language=_language(sender))
     s.add(row)
     s.flush()
     for minutes in replies_after:
@@ -80,7 +83,7 @@ def _handoff(s, sender: str, created: dt.datetime, status: str, replies_after: l
 
 def _screening(s, sender: str, when: dt.datetime, band: str, channel: str = "socketio") -> None:
     s.add(Screening(sender_id=sender, channel=channel, answers={"substances": ["alcohol"]}, band=band,
-                    reasons=[], started_at=when, completed_at=when, created_at=when))
+                    reasons=[], started_at=when, completed_at=when, created_at=when, language=_language(sender)))
 
 
 def seed(settings, today: dt.date) -> None:
@@ -109,6 +112,6 @@ def seed(settings, today: dt.date) -> None:
         _conversation(s, SMS[1], night - dt.timedelta(hours=2))
         _handoff(s, SMS[1], night + dt.timedelta(minutes=21), "waiting", channel="twilio")
         _conversation(s, SMS[2], night - dt.timedelta(hours=2))
-        _conversation(s, "web-old1", local(old, 12), ["safety"], language=None)
+        _conversation(s, "web-old1", local(old, 12), ["safety"])
         _handoff(s, "web-old1", local(old, 12), "waiting", [5])
         _screening(s, "web-old1", local(old, 12), "iop_good_fit")

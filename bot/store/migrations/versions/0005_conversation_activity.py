@@ -10,7 +10,7 @@ conversations is only inside encrypted events with no clear name, so it stays em
 restores it and drops the table and the new indexes.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "0005"
-down_revision = "0003"  # TODO(merge): 0004 once the language columns land
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
