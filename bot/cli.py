@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from bot.config import PROJECT_ROOT, get_settings
 from bot.services import BIN, TRAINING_DATA
+from bot.store.roles import ROLES
 from bot.terminal import duration, shown
 
 
@@ -273,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff = sub.add_parser("create-staff", help="add a staff console user (password from prompt or "
                                                 "IOPBOT_NEW_STAFF_PASSWORD)")
     staff.add_argument("username")
-    staff.add_argument("--role", choices=["staff", "admin"], default="staff")
+    staff.add_argument("--role", choices=ROLES, default="staff")
     staff.set_defaults(func=_cmd_create_staff)
     purge = sub.add_parser("purge", help="delete transcripts and screenings older than DAYS (audited)")
     purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")

@@ -170,6 +170,11 @@ def create_app(settings=None) -> FastAPI:
             raise Forbidden()
         return user
 
+    def reports_user(user: StaffUser = Depends(current_user)) -> StaffUser:
+        if not user.sees_reports:
+            raise Forbidden()
+        return user
+
     def render(request: Request, name: str, user: StaffUser | None, status_code: int = 200, **ctx: Any):
         is_page = not name.startswith("_")
         flashes = request.session.pop("flash", []) if is_page else []
@@ -451,5 +456,5 @@ def create_app(settings=None) -> FastAPI:
         return render(request, "audit.html", user, entries=entries, action=action or "", actor=actor or "")
 
     app.include_router(queue_router(sessions=sessions, render=render, current_user=current_user))
-    app.include_router(overview_router(settings=settings, sessions=sessions, render=render, admin_user=admin_user))
+    app.include_router(overview_router(settings=settings, sessions=sessions, render=render, reports_user=reports_user))
     return app

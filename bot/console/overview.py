@@ -1,4 +1,4 @@
-"""Overview page: how many people, what outcomes, how fast staff answer (admins only; there is no lead role).
+"""Overview page: how many people, what outcomes, how fast staff answer (intake leads and admins).
 
     GET /overview        charts (inline SVG) and the same numbers as tables
     GET /overview.csv    the figures as CSV          } filters: date_from, date_to (UTC days, inclusive),
@@ -78,7 +78,7 @@ def chart(group: report.Group):
     return None
 
 
-def overview_router(*, settings, sessions, render: Callable, admin_user: Callable) -> APIRouter:
+def overview_router(*, settings, sessions, render: Callable, reports_user: Callable) -> APIRouter:
     router = APIRouter()
 
     def run(request: Request, user: StaffUser, action: str, fmt: str):
@@ -91,19 +91,19 @@ def overview_router(*, settings, sessions, render: Callable, admin_user: Callabl
         return filters, groups, meta
 
     @router.get("/overview", response_class=HTMLResponse)
-    def overview_page(request: Request, user: StaffUser = Depends(admin_user)):
+    def overview_page(request: Request, user: StaffUser = Depends(reports_user)):
         filters, groups, meta = run(request, user, "overview.view", "html")
         charts = {g.key: chart(g) for g in groups}
         return render(request, "overview.html", user, groups=groups, charts=charts, meta=meta, filters=filters,
                       channels=q.CHANNELS, languages=texts.languages(), query=request.url.query)
 
     @router.get("/overview.json")
-    def overview_json(request: Request, user: StaffUser = Depends(admin_user)):
+    def overview_json(request: Request, user: StaffUser = Depends(reports_user)):
         _filters, groups, meta = run(request, user, "overview.export", "json")
         return JSONResponse(report.as_json(groups, meta))
 
     @router.get("/overview.csv")
-    def overview_csv(request: Request, user: StaffUser = Depends(admin_user)):
+    def overview_csv(request: Request, user: StaffUser = Depends(reports_user)):
         _filters, groups, meta = run(request, user, "overview.export", "csv")
         name = f"overview-{meta['period']['from']}-{meta['period']['to']}.csv"
         return Response(report.as_csv(groups, meta), media_type="text/csv; charset=utf-8",

@@ -21,7 +21,6 @@ from bot.store import db
 from bot.store import repositories as repo
 from bot.store.console_sessions import revoke_user_sessions
 from bot.store.models import (
-    ROLES,
     ConsoleSession,
     ConversationActivity,
     Handoff,
@@ -33,6 +32,7 @@ from bot.store.models import (
     utcnow,
 )
 from bot.store.passwords import hash_password
+from bot.store.roles import ROLES
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,150}$")
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import declarative_base, relationship
 
 from bot.store.crypto import EncryptedJSON, EncryptedText
+from bot.store.roles import REPORT_ROLES
 
 Base = declarative_base()
 
@@ -36,7 +37,6 @@ OPEN_STATUSES = ("waiting", "claimed", "in_conversation")
 TAKEN_OVER_STATUSES = ("claimed", "in_conversation")
 CONTACT_PREFERENCES = ("chat", "text", "call")
 HANDOFF_REASONS = ("end_of_screening", "asked_for_person", "crisis")
-ROLES = ("staff", "admin")
 
 
 def utcnow() -> dt.datetime:
@@ -83,6 +83,11 @@ class StaffUser(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def sees_reports(self) -> bool:
+        """Intake leads and admins see the Overview (aggregates only); admins alone export and audit."""
+        return self.role in REPORT_ROLES
 
 
 class Handoff(Base):

@@ -201,6 +201,21 @@ def test_staff_role_cannot_see_the_overview(seeded, web):
     app.state.engine.dispose()
 
 
+def test_intake_lead_sees_the_overview_but_not_the_admin_pages(seeded, web):
+    from bot.console.app import create_app
+    from bot.store import admin
+
+    admin.create_staff("lee", "lead password 123", role="lead", settings=seeded)
+    app = create_app(seeded)
+    with TestClient(app) as client:
+        assert web.login(client, "lee", "lead password 123").status_code == 303
+        assert client.get("/overview.json", params=PERIOD).json()["sections"]["conversations"]["cells"]
+        assert 'href="/overview"' in client.get("/queue").text
+        for path in ("/audit", "/export.csv"):
+            assert client.get(path).status_code == 403
+    app.state.engine.dispose()
+
+
 def test_login_required(seeded):
     from bot.console.app import create_app
 
