@@ -3,6 +3,7 @@
 import pytest
 
 from bot.store import repositories
+from bot.store.models import ConversationActivity
 from tests.e2e.conversation import all_text, answer_all, asked_question, database, start
 
 pytestmark = pytest.mark.e2e
@@ -101,8 +102,13 @@ def test_stop_then_resume_keeps_earlier_answers(stack):
     replies = start(stack, sender)
     replies = stack.send(sender, "no")
     replies = stack.send(sender, "no")
+    open_question = asked_question(replies)
     paused = stack.send(sender, "I need to stop for now")
     assert "saved" in all_text(paused) and "continue" in all_text(paused)
+    with database(stack) as session:  # what the Overview counts: where this person stopped, nothing they said
+        row = session.query(ConversationActivity).filter_by(sender_id=sender).one()
+        assert (row.channel, row.language, row.question) == ("web", "en", open_question)
+        assert row.screening_opened_at is not None and row.last_active_at >= row.screening_opened_at
     resumed = stack.send(sender, "continue")
     qid = asked_question(resumed)
     assert qid is not None and qid not in ("suicidal_thoughts",)
