@@ -8,6 +8,8 @@ added in the message's language and an urgent handoff is recorded.
 
 While a staff member has taken the conversation over, the person's message is only recorded in the
 conversation (the console shows it) and the bot stays silent - except for crisis help, which always goes out.
+The first message after staff released it is preceded by "<name> has left" and "You're back with the
+assistant" (``bot.conversation.live_chat``), recorded in the conversation.
 
 A message a person types is text, never a command: a leading "/" (Rasa's ``/intent{entities}``) is honoured
 only for a payload of a button the bot offered in its last turn (read from the tracker) or one of the
@@ -151,6 +153,39 @@ async def _record_only(app, message: UserMessage) -> None:
         await agent.processor.save_tracker(tracker)
 
 
+async def _announce_release(app, message: UserMessage) -> None:
+    """Staff released the conversation since the person was told they joined: record and say who left and
+    that the assistant is back, ending with action_listen so the dialogue takes the next message as a new
+    turn (not as a reply to the staff member's last words)."""
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import ActionExecuted, BotUttered
+
+    from bot.conversation.live_chat import announced_staff, notice
+
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    if agent is None:
+        return
+    said: list[dict] = []
+    try:
+        async with agent.lock_store.lock(message.sender_id):
+            tracker = await agent.tracker_store.retrieve(message.sender_id)
+            name = announced_staff(tracker.events) if tracker is not None else None
+            if name is None:
+                return
+            lang = tracker.get_slot("language") or "en"
+            said = [notice(lang, "left", name or None), notice(lang, "back", None)]
+            for kwargs in said:
+                tracker.update(BotUttered(kwargs["text"], metadata={k: v for k, v in kwargs.items() if k != "text"}))
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+            await agent.tracker_store.save(tracker)
+    except Exception:  # noqa: BLE001 - the person's message is handled whatever happens here
+        log.exception("could not announce the end of a staff takeover")
+        return
+    for kwargs in said:
+        extra = {k: v for k, v in kwargs.items() if k != "text"}
+        await message.output_channel.send_text_message(message.sender_id, kwargs["text"], **extra)
+
+
 Handler = Callable[[UserMessage], Awaitable[None]]
 
 
@@ -189,6 +224,8 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
             if silent:
                 await _record_only(app, message)
             else:
+                if app is not None and taken_over is False:
+                    await _announce_release(app, message)
                 await on_new_message(message)
         except Exception:  # noqa: BLE001 - the person must get an answer whatever broke
             log.exception("handling a message failed")

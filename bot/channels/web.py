@@ -45,6 +45,7 @@ from socketio import AsyncServer
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
+from bot.channels.widget_text import phone_links, widget_message
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 WEBCHAT_VERSION = "1.0.1"
 WEBCHAT_BUNDLE = STATIC_DIR / "vendor" / f"rasa-webchat-{WEBCHAT_VERSION}" / "index.js"
 GOOGLE_FONTS_IMPORT = "@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+ENDED_MARK = {"iopbot_ended": "widget"}  # metadata of the Restarted event "Clear this chat" adds
 EMPTY_REPLY = "I didn't get any text - could you type your message again?"
 
 
@@ -80,6 +82,14 @@ def widget_config(prefix: str) -> dict[str, Any]:
     return {"prefix": prefix, "clinicName": s.clinic_name, "helplinePhone": s.helpline_phone,
             "crisisLine": s.crisis_line, "emergencyNumber": s.emergency_number,
             "bundle": f"rasa-webchat-{WEBCHAT_VERSION}.js", "texts": words}
+
+
+def clinic_numbers() -> tuple[str, ...]:
+    """The numbers a bot message may name, made tappable in the widget."""
+    from bot.config import get_settings
+
+    s = get_settings()
+    return (s.crisis_line, s.emergency_number, s.helpline_phone, s.poison_control)
 
 
 def _js_json(value: Any) -> str:
@@ -139,6 +149,29 @@ def _slow_down(text: str) -> str:
     return template.format(crisis_line=get_settings().crisis_line)
 
 
+async def end_conversation(agent: Any, conversation_id: str) -> None:
+    """Restart the conversation, marked as ended by the person ("Clear this chat")."""
+    from rasa.shared.core.events import Restarted
+
+    async with agent.lock_store.lock(conversation_id):
+        tracker = await agent.tracker_store.get_or_create_tracker(conversation_id)
+        tracker.update(Restarted(metadata=dict(ENDED_MARK)))
+        await agent.tracker_store.save(tracker)
+
+
+async def was_ended(agent: Any, conversation_id: str) -> bool:
+    """Whether the person cleared this conversation (its token then starts a new one); False if unreadable."""
+    from rasa.shared.core.events import Restarted
+
+    try:
+        tracker = await agent.tracker_store.retrieve(conversation_id)
+    except Exception:  # noqa: BLE001 - an unreadable store must not stop the widget from connecting
+        log.exception("could not read whether a conversation was cleared")
+        return False
+    return tracker is not None and any(
+        isinstance(e, Restarted) and (e.metadata or {}).get("iopbot_ended") for e in tracker.events)
+
+
 class _WidgetBlueprint(SocketBlueprint):
     """Rasa's socket.io blueprint that also remembers the Sanic app (the guard needs it for takeovers)."""
 
@@ -157,7 +190,16 @@ class WebChatOutput(SocketIOOutput):
     async def _send_message(self, socket_id: str, response: Any) -> None:
         if isinstance(response, dict):
             self.messages.append(response)
+            if isinstance(response.get("text"), str):
+                response = {**response, "text": phone_links(response["text"], clinic_numbers())}
         await super()._send_message(socket_id, response)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """A staff reply or a live-chat notice goes out whole, labelled / styled; anything else as Rasa does."""
+        if kwargs.get("iopbot_from") == "staff" or kwargs.get("iopbot_notice"):
+            await self._send_message(recipient_id, widget_message(text, clinic_numbers(), **kwargs))
+            return
+        await super().send_text_message(recipient_id, text, **kwargs)
 
 
 class WebChatInput(SocketIOInput):
@@ -242,6 +284,17 @@ class WebChatInput(SocketIOInput):
             return response.raw(webchat_bundle(), content_type="text/javascript; charset=utf-8",
                                 headers={"Cache-Control": "public, max-age=86400", **SECURITY_HEADERS})
 
+        @hook.route("/end", methods=["POST"])
+        async def end(request: Request):
+            """"Clear this chat": the widget posts its token (text/plain, so no CORS preflight is needed);
+            that conversation is restarted and its token never resumes it again."""
+            conversation_id = signer().conversation_of(request.body.decode("utf-8", "replace").strip())
+            agent = getattr(getattr(getattr(hook.ctx, "sanic_app", None), "ctx", None), "agent", None)
+            if conversation_id is None or agent is None:
+                return response.empty(status=400 if conversation_id is None else 503)
+            await end_conversation(agent, conversation_id)
+            return response.empty(status=204, headers=SECURITY_HEADERS)
+
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
             if self.jwt_key:
@@ -261,6 +314,9 @@ class WebChatInput(SocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Any = None) -> None:
             session = signer().session_for(data.get("session_id") if isinstance(data, dict) else None)
+            agent = getattr(getattr(getattr(hook.ctx, "sanic_app", None), "ctx", None), "agent", None)
+            if session.resumed and agent is not None and await was_ended(agent, session.conversation_id):
+                session = signer().session_for(None)  # cleared on this device: a new conversation
             previous = sessions.get(sid)
             if previous and previous[0] != session.conversation_id and self.session_persistence:
                 await sio.leave_room(sid, previous[0], namespace=self.namespace)
