@@ -35,6 +35,15 @@ def _conversation(page) -> str:
     return _session(page)["session_id"].split(".")[0]
 
 
+def _serious_axe_findings(page) -> list[str]:
+    """axe-core (axe-playwright-python's bundled copy) on the whole page: serious and critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['impact']} {v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
 def _said_after(chat: Chat, count: int, wait_ms: int = 3000) -> list[str]:
     chat.page.wait_for_timeout(wait_ms)
     return chat.bot_texts()[count:]
@@ -75,6 +84,7 @@ def test_a_person_joins_replies_and_leaves_and_the_assistant_carries_on(web_stac
     assert new[1] == "Dana, intake team: Hi, I'm Dana. I can help you here.", new
     assert page.locator(".rw-response.iop-notice").count() == 1
     assert page.locator(".rw-response.iop-staff").last.inner_text().startswith("Dana, intake team:")
+    assert _serious_axe_findings(page) == []  # the staff and notice styles included
 
     # "is this a real person?" reaches staff only; the bot stays silent
     count = len(chat.bot_texts())
@@ -135,13 +145,13 @@ def test_widget_basics_tel_links_send_button_storage_and_clear(web_stack, browse
     box = page.locator(".rw-replies .rw-reply").last.bounding_box()
     viewport = page.viewport_size
     assert box and 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], (box, viewport)
-    assert page.locator(".rw-messages-container").evaluate(
-        "m => m.scrollHeight - m.scrollTop - m.clientHeight < 4")
+    gap = page.locator(".rw-messages-container").evaluate("m => [m.scrollHeight, m.scrollTop, m.clientHeight]")
+    assert gap[0] - gap[1] - gap[2] < 4, gap  # scrolled to the newest
 
     # "Clear this chat": a fresh conversation here, and the old token no longer resumes the old one
     old_token = _session(page)["session_id"]
-    page.get_by_role("button", name="Clear this chat and end the conversation on this device").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # the widget reloads the page once the server has ended the conversation
+        page.get_by_role("button", name="Clear this chat and end the conversation on this device").click()
     page.locator(".rw-launcher").first.wait_for(state="attached")
     if not page.locator(".rw-conversation-container").count():
         page.locator(".rw-launcher").first.click()
@@ -165,3 +175,17 @@ def _resumed_conversation(base_url: str, token: str) -> str:
         return str(inbox.get(timeout=30)).split(".")[0]
     finally:
         client.disconnect()
+
+
+@pytest.mark.parametrize("locale, viewport", [("en-US", {"width": 1280, "height": 800}),
+                                              ("es-MX", {"width": 390, "height": 844})])
+def test_axe_finds_nothing_serious_in_the_open_widget(web_stack, browser, locale, viewport):  # noqa: F811
+    page = browser.new_context(locale=locale, viewport=viewport).new_page()
+    chat = Chat(page, f"{web_stack.base_url}/webhooks/socketio/demo")
+    page.goto(chat.url)
+    page.get_by_role("button", name="Start the self-screening chat").click()
+    chat.wait_for_bot(0, contains="988")
+    page.locator(".rw-replies .rw-reply").last.wait_for()  # consent buttons, help bar, links all shown
+    assert page.locator(".iop-help-bar").count() == 1
+    assert _serious_axe_findings(page) == []
+    page.context.close()

@@ -21,6 +21,11 @@
   var base = origin + CONFIG.prefix;
   var chatRef = null;
   var STORAGE_KEY = "chat_session";  // rasa-webchat's key (transcript and session token)
+  var CLEARED_KEY = "iop_chat_cleared";
+  if (window.sessionStorage.getItem(CLEARED_KEY)) {
+    window.sessionStorage.removeItem(STORAGE_KEY);
+    window.sessionStorage.removeItem(CLEARED_KEY);
+  }
   var LANG = pickLanguage();
   var T = CONFIG.texts[LANG];
 
@@ -71,6 +76,8 @@
     try { stored = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || "null"); } catch (e) { stored = null; }
     var token = stored && stored.session_id;
     var forget = function () {
+      // rasa-webchat may write its state back while the page unloads: the next load drops it first
+      window.sessionStorage.setItem(CLEARED_KEY, "1");
       window.sessionStorage.removeItem(STORAGE_KEY);
       window.location.reload();
     };
@@ -84,12 +91,11 @@
   function scrollToNewest() {
     var log = document.querySelector(".rw-messages-container");
     if (!log) { return; }
-    var state = log.querySelectorAll(".rw-message").length + "|" + log.querySelectorAll(".rw-reply").length;
+    var state = log.querySelectorAll(".rw-message").length + "|" + log.querySelectorAll(".rw-reply").length +
+      "|" + log.scrollHeight;
     if (state === shown) { return; }
     shown = state;
     log.scrollTop = log.scrollHeight;
-    var last = log.querySelector(".rw-message:last-child, .rw-replies:last-child");
-    if (last && last.scrollIntoView) { last.scrollIntoView({ block: "end" }); }
   }
 
   function replyKeydown(event) {
@@ -126,6 +132,7 @@
       "aria-expanded": isOpen() ? "true" : "false" });
     label(".rw-conversation-container", { role: "dialog", "aria-label": T.dialog, lang: LANG });
     label(".rw-close-button", { "aria-label": T.close_button });
+    label(".rw-header .rw-title", { "aria-level": "2" });  // the widget's h4 follows the page's h1/h2
     label(".rw-messages-container", { role: "log", "aria-live": "polite", "aria-label": T.conversation,
       tabindex: "0" });
     label(".rw-new-message", { "aria-label": T.message_box });
@@ -168,6 +175,8 @@
     }, null);
     new MutationObserver(enhance).observe(document.body, { childList: true, subtree: true });
     enhance();
+    // a restored transcript is laid out after it is inserted: look again once it has settled
+    window.setInterval(scrollToNewest, 500);
   }
 
   window.IopChat = { open: open, talkToPerson: talkToPerson, clearChat: clearChat };
