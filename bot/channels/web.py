@@ -14,7 +14,12 @@ Served from the Rasa server itself, under ``/webhooks/socketio/``:
   this server's socket.io endpoint, adds the "Talk to a person" control, the crisis line and keyboard /
   screen-reader labels;
 * ``widget.css``, ``rasa-webchat-1.0.1.js`` — our styles and the npm bundle (its Google Fonts ``@import``
-  removed, so embedding the widget sends no visitor request to a third party).
+  removed, so embedding the widget sends no visitor request to a third party);
+* ``POST end`` — "Clear this chat": the body is the widget's token; that conversation is restarted (a
+  ``Restarted`` event marked ``iopbot_ended``) and ``session_request`` never resumes it again.
+
+What the widget shows (``bot.channels.widget_text``): the clinic's numbers as tel: links, staff replies
+labelled "<name>, intake team" and live-chat notices styled apart; the stored conversation is unchanged.
 
 Differences from Rasa's ``SocketIOInput``: the server issues each conversation id together with a signed,
 expiring token (``bot.channels.tokens``; the widget keeps the token as its session id); ``session_request``
