@@ -153,39 +153,6 @@ async def _record_only(app, message: UserMessage) -> None:
         await agent.processor.save_tracker(tracker)
 
 
-async def _announce_release(app, message: UserMessage) -> None:
-    """Staff released the conversation since the person was told they joined: record and say who left and
-    that the assistant is back, ending with action_listen so the dialogue takes the next message as a new
-    turn (not as a reply to the staff member's last words)."""
-    from rasa.shared.core.constants import ACTION_LISTEN_NAME
-    from rasa.shared.core.events import ActionExecuted, BotUttered
-
-    from bot.conversation.live_chat import announced_staff, notice
-
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
-    if agent is None:
-        return
-    said: list[dict] = []
-    try:
-        async with agent.lock_store.lock(message.sender_id):
-            tracker = await agent.tracker_store.retrieve(message.sender_id)
-            name = announced_staff(tracker.events) if tracker is not None else None
-            if name is None:
-                return
-            lang = tracker.get_slot("language") or "en"
-            said = [notice(lang, "left", name or None), notice(lang, "back", None)]
-            for kwargs in said:
-                tracker.update(BotUttered(kwargs["text"], metadata={k: v for k, v in kwargs.items() if k != "text"}))
-            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
-            await agent.tracker_store.save(tracker)
-    except Exception:  # noqa: BLE001 - the person's message is handled whatever happens here
-        log.exception("could not announce the end of a staff takeover")
-        return
-    for kwargs in said:
-        extra = {k: v for k, v in kwargs.items() if k != "text"}
-        await message.output_channel.send_text_message(message.sender_id, kwargs["text"], **extra)
-
-
 Handler = Callable[[UserMessage], Awaitable[None]]
 
 
@@ -225,7 +192,9 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
                 await _record_only(app, message)
             else:
                 if app is not None and taken_over is False:
-                    await _announce_release(app, message)
+                    from bot.channels.release import announce_release
+
+                    await announce_release(app, message.sender_id, message.output_channel)
                 await on_new_message(message)
         except Exception:  # noqa: BLE001 - the person must get an answer whatever broke
             log.exception("handling a message failed")

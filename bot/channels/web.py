@@ -49,6 +49,7 @@ from socketio import AsyncServer
 
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
+from bot.channels.release import ReleaseWatch
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
 from bot.channels.widget_text import phone_links, widget_message
 
@@ -188,9 +189,10 @@ class _WidgetBlueprint(SocketBlueprint):
 class WebChatOutput(SocketIOOutput):
     """Rasa's socket.io output that also keeps what it sent (``messages``) for the safety guard."""
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+    def __init__(self, sio: AsyncServer, bot_message_evt: str, watch: ReleaseWatch | None = None) -> None:
         super().__init__(sio, bot_message_evt)
         self.messages: list[dict[str, Any]] = []
+        self.watch = watch
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         if isinstance(response, dict):
@@ -202,6 +204,8 @@ class WebChatOutput(SocketIOOutput):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """A staff reply or a live-chat notice goes out whole, labelled / styled; anything else as Rasa does."""
         if kwargs.get("iopbot_from") == "staff" or kwargs.get("iopbot_notice"):
+            if kwargs.get("iopbot_notice") == "joined" and self.watch is not None:
+                self.watch.watch(recipient_id)  # "has left" is said as soon as staff release it
             await self._send_message(recipient_id, widget_message(text, clinic_numbers(), **kwargs))
             return
         await super().send_text_message(recipient_id, text, **kwargs)
@@ -216,6 +220,7 @@ class WebChatInput(SocketIOInput):
 
     limiter = RateLimiter()
     token_max_age = DEFAULT_MAX_AGE
+    release_watch: ReleaseWatch | None = None  # made with the blueprint (its loop runs in the server's)
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
@@ -237,7 +242,7 @@ class WebChatInput(SocketIOInput):
     def get_output_channel(self) -> WebChatOutput | None:
         if self.sio is None:
             return None
-        return WebChatOutput(self.sio, self.bot_message_evt)
+        return WebChatOutput(self.sio, self.bot_message_evt, self.release_watch)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         """socket.io events plus the widget's files; every message goes through ``guarded``."""
@@ -247,6 +252,7 @@ class WebChatInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], allow_upgrades=False)
         hook = _WidgetBlueprint(sio, self.socketio_path, f"custom_webhook_{type(self).__name__}", __name__)
         self.sio = sio
+        self.release_watch = ReleaseWatch()
         sessions: dict[str, tuple[str, str]] = {}  # socket id -> (conversation id, token confirmed to it)
         addresses: dict[str, str] = {}  # socket id -> client address (for the per-client rate limit)
         tokens: list[ConversationTokens] = []  # made on first use (the key is read from settings then)
@@ -309,6 +315,9 @@ class WebChatInput(SocketIOInput):
                 if not (token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)):
                     return False
             addresses[sid] = _client_address(environ)
+            watch = self.release_watch
+            watch.start(lambda: getattr(hook.ctx, "sanic_app", None),
+                        lambda: WebChatOutput(sio, self.bot_message_evt, watch))
             return True
 
         @sio.on("disconnect", namespace=self.namespace)
@@ -344,7 +353,7 @@ class WebChatInput(SocketIOInput):
                 sender_id = bound[0]
             else:
                 sender_id = sid
-            output = WebChatOutput(sio, self.bot_message_evt)
+            output = WebChatOutput(sio, self.bot_message_evt, self.release_watch)
             text = data.get("message")
             if not isinstance(text, str):
                 text = ""
