@@ -24,7 +24,7 @@ CONTACT_QUESTIONS = ("how would you like our team to reach you", "what first nam
 def _open(page, chat: Chat) -> list[str]:
     page.goto(chat.url)
     page.get_by_role("button", name="Start the self-screening chat").click()
-    return chat.wait_for_bot(0, contains="not medical advice")
+    return chat.wait_for_bot(0, contains="not medical advice", timeout=120)  # the first turn may load the model
 
 
 def _session(page) -> dict:
