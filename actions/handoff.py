@@ -141,15 +141,25 @@ class ActionRequestHuman(Action):
 
 
 class ActionRelayStaffMessages(Action):
-    """Deliver pending staff replies (called by the console through Rasa's /execute endpoint)."""
+    """Deliver pending staff replies (called by the console through Rasa's /execute endpoint), each labelled
+    with its author; "<name> from the intake team has joined" before the first one of a takeover."""
 
     def name(self) -> str:
         return "action_relay_staff_messages"
 
     async def run(self, dispatcher, tracker, domain):
+        from bot.conversation.live_chat import announced_staff, first_name, live_text, notice
+
         pending = store_call("pending_staff_messages", tracker.sender_id) or []
+        lang = language_of(tracker)
+        present = announced_staff(tracker.events)
         for message in pending:
-            dispatcher.utter_message(text=message.text, iopbot_from="staff", staff_message_id=message.id)
+            name = first_name(message.author)
+            if present is None or (name and present != name):  # say who joined before their first message
+                dispatcher.utter_message(**notice(lang, "joined", name))
+                present = name or ""
+            dispatcher.utter_message(text=message.text, iopbot_from="staff", staff_message_id=message.id,
+                                     staff_label=live_text(lang, "staff_label", name))
         if pending:
             store_call("mark_delivered", [m.id for m in pending])
         return []

@@ -8,6 +8,8 @@ added in the message's language and an urgent handoff is recorded.
 
 While a staff member has taken the conversation over, the person's message is only recorded in the
 conversation (the console shows it) and the bot stays silent - except for crisis help, which always goes out.
+The first message after staff released it is preceded by "<name> has left" and "You're back with the
+assistant" (``bot.conversation.live_chat``), recorded in the conversation.
 
 A message a person types is text, never a command: a leading "/" (Rasa's ``/intent{entities}``) is honoured
 only for a payload of a button the bot offered in its last turn (read from the tracker) or one of the
@@ -189,6 +191,10 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
             if silent:
                 await _record_only(app, message)
             else:
+                if app is not None and taken_over is False:
+                    from bot.channels.release import announce_release
+
+                    await announce_release(app, message.sender_id, message.output_channel)
                 await on_new_message(message)
         except Exception:  # noqa: BLE001 - the person must get an answer whatever broke
             log.exception("handling a message failed")

@@ -14,7 +14,12 @@ Served from the Rasa server itself, under ``/webhooks/socketio/``:
   this server's socket.io endpoint, adds the "Talk to a person" control, the crisis line and keyboard /
   screen-reader labels;
 * ``widget.css``, ``rasa-webchat-1.0.1.js`` — our styles and the npm bundle (its Google Fonts ``@import``
-  removed, so embedding the widget sends no visitor request to a third party).
+  removed, so embedding the widget sends no visitor request to a third party);
+* ``POST end`` — "Clear this chat": the body is the widget's token; that conversation is restarted (a
+  ``Restarted`` event marked ``iopbot_ended``) and ``session_request`` never resumes it again.
+
+What the widget shows (``bot.channels.widget_text``): the clinic's numbers as tel: links, staff replies
+labelled "<name>, intake team" and live-chat notices styled apart; the stored conversation is unchanged.
 
 Differences from Rasa's ``SocketIOInput``: the server issues each conversation id together with a signed,
 expiring token (``bot.channels.tokens``; the widget keeps the token as its session id); ``session_request``
@@ -44,7 +49,9 @@ from socketio import AsyncServer
 
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
+from bot.channels.release import ReleaseWatch
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
+from bot.channels.widget_text import phone_links, widget_message
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +59,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 WEBCHAT_VERSION = "1.0.1"
 WEBCHAT_BUNDLE = STATIC_DIR / "vendor" / f"rasa-webchat-{WEBCHAT_VERSION}" / "index.js"
 GOOGLE_FONTS_IMPORT = "@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+ENDED_MARK = {"iopbot_ended": "widget"}  # metadata of the Restarted event "Clear this chat" adds
 EMPTY_REPLY = "I didn't get any text - could you type your message again?"
 
 
@@ -80,6 +88,14 @@ def widget_config(prefix: str) -> dict[str, Any]:
     return {"prefix": prefix, "clinicName": s.clinic_name, "helplinePhone": s.helpline_phone,
             "crisisLine": s.crisis_line, "emergencyNumber": s.emergency_number,
             "bundle": f"rasa-webchat-{WEBCHAT_VERSION}.js", "texts": words}
+
+
+def clinic_numbers() -> tuple[str, ...]:
+    """The numbers a bot message may name, made tappable in the widget."""
+    from bot.config import get_settings
+
+    s = get_settings()
+    return (s.crisis_line, s.emergency_number, s.helpline_phone, s.poison_control)
 
 
 def _js_json(value: Any) -> str:
@@ -139,6 +155,29 @@ def _slow_down(text: str) -> str:
     return template.format(crisis_line=get_settings().crisis_line)
 
 
+async def end_conversation(agent: Any, conversation_id: str) -> None:
+    """Restart the conversation, marked as ended by the person ("Clear this chat")."""
+    from rasa.shared.core.events import Restarted
+
+    async with agent.lock_store.lock(conversation_id):
+        tracker = await agent.tracker_store.get_or_create_tracker(conversation_id)
+        tracker.update(Restarted(metadata=dict(ENDED_MARK)))
+        await agent.tracker_store.save(tracker)
+
+
+async def was_ended(agent: Any, conversation_id: str) -> bool:
+    """Whether the person cleared this conversation (its token then starts a new one); False if unreadable."""
+    from rasa.shared.core.events import Restarted
+
+    try:
+        tracker = await agent.tracker_store.retrieve(conversation_id)
+    except Exception:  # noqa: BLE001 - an unreadable store must not stop the widget from connecting
+        log.exception("could not read whether a conversation was cleared")
+        return False
+    return tracker is not None and any(
+        isinstance(e, Restarted) and (e.metadata or {}).get("iopbot_ended") for e in tracker.events)
+
+
 class _WidgetBlueprint(SocketBlueprint):
     """Rasa's socket.io blueprint that also remembers the Sanic app (the guard needs it for takeovers)."""
 
@@ -150,14 +189,26 @@ class _WidgetBlueprint(SocketBlueprint):
 class WebChatOutput(SocketIOOutput):
     """Rasa's socket.io output that also keeps what it sent (``messages``) for the safety guard."""
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+    def __init__(self, sio: AsyncServer, bot_message_evt: str, watch: ReleaseWatch | None = None) -> None:
         super().__init__(sio, bot_message_evt)
         self.messages: list[dict[str, Any]] = []
+        self.watch = watch
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         if isinstance(response, dict):
             self.messages.append(response)
+            if isinstance(response.get("text"), str):
+                response = {**response, "text": phone_links(response["text"], clinic_numbers())}
         await super()._send_message(socket_id, response)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """A staff reply or a live-chat notice goes out whole, labelled / styled; anything else as Rasa does."""
+        if kwargs.get("iopbot_from") == "staff" or kwargs.get("iopbot_notice"):
+            if kwargs.get("iopbot_notice") == "joined" and self.watch is not None:
+                self.watch.watch(recipient_id)  # "has left" is said as soon as staff release it
+            await self._send_message(recipient_id, widget_message(text, clinic_numbers(), **kwargs))
+            return
+        await super().send_text_message(recipient_id, text, **kwargs)
 
 
 class WebChatInput(SocketIOInput):
@@ -169,6 +220,7 @@ class WebChatInput(SocketIOInput):
 
     limiter = RateLimiter()
     token_max_age = DEFAULT_MAX_AGE
+    release_watch: ReleaseWatch | None = None  # made with the blueprint (its loop runs in the server's)
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
@@ -190,7 +242,7 @@ class WebChatInput(SocketIOInput):
     def get_output_channel(self) -> WebChatOutput | None:
         if self.sio is None:
             return None
-        return WebChatOutput(self.sio, self.bot_message_evt)
+        return WebChatOutput(self.sio, self.bot_message_evt, self.release_watch)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         """socket.io events plus the widget's files; every message goes through ``guarded``."""
@@ -200,6 +252,7 @@ class WebChatInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], allow_upgrades=False)
         hook = _WidgetBlueprint(sio, self.socketio_path, f"custom_webhook_{type(self).__name__}", __name__)
         self.sio = sio
+        self.release_watch = ReleaseWatch()
         sessions: dict[str, tuple[str, str]] = {}  # socket id -> (conversation id, token confirmed to it)
         addresses: dict[str, str] = {}  # socket id -> client address (for the per-client rate limit)
         tokens: list[ConversationTokens] = []  # made on first use (the key is read from settings then)
@@ -242,6 +295,17 @@ class WebChatInput(SocketIOInput):
             return response.raw(webchat_bundle(), content_type="text/javascript; charset=utf-8",
                                 headers={"Cache-Control": "public, max-age=86400", **SECURITY_HEADERS})
 
+        @hook.route("/end", methods=["POST"])
+        async def end(request: Request):
+            """"Clear this chat": the widget posts its token (text/plain, so no CORS preflight is needed);
+            that conversation is restarted and its token never resumes it again."""
+            conversation_id = signer().conversation_of(request.body.decode("utf-8", "replace").strip())
+            agent = getattr(getattr(getattr(hook.ctx, "sanic_app", None), "ctx", None), "agent", None)
+            if conversation_id is None or agent is None:
+                return response.empty(status=400 if conversation_id is None else 503)
+            await end_conversation(agent, conversation_id)
+            return response.empty(status=204, headers=SECURITY_HEADERS)
+
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
             if self.jwt_key:
@@ -251,6 +315,9 @@ class WebChatInput(SocketIOInput):
                 if not (token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)):
                     return False
             addresses[sid] = _client_address(environ)
+            watch = self.release_watch
+            watch.start(lambda: getattr(hook.ctx, "sanic_app", None),
+                        lambda: WebChatOutput(sio, self.bot_message_evt, watch))
             return True
 
         @sio.on("disconnect", namespace=self.namespace)
@@ -261,6 +328,9 @@ class WebChatInput(SocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Any = None) -> None:
             session = signer().session_for(data.get("session_id") if isinstance(data, dict) else None)
+            agent = getattr(getattr(getattr(hook.ctx, "sanic_app", None), "ctx", None), "agent", None)
+            if session.resumed and agent is not None and await was_ended(agent, session.conversation_id):
+                session = signer().session_for(None)  # cleared on this device: a new conversation
             previous = sessions.get(sid)
             if previous and previous[0] != session.conversation_id and self.session_persistence:
                 await sio.leave_room(sid, previous[0], namespace=self.namespace)
@@ -283,7 +353,7 @@ class WebChatInput(SocketIOInput):
                 sender_id = bound[0]
             else:
                 sender_id = sid
-            output = WebChatOutput(sio, self.bot_message_evt)
+            output = WebChatOutput(sio, self.bot_message_evt, self.release_watch)
             text = data.get("message")
             if not isinstance(text, str):
                 text = ""

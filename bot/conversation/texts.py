@@ -14,12 +14,12 @@ def notice(settings: Settings, channel: str) -> str:
     """What this is, the not-medical-advice / not-for-emergencies notice and the crisis numbers."""
     if channel == "sms":
         return (
-            f"I'll ask a few questions (about 5 min) to see if an Intensive Outpatient Program might suit you. "
+            f"I'll ask a few questions (about 10 min) to see if an Intensive Outpatient Program might suit you. "
             f"{NOT_ADVICE} In crisis? Call or text {settings.crisis_line}. "
             f"Emergency: {settings.emergency_number}."
         )
     return (
-        "I can ask you a few questions (about 5 minutes) to see whether an Intensive Outpatient Program (IOP) "
+        "I can ask you a few questions (about 10 minutes) to see whether an Intensive Outpatient Program (IOP) "
         f"might suit you or someone you care about, and then connect you with our team. {NOT_ADVICE} "
         f"If you are in crisis, call or text {settings.crisis_line} (Suicide & Crisis Lifeline) any time, "
         f"or call {settings.emergency_number} in an emergency."

@@ -179,7 +179,7 @@ def test_screening_through_the_widget_with_a_reload(web_stack, browser):
         page.keyboard.press("Enter")
         chat.wait_for_bot(count)
 
-    session_before = json.loads(page.evaluate("window.localStorage.getItem('chat_session')"))["session_id"]
+    session_before = json.loads(page.evaluate("window.sessionStorage.getItem('chat_session')"))["session_id"]
     for _ in range(3):
         texts = chat.bot_texts()
         _answer(chat, texts[-1], chat.replies())
@@ -192,7 +192,7 @@ def test_screening_through_the_widget_with_a_reload(web_stack, browser):
     if not page.locator(".rw-conversation-container").count():
         page.locator(".rw-launcher").first.click()
     page.wait_for_function(f"document.querySelectorAll('{BOT_MESSAGES}').length >= {len(said_before)}")
-    session_after = json.loads(page.evaluate("window.localStorage.getItem('chat_session')"))["session_id"]
+    session_after = json.loads(page.evaluate("window.sessionStorage.getItem('chat_session')"))["session_id"]
     assert session_after == session_before
     conversation = session_after.split(".")[0]  # the widget keeps "<conversation id>.<time>.<signature>"
     assert chat.bot_texts()[: len(said_before)] == said_before
@@ -283,7 +283,7 @@ def test_a_spanish_visitor_gets_the_widget_and_the_conversation_in_spanish(web_s
     assert "Enviar mensaje" in _named(nodes, "button")
     assert "Escriba su mensaje" in _named(nodes, "textbox")
     links = page.locator(".iop-help-bar a")
-    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == ["tel:988", "tel:911"]
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == ["tel:988", "sms:988", "tel:911"]
     assert "marque 2" in links.first.inner_text()
 
     box = page.get_by_role("textbox", name="Escriba su mensaje")

@@ -2,14 +2,16 @@
  * IOP self-screening chat widget: embed with one script tag served by the bot's own server, e.g.
  *   <script src="BOT_ADDRESS/webhooks/socketio/widget.js" defer></script>  (BOT_ADDRESS: the Rasa server)
  * Loads rasa-webchat 1.0.1 from the same server, connects to the same server's socket.io endpoint
- * (the session token the server issued - conversation id, time, signature - is kept in localStorage and
- * sent back in session_request, so a reload continues the conversation), and adds:
- *   - a "Talk to a person" button and the crisis line inside the chat window;
+ * (the session token the server issued - conversation id, time, signature - is kept with the transcript in
+ * sessionStorage, never localStorage: a reload continues the conversation, closing the tab forgets it), and adds:
+ *   - a "Talk to a person" button, the crisis line (call and text links) and "Clear this chat" (ends the
+ *     conversation on the server, forgets it here and starts afresh) inside the chat window;
+ *   - the newest message and its quick replies scrolled into view (also after a reload);
  *   - labels, roles and keyboard support the widget lacks (quick replies usable with Tab + Enter/Space);
  *   - its own words in the visitor's language (data/texts/<lang>.yml "widget"): the script tag's data-lang
  *     (<script src=".../widget.js" data-lang="es">), else the browser's languages, else English; a language
  *     other than English also starts the conversation in it.
- * Exposes window.IopChat = { open(), talkToPerson() }.
+ * Exposes window.IopChat = { open(), talkToPerson(), clearChat() }.
  */
 (function () {
   "use strict";
@@ -18,6 +20,12 @@
   var origin = new URL(script ? script.src : window.location.href).origin;
   var base = origin + CONFIG.prefix;
   var chatRef = null;
+  var STORAGE_KEY = "chat_session";  // rasa-webchat's key (transcript and session token)
+  var CLEARED_KEY = "iop_chat_cleared";
+  if (window.sessionStorage.getItem(CLEARED_KEY)) {
+    window.sessionStorage.removeItem(STORAGE_KEY);
+    window.sessionStorage.removeItem(CLEARED_KEY);
+  }
   var LANG = pickLanguage();
   var T = CONFIG.texts[LANG];
 
@@ -61,6 +69,35 @@
     window.setTimeout(send, isOpen() ? 0 : 300);
   }
 
+  function sms(number) { return "sms:" + String(number).replace(/[^\d+]/g, ""); }
+
+  function clearChat() {
+    var stored = null;
+    try { stored = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || "null"); } catch (e) { stored = null; }
+    var token = stored && stored.session_id;
+    var forget = function () {
+      // rasa-webchat may write its state back while the page unloads: the next load drops it first
+      window.sessionStorage.setItem(CLEARED_KEY, "1");
+      window.sessionStorage.removeItem(STORAGE_KEY);
+      window.location.reload();
+    };
+    if (!token) { forget(); return; }
+    // text/plain: a "simple" request, so an embedding site needs no CORS set-up; the reply is not read
+    window.fetch(base + "/end", { method: "POST", mode: "no-cors", body: token, keepalive: true,
+      headers: { "Content-Type": "text/plain" } }).then(forget, forget);
+  }
+
+  var shown = "";
+  function scrollToNewest() {
+    var log = document.querySelector(".rw-messages-container");
+    if (!log) { return; }
+    var state = log.querySelectorAll(".rw-message").length + "|" + log.querySelectorAll(".rw-reply").length +
+      "|" + log.scrollHeight;
+    if (state === shown) { return; }
+    shown = state;
+    log.scrollTop = log.scrollHeight;
+  }
+
   function replyKeydown(event) {
     if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") {
       event.preventDefault();
@@ -81,10 +118,12 @@
     var person = el("button", { type: "button", "class": "iop-human" }, T.talk_to_person);
     person.addEventListener("click", talkToPerson);
     var crisis = el("a", { "class": "iop-crisis", href: tel(CONFIG.crisisLine) }, T.crisis_link);
+    var text = el("a", { "class": "iop-crisis-text", href: sms(CONFIG.crisisLine) }, T.text_crisis_link);
     var emergency = el("a", { "class": "iop-emergency", href: tel(CONFIG.emergencyNumber) }, T.emergency_link);
-    bar.appendChild(person);
-    bar.appendChild(crisis);
-    bar.appendChild(emergency);
+    var clear = el("button", { type: "button", "class": "iop-clear", "aria-label": T.clear_chat_label },
+      T.clear_chat);
+    clear.addEventListener("click", clearChat);
+    [person, crisis, text, emergency, clear].forEach(function (node) { bar.appendChild(node); });
     return bar;
   }
 
@@ -93,6 +132,7 @@
       "aria-expanded": isOpen() ? "true" : "false" });
     label(".rw-conversation-container", { role: "dialog", "aria-label": T.dialog, lang: LANG });
     label(".rw-close-button", { "aria-label": T.close_button });
+    label(".rw-header .rw-title", { "aria-level": "2" });  // the widget's h4 follows the page's h1/h2
     label(".rw-messages-container", { role: "log", "aria-live": "polite", "aria-label": T.conversation,
       tabindex: "0" });
     label(".rw-new-message", { "aria-label": T.message_box });
@@ -115,6 +155,7 @@
         container.insertBefore(bar, container.firstChild);
       }
     }
+    scrollToNewest();
   }
 
   function start() {
@@ -128,15 +169,17 @@
       connectingText: T.connecting,
       hideWhenNotConnected: false,
       withRules: false,
-      params: { storage: "local" },
+      params: { storage: "session" },
       customMessageDelay: function () { return 250; },
       innerRef: function (ref) { chatRef = ref; }
     }, null);
     new MutationObserver(enhance).observe(document.body, { childList: true, subtree: true });
     enhance();
+    // a restored transcript is laid out after it is inserted: look again once it has settled
+    window.setInterval(scrollToNewest, 500);
   }
 
-  window.IopChat = { open: open, talkToPerson: talkToPerson };
+  window.IopChat = { open: open, talkToPerson: talkToPerson, clearChat: clearChat };
 
   var bundle = el("script", { src: base + "/" + CONFIG.bundle });
   bundle.onload = start;
