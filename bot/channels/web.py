@@ -263,6 +263,11 @@ class WebChatInput(SocketIOInput):
 
                 tokens.append(ConversationTokens(get_settings().key("secret_key"), self.token_max_age))
             return tokens[0]
+
+        def agent() -> Any:
+            """Rasa's agent once the server runs (None before)."""
+            return getattr(getattr(getattr(hook.ctx, "sanic_app", None), "ctx", None), "agent", None)
+
         prefix = f"/webhooks/{self.url_prefix()}"
 
         @hook.route("/", methods=["GET"])
@@ -300,10 +305,10 @@ class WebChatInput(SocketIOInput):
             """"Clear this chat": the widget posts its token (text/plain, so no CORS preflight is needed);
             that conversation is restarted and its token never resumes it again."""
             conversation_id = signer().conversation_of(request.body.decode("utf-8", "replace").strip())
-            agent = getattr(getattr(getattr(hook.ctx, "sanic_app", None), "ctx", None), "agent", None)
-            if conversation_id is None or agent is None:
+            current = agent()
+            if conversation_id is None or current is None:
                 return response.empty(status=400 if conversation_id is None else 503)
-            await end_conversation(agent, conversation_id)
+            await end_conversation(current, conversation_id)
             return response.empty(status=204, headers=SECURITY_HEADERS)
 
         @sio.on("connect", namespace=self.namespace)
@@ -328,8 +333,8 @@ class WebChatInput(SocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Any = None) -> None:
             session = signer().session_for(data.get("session_id") if isinstance(data, dict) else None)
-            agent = getattr(getattr(getattr(hook.ctx, "sanic_app", None), "ctx", None), "agent", None)
-            if session.resumed and agent is not None and await was_ended(agent, session.conversation_id):
+            current = agent()
+            if session.resumed and current is not None and await was_ended(current, session.conversation_id):
                 session = signer().session_for(None)  # cleared on this device: a new conversation
             previous = sessions.get(sid)
             if previous and previous[0] != session.conversation_id and self.session_persistence:
@@ -340,6 +345,19 @@ class WebChatInput(SocketIOInput):
             # the token is what the widget stores and sends back as its "session id"
             await sio.emit("session_confirm", session.token, room=sid, namespace=self.namespace)
 
+        async def bind_by_token(sid: str, given: Any) -> tuple[str, str] | None:
+            """Bind ``sid`` to the conversation of a valid, unexpired token that was not ended ("Clear this
+            chat"), as ``session_request`` would; None for anything else. A message is never dropped just
+            because its socket reconnected (a person in crisis on a bad connection must get an answer)."""
+            conversation_id = signer().conversation_of(given)
+            current = agent()
+            if conversation_id is None or (current is not None and await was_ended(current, conversation_id)):
+                return None
+            sessions[sid] = (conversation_id, str(given))
+            await sio.enter_room(sid, conversation_id, namespace=self.namespace)
+            log.info("socket.io message on a reconnected socket: bound to its conversation by its token")
+            return sessions[sid]
+
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any = None) -> None:
             if not isinstance(data, dict):
@@ -347,6 +365,8 @@ class WebChatInput(SocketIOInput):
             bound = sessions.get(sid)
             given = data.get("session_id")
             if self.session_persistence:
+                if bound is None:  # a socket that reconnected (slow network, server restart) before its
+                    bound = await bind_by_token(sid, given)  # session_request: its valid token is enough
                 if not (bound and same_token(given, bound[1])):
                     log.warning("socket.io message without the token confirmed for its socket ignored")
                     return

@@ -74,7 +74,7 @@ class Widget:
         self.client = socketio.Client()
         self.client.on("session_confirm", lambda data: self.inbox.put(("confirm", data)))
         self.client.on("bot_uttered", lambda data: self.inbox.put(("bot", data)))
-        self.client.connect(base_url, transports=["polling"], socketio_path="/socket.io")
+        self.client.connect(base_url, transports=["polling"], socketio_path="/socket.io", wait_timeout=30)
         self.token: str | None = None
 
     def request(self, session_id=None) -> str:
@@ -174,6 +174,36 @@ def test_a_second_client_cannot_join_another_persons_conversation(secured):
         again.close()
     finally:
         mallory.close()
+
+
+def test_a_reconnected_socket_is_answered_on_its_token_alone(secured):
+    """A slow network or a server restart can give the widget a new socket that sends before asking for its
+    session again: the message is answered in its own conversation. Forged or cleared tokens still are not."""
+    stack, _ = secured
+    alice = Widget(stack.base_url)
+    alice.request()
+    alice.send("hi")
+    assert alice.replies()
+    token = alice.token
+    alice.close()
+    sockets = [Widget(stack.base_url) for _ in range(3)]  # none of them sends a session_request
+    try:
+        reconnected, forger, cleared = sockets
+        reconnected.send("yes", session_id=token)
+        assert reconnected.replies()
+        users = [e["text"] for e in tracker(stack, alice.conversation)["events"] if e["event"] == "user"]
+        assert users == ["hi", "yes"]
+        forger.send("hello", session_id=token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))
+        assert forger.replies(first=5) == []
+        request = urllib.request.Request(f"{stack.base_url}/webhooks/socketio/end", data=token.encode(),
+                                         method="POST", headers={"Content-Type": "text/plain"})
+        with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 - local server
+            assert reply.status == 204
+        cleared.send("still there?", session_id=token)
+        assert cleared.replies(first=5) == []
+    finally:
+        for widget in sockets:
+            widget.close()
 
 
 @pytest.mark.parametrize("kind", ["never issued", "forged", "expired", "foreign key", "not a string"])
