@@ -31,12 +31,12 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping
 
 from bot.screening.errors import ScreeningDataError
+from bot.screening.vocabulary import UNCLEAR
 
 NUMERIC_OPS = ("gte", "gt", "lte", "lt")
 VALUE_OPS = ("equals", "in")
 LIST_OPS = ("contains", "contains_any", "count_gte", "count_lte")
 LEAF_OPS = VALUE_OPS + LIST_OPS + NUMERIC_OPS + ("answered",)
-UNCLEAR = "unclear"
 
 # (score value lower bound, complete) for an instrument id, or None when nothing was answered.
 ScoreLookup = Callable[[str], tuple[int, bool] | None]

@@ -30,11 +30,10 @@ from typing import Any
 
 from bot.screening.model import Choice, Question
 from bot.screening.spanish_terms import english_grammar
+from bot.screening.vocabulary import OK, UNCLEAR, Status
 from bot.text.canonical import canonical
 from bot.text.language import guess_language
 
-UNCLEAR_STATUS = "unclear"
-OK = "ok"
 MAX_FREE_TEXT = 500
 
 
@@ -46,7 +45,7 @@ class ParsedAnswer:
     week" holds a "not" but is no "no"): the example answers then decide (``bot.screening.reading``).
     """
 
-    status: str
+    status: Status
     value: Any = None
     strong: bool = True
 
@@ -56,7 +55,7 @@ class ParsedAnswer:
 
 
 def _unclear() -> ParsedAnswer:
-    return ParsedAnswer(UNCLEAR_STATUS, None)
+    return ParsedAnswer(UNCLEAR, None)
 
 
 # ---- normalisation ---------------------------------------------------------------------------------
@@ -71,7 +70,7 @@ _CONTRACTIONS = {
     "it's": "it is", "they're": "they are", "theyre": "they are", "we're": "we are", "you're": "you are",
     "let's": "let us", "that's": "that is", "thats": "that is", "there's": "there is", "he's": "he is",
     "she's": "she is", "i'll": "i will", "they've": "they have", "they'd": "they would", "nothin": "nothing",
-    "somethin": "something", "nuthin": "nothing", "kinda": "kinda", "sorta": "sort of", "gonna": "going to",
+    "somethin": "something", "nuthin": "nothing", "sorta": "sort of", "gonna": "going to",
     "wanna": "want to", "dunno": "do not know", "idk": "do not know", "idek": "do not know",
     "prolly": "probably", "probly": "probably", "tbh": "", "lol": "", "ngl": "", "honestly": "",
     "pls": "", "please": "", "umm": "", "um": "", "hmm": "", "hm": "", "well": "",
@@ -149,10 +148,6 @@ def _durations(text: str) -> str:
     text = re.sub(r"\bhalf (?:a|an) (year|month|week|day)\b", r"0.5 \1", text)
     text = re.sub(r"\b(?:an|a)\s+(?=(?:day|week|month|year|hour|night|weekend)s?\b)", "1 ", text)
     return text
-
-
-def _contains(haystack: str, phrase: str) -> bool:
-    return f" {phrase} " in f" {haystack} "
 
 
 # ---- option numbers ------------------------------------------------------------------------------

@@ -77,11 +77,6 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
-def get_engine(settings=None) -> Engine:
-    """Process-wide cached engine for the settings' database URL and key (created on first use)."""
-    return _cached(settings)[0]
-
-
 def _cached(settings=None) -> tuple[Engine, sessionmaker]:
     s = _settings(settings)
     cache_key = (normalise_url(s.resolved_database_url), s.key("encryption_key"))
