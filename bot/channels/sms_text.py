@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from bot.text.normalise import bare
+from bot.text.replies import option_index
+
 SMS_LIMIT = 320
 
 # Twilio's standard opt-out / opt-in / help keywords (a whole message, any case, punctuation ignored)
@@ -185,13 +188,6 @@ def resubscribes(text: str) -> bool:
     return _bare(text) in START_WORDS | {"YES", "SI"}
 
 
-_OPTION = re.compile(r"^\s*(?:#|no\.?\s*|number\s+|option\s+)?(\d{1,2})\s*[.)!]?\s*$", re.I)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()
-
-
 def match_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
     """The payload picked by ``text`` among ``options`` [(title, payload)], or None when it picks none.
 
@@ -199,14 +195,13 @@ def match_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
     """
     if not options:
         return None
-    match = _OPTION.match(text or "")
-    if match:
-        index = int(match.group(1)) - 1
-        return options[index][1] if 0 <= index < len(options) else None
-    said = _norm(text)
+    index = option_index(text, len(options))
+    if index is not None:
+        return options[index][1] if index >= 0 else None
+    said = bare(text)
     if not said:
         return None
     for title, payload in options:
-        if said in (_norm(title), _norm(payload)):
+        if said in (bare(title), bare(payload)):
             return payload
     return None

@@ -4,7 +4,7 @@
 blank English pipeline with the lookup lemmatizer, built on first call (about 1 s) and shared by the
 process; afterwards a message takes about a millisecond. Only spaCy is needed (no Rasa, no model).
 
-Steps: normalise the text (``normalise.py``), split it into sentences, run the Matcher with the rules of
+Steps: the text in its crisis form (``bot.text.normalise``), split into sentences, run the Matcher with the rules of
 ``rules.py`` on each sentence, then keep a match only if its context allows (see ``rules.Rule``): no
 negation cue earlier in its clause ("no thoughts of hurting myself"), no past marker ("last year", "when
 i was 16"), no fear/hypothetical/habitual/reporting frame for emergency rules ("scared of overdosing",
@@ -22,8 +22,8 @@ import re
 import threading
 from dataclasses import dataclass
 
-from bot.safety.normalise import normalise
 from bot.safety.rules import PRIORITY, RULES, WORD_CLASSES, Rule
+from bot.text.normalise import crisis_form
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class _Engine:
 
     def signals(self, text: str) -> tuple[list[CrisisSignal], list[CrisisSignal]]:
         """(signals that count, matches their context cancelled), each most serious first."""
-        normalised = normalise(text)
+        normalised = crisis_form(text)
         if not normalised:
             return [], []
         sentences = [s for s in _SENTENCE_SPLIT.split(normalised) if s and s.strip()]

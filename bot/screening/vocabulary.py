@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from bot.text.replies import YesNo
+
 # Result bands, most urgent first.
 Band = Literal["urgent_safety", "detox_first", "more_intensive", "iop_review", "iop_good_fit",
                "standard_outpatient"]
@@ -32,7 +34,6 @@ QuestionType = Literal["yes_no_unsure", "single_choice", "multi_choice", "freque
 QUESTION_TYPES: tuple[QuestionType, ...] = get_args(QuestionType)
 CHOICE_TYPES: tuple[QuestionType, ...] = ("single_choice", "multi_choice", "frequency")
 
-YesNo = Literal["yes", "no", "unsure"]
 YES_NO_VALUES: tuple[YesNo, ...] = get_args(YesNo)
 
 # A parsed answer is "ok" (a value to store) or "unclear"; "unclear" is also the stored answer of a question
