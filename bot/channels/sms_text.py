@@ -94,7 +94,8 @@ def _hard_split(piece: str, limit: int) -> list[str]:
     """A sentence longer than ``limit``: split between words; a single huge token by characters."""
     out: list[str] = []
     current = ""
-    for word in piece.split(" "):
+    for token in piece.split(" "):
+        word = token
         while len(word) > limit:
             if current:
                 out.append(current)

@@ -148,9 +148,7 @@ def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") 
         return True
     if rule.category in ("suicide", "harm_others", "weapon") and _HELP_QUESTION.search(sentence):
         return True
-    if _JOKING.search(after) or (not before.strip() and _NEGATED_AFTER.search(after)):
-        return True
-    return False
+    return bool(_JOKING.search(after) or (not before.strip() and _NEGATED_AFTER.search(after)))
 
 
 class _Engine:
@@ -264,8 +262,8 @@ def _negated(doc, clause_start: int, start: int) -> bool:
 def _compile(pattern: str) -> list[dict]:
     """Turn the notation described in ``rules.py`` into a spaCy Matcher pattern."""
     tokens = []
-    for spec in pattern.split():
-        op = None
+    for written in pattern.split():
+        spec, op = written, None
         if len(spec) > 1 and spec[-1] in "?*+":
             spec, op = spec[:-1], spec[-1]
         if spec == "_":

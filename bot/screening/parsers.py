@@ -22,6 +22,7 @@ Supported, by question type:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -87,8 +88,7 @@ def _numberize(text: str) -> str:
         if word == "none":
             continue
         text = re.sub(rf"\b{word}\b", str(_NUMBER_WORDS[word]), text)
-    text = re.sub(r"\b(\d+) times? or (\d+) times?\b", r"\1-\2 times", text)
-    return text
+    return re.sub(r"\b(\d+) times? or (\d+) times?\b", r"\1-\2 times", text)
 
 
 def _durations(text: str) -> str:
@@ -96,8 +96,7 @@ def _durations(text: str) -> str:
     text = re.sub(r"\b(?:an|a|one)\s+(day|week|month|year|hour|night)(s?) and a half\b", r"1.5 \1\2", text)
     text = re.sub(r"\b(\d+) (day|week|month|year|hour)(s?) and a half\b", r"\1.5 \2\3", text)
     text = re.sub(r"\bhalf (?:a|an) (year|month|week|day)\b", r"0.5 \1", text)
-    text = re.sub(r"\b(?:an|a)\s+(?=(?:day|week|month|year|hour|night|weekend)s?\b)", "1 ", text)
-    return text
+    return re.sub(r"\b(?:an|a)\s+(?=(?:day|week|month|year|hour|night|weekend)s?\b)", "1 ", text)
 
 
 # ---- option numbers ------------------------------------------------------------------------------
@@ -477,10 +476,8 @@ def _dates(words: str, today: dt.date) -> list[int]:
     out = []
     iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", words)
     if iso:
-        try:
+        with contextlib.suppress(ValueError):
             out.append((today - dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))).days)
-        except ValueError:
-            pass
     for match in re.finditer(rf"\b({_MONTH_RE})\b(?:\s+(\d{{1,2}})\b)?(?:\s*,?\s*(\d{{4}})\b)?", words):
         name, day, year = match.group(1), match.group(2), match.group(3)
         may_month = re.search(r"\b(?:since|in|last|early|late|mid) may\b", words)

@@ -56,7 +56,7 @@ def score(answers: Mapping[str, Any], questionnaire: Questionnaire, criteria: Cr
             area_risks[criterion.area] = criterion.risk
 
     reasons = [_reason(c, effective, questionnaire, scores) for c in fired]
-    band, extra = _band(fired, area_risks, criteria)
+    band, extra = _band(fired, area_risks)
     if extra is not None:
         reasons.append(extra)
     order = {c.id: i for i, c in enumerate(criteria)}
@@ -80,7 +80,7 @@ def score(answers: Mapping[str, Any], questionnaire: Questionnaire, criteria: Cr
     )
 
 
-def _band(fired, area_risks: Mapping[str, str], criteria: CriteriaSet) -> tuple[Band, Reason | None]:
+def _band(fired, area_risks: Mapping[str, str]) -> tuple[Band, Reason | None]:
     """(band, optional engine reason) from the fired criteria and the highest area risk."""
     top = max((RISKS.index(r) for r in area_risks.values()), default=0)
     if top == RISKS.index("high"):

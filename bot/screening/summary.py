@@ -118,7 +118,7 @@ def staff_text(summary: Mapping[str, Any]) -> str:
 
 
 def _contact(contact: Any) -> str:
-    if contact is None or contact == "" or contact == {}:
+    if contact is None or contact in ("", {}):
         return "(not given)"
     if isinstance(contact, Mapping):
         return ", ".join(f"{k}: {v}" for k, v in contact.items() if v not in (None, ""))

@@ -91,9 +91,8 @@ def _cached(settings=None) -> tuple[Engine, sessionmaker]:
 def session_scope(settings=None) -> Iterator[Session]:
     """``with session_scope() as s:`` – one transaction, committed on success, rolled back on error."""
     factory = _cached(settings)[1]
-    with factory() as session:
-        with session.begin():
-            yield session
+    with factory() as session, session.begin():
+        yield session
 
 
 def dispose_all() -> None:

@@ -111,7 +111,7 @@ _CRISIS_RAW: list[tuple[str, str]] = [
 
 
 def _unalive(matched: str) -> str:
-    word = matched.split()[0]
+    word = matched.split(maxsplit=1)[0]
     verb = {"unalive": "kill", "unalived": "killed", "unaliving": "killing"}[word]
     return f"{verb} myself"
 
@@ -170,12 +170,13 @@ def answer_form(text: str) -> str:
     text = re.sub(r"(?<!\d)[.,](?!\d)|(?<=\d)[.,](?!\d)|(?<!\d)[.,](?=\d)", " ", text)
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)
     words = []
-    for word in text.split():
-        word = word.strip("'")
+    for token in text.split():
+        word = token.strip("'")
         if word == "n/a":
             words.append("n/a")
             continue
-        word = word.replace("/", " / ") if not re.fullmatch(r"\d+/\d+", word) else word
+        if not re.fullmatch(r"\d+/\d+", word):
+            word = word.replace("/", " / ")
         for part in word.split():
             words.append(_CONTRACTIONS.get(part, part))
     return " ".join(w for w in " ".join(words).split() if w)
