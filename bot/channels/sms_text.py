@@ -123,16 +123,22 @@ def _pieces(text: str, limit: int) -> list[str]:
     text = "\n".join(line.strip() for line in (text or "").strip().splitlines() if line.strip())
     if len(text) <= limit:
         return [text] if text else []
+    pieces = (piece for sentence in _sentences(text)
+              for piece in ([sentence] if len(sentence) <= limit else _hard_split(sentence, limit)))
+    return _fill(pieces, limit, " ")
+
+
+def _fill(pieces: Iterable[str], limit: int, separator: str) -> list[str]:
+    """Pieces (each at most ``limit``) joined by ``separator`` into as few parts of at most ``limit`` as fit."""
     parts: list[str] = []
     current = ""
-    for sentence in _sentences(text):
-        for piece in [sentence] if len(sentence) <= limit else _hard_split(sentence, limit):
-            candidate = f"{current} {piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                parts.append(current)
-                current = piece
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            parts.append(current)
+            current = piece
     if current:
         parts.append(current)
     return parts
@@ -145,19 +151,7 @@ def pack(texts: Iterable[str], limit: int = SMS_LIMIT) -> list[str]:
     one is split at sentence boundaries (between words only for a sentence longer than ``limit``).
     Messages sharing an SMS are separated by a line break.
     """
-    parts: list[str] = []
-    current = ""
-    for text in texts:
-        for piece in _pieces(text, limit):
-            candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                parts.append(current)
-                current = piece
-    if current:
-        parts.append(current)
-    return parts
+    return _fill((piece for text in texts for piece in _pieces(text, limit)), limit, "\n")
 
 
 def _bare(text: str) -> str:
