@@ -92,25 +92,10 @@ def _sentences(text: str) -> list[str]:
 
 def _hard_split(piece: str, limit: int) -> list[str]:
     """A sentence longer than ``limit``: split between words; a single huge token by characters."""
-    out: list[str] = []
-    current = ""
-    for token in piece.split(" "):
-        word = token
-        while len(word) > limit:
-            if current:
-                out.append(current)
-                current = ""
-            out.append(word[:limit])
-            word = word[limit:]
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            out.append(current)
-            current = word
-    if current:
-        out.append(current)
-    return out
+    words = (chunk for token in piece.split(" ")
+             for chunk in ([token] if len(token) <= limit else
+                           [token[i:i + limit] for i in range(0, len(token), limit)]))
+    return _fill(words, limit, " ")
 
 
 def split_sms(text: str, limit: int = SMS_LIMIT) -> list[str]:
