@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -122,22 +121,12 @@ def store_call(fn_name: str, *args: Any, **kwargs: Any) -> Any:
         return None
 
 
-# Agreement, for consent-style questions ("OK to go ahead?"): "ok", "fine", "dale" agree here.
-_AGREE = re.compile(r"^\s*(y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|k|fine|go ahead|agree|i agree|alright|"
-                    r"of course|please do|yes please|sounds good|si+|claro|dale|va|sale|esta bien|de acuerdo|"
-                    r"por supuesto|adelante)\b")
-_DISAGREE = re.compile(r"^\s*(n|no+|nope|nah|no thanks|not now|i don'?t agree|don'?t|do not|rather not|"
-                       r"no gracias|mejor no|ahorita no)\b")
-
-
 def yes_no(tracker: Tracker, text: str) -> bool | None:
     """True/False for a reply to a yes/no request (its words, else the affirm/deny intent); None when unclear."""
-    from bot.text.canonical import canonical
+    from bot.text.replies import agreement
 
-    words = canonical(text)
-    if _DISAGREE.search(words):
-        return False
-    if _AGREE.search(words):
-        return True
+    agreed = agreement(text)
+    if agreed is not None:
+        return agreed
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     return {"affirm": True, "deny": False}.get(intent)

@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from bot.text.normalise import bare
+from bot.text.replies import option_index
+
 SMS_LIMIT = 320
 
 # Twilio's standard opt-out / opt-in / help keywords (a whole message, any case, punctuation ignored)
@@ -89,24 +92,10 @@ def _sentences(text: str) -> list[str]:
 
 def _hard_split(piece: str, limit: int) -> list[str]:
     """A sentence longer than ``limit``: split between words; a single huge token by characters."""
-    out: list[str] = []
-    current = ""
-    for word in piece.split(" "):
-        while len(word) > limit:
-            if current:
-                out.append(current)
-                current = ""
-            out.append(word[:limit])
-            word = word[limit:]
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            out.append(current)
-            current = word
-    if current:
-        out.append(current)
-    return out
+    words = (chunk for token in piece.split(" ")
+             for chunk in ([token] if len(token) <= limit else
+                           [token[i:i + limit] for i in range(0, len(token), limit)]))
+    return _fill(words, limit, " ")
 
 
 def split_sms(text: str, limit: int = SMS_LIMIT) -> list[str]:
@@ -119,16 +108,22 @@ def _pieces(text: str, limit: int) -> list[str]:
     text = "\n".join(line.strip() for line in (text or "").strip().splitlines() if line.strip())
     if len(text) <= limit:
         return [text] if text else []
+    pieces = (piece for sentence in _sentences(text)
+              for piece in ([sentence] if len(sentence) <= limit else _hard_split(sentence, limit)))
+    return _fill(pieces, limit, " ")
+
+
+def _fill(pieces: Iterable[str], limit: int, separator: str) -> list[str]:
+    """Pieces (each at most ``limit``) joined by ``separator`` into as few parts of at most ``limit`` as fit."""
     parts: list[str] = []
     current = ""
-    for sentence in _sentences(text):
-        for piece in [sentence] if len(sentence) <= limit else _hard_split(sentence, limit):
-            candidate = f"{current} {piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                parts.append(current)
-                current = piece
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            parts.append(current)
+            current = piece
     if current:
         parts.append(current)
     return parts
@@ -141,19 +136,7 @@ def pack(texts: Iterable[str], limit: int = SMS_LIMIT) -> list[str]:
     one is split at sentence boundaries (between words only for a sentence longer than ``limit``).
     Messages sharing an SMS are separated by a line break.
     """
-    parts: list[str] = []
-    current = ""
-    for text in texts:
-        for piece in _pieces(text, limit):
-            candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                parts.append(current)
-                current = piece
-    if current:
-        parts.append(current)
-    return parts
+    return _fill((piece for text in texts for piece in _pieces(text, limit)), limit, "\n")
 
 
 def _bare(text: str) -> str:
@@ -185,13 +168,6 @@ def resubscribes(text: str) -> bool:
     return _bare(text) in START_WORDS | {"YES", "SI"}
 
 
-_OPTION = re.compile(r"^\s*(?:#|no\.?\s*|number\s+|option\s+)?(\d{1,2})\s*[.)!]?\s*$", re.I)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()
-
-
 def match_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
     """The payload picked by ``text`` among ``options`` [(title, payload)], or None when it picks none.
 
@@ -199,14 +175,13 @@ def match_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
     """
     if not options:
         return None
-    match = _OPTION.match(text or "")
-    if match:
-        index = int(match.group(1)) - 1
-        return options[index][1] if 0 <= index < len(options) else None
-    said = _norm(text)
+    index = option_index(text, len(options))
+    if index is not None:
+        return options[index][1] if index >= 0 else None
+    said = bare(text)
     if not said:
         return None
     for title, payload in options:
-        if said in (_norm(title), _norm(payload)):
+        if said in (bare(title), bare(payload)):
             return payload
     return None

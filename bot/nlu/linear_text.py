@@ -18,7 +18,7 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.chat_text import readable
+from bot.text.normalise import readable
 
 # types inside a saved model that skops does not trust by default; anything else refuses to load
 ALLOWED_TYPES = {"scipy.sparse._csr.csr_matrix"}

@@ -4,7 +4,7 @@ The blank spaCy pipeline has no word vectors, so without this the classifiers on
 counts and cannot tell that "certainly" means yes or that "will it snow tomorrow" is not a question about
 treatment. This component adds one sentence feature per message from the product's multilingual encoder
 (``bot.nlu.embedding``: Universal Sentence Encoder v3, English and Spanish, pure NumPy, shipped in a
-package: nothing is downloaded at run time). It reads ``bot.nlu.chat_text.readable`` text (canonical form,
+package: nothing is downloaded at run time). It reads ``bot.text.normalise.readable`` text (canonical form,
 emoji named, SMS shorthand spelled out). Only sentence-level features are added.
 
 config.yml::
@@ -31,8 +31,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.chat_text import readable
 from bot.nlu.embedding import DIMENSIONS, default_encoder
+from bot.text.normalise import readable
 
 logger = logging.getLogger(__name__)
 

@@ -34,12 +34,13 @@ CATEGORY_KEY = "substance_category"
 def normalise_entities(entities: list[dict[str, Any]], replace_value: bool = False) -> list[dict[str, Any]]:
     """Return the entities with substance categories added (or swapped in) and false friends dropped."""
     result = []
-    for entity in entities:
-        label = entity.get("entity")
+    for found in entities:
+        label = found.get("entity")
         if label == NO_SUBSTANCE:
             continue
+        entity = found
         if label == SUBSTANCE:
-            entity = dict(entity)
+            entity = dict(found)
             category = normalise_substance(str(entity.get("value", "")))
             entity[CATEGORY_KEY] = category
             if replace_value and category:

@@ -80,10 +80,10 @@ def _language(text: object) -> str:
 
 def _assess(text: object, use_model: bool) -> Assessment:
     from bot.safety.detector import detect_details
-    from bot.safety.normalise import normalise
     from bot.safety.rules_es import signals_es
+    from bot.text.normalise import crisis_form
 
-    words = normalise(text)
+    words = crisis_form(text)
     language = guess_language(words, default="en") or "en"
     if not words:
         return Assessment("none", language=language)

@@ -4,7 +4,7 @@
 blank English pipeline with the lookup lemmatizer, built on first call (about 1 s) and shared by the
 process; afterwards a message takes about a millisecond. Only spaCy is needed (no Rasa, no model).
 
-Steps: normalise the text (``normalise.py``), split it into sentences, run the Matcher with the rules of
+Steps: the text in its crisis form (``bot.text.normalise``), split into sentences, run the Matcher with the rules of
 ``rules.py`` on each sentence, then keep a match only if its context allows (see ``rules.Rule``): no
 negation cue earlier in its clause ("no thoughts of hurting myself"), no past marker ("last year", "when
 i was 16"), no fear/hypothetical/habitual/reporting frame for emergency rules ("scared of overdosing",
@@ -22,8 +22,8 @@ import re
 import threading
 from dataclasses import dataclass
 
-from bot.safety.normalise import normalise
 from bot.safety.rules import PRIORITY, RULES, WORD_CLASSES, Rule
+from bot.text.normalise import crisis_form
 
 
 @dataclass(frozen=True)
@@ -148,9 +148,7 @@ def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") 
         return True
     if rule.category in ("suicide", "harm_others", "weapon") and _HELP_QUESTION.search(sentence):
         return True
-    if _JOKING.search(after) or (not before.strip() and _NEGATED_AFTER.search(after)):
-        return True
-    return False
+    return bool(_JOKING.search(after) or (not before.strip() and _NEGATED_AFTER.search(after)))
 
 
 class _Engine:
@@ -176,7 +174,7 @@ class _Engine:
 
     def signals(self, text: str) -> tuple[list[CrisisSignal], list[CrisisSignal]]:
         """(signals that count, matches their context cancelled), each most serious first."""
-        normalised = normalise(text)
+        normalised = crisis_form(text)
         if not normalised:
             return [], []
         sentences = [s for s in _SENTENCE_SPLIT.split(normalised) if s and s.strip()]
@@ -264,8 +262,8 @@ def _negated(doc, clause_start: int, start: int) -> bool:
 def _compile(pattern: str) -> list[dict]:
     """Turn the notation described in ``rules.py`` into a spaCy Matcher pattern."""
     tokens = []
-    for spec in pattern.split():
-        op = None
+    for written in pattern.split():
+        spec, op = written, None
         if len(spec) > 1 and spec[-1] in "?*+":
             spec, op = spec[:-1], spec[-1]
         if spec == "_":

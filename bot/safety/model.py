@@ -22,7 +22,7 @@ from typing import Sequence
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.safety.normalise import normalise
+from bot.text.normalise import crisis_form
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ MODEL_DIR = PROJECT_ROOT / "models" / "crisis"
 ANSWER_AREAS = ("substances", "withdrawal")
 MODEL_FILE = "crisis.skops"
 NONE = "none"
-SOURCES = (Path(__file__).name, "normalise.py")  # code the saved model depends on, beside its data
+# code the saved model depends on, beside its data
+SOURCES = (Path(__file__), Path(__file__).parents[1] / "text" / "normalise.py")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class CrisisModel:
         a long message is not diluted by the rest)."""
         from bot.nlu.embedding import default_encoder
 
-        parts = _parts(normalise(text))
+        parts = _parts(crisis_form(text))
         if not parts:
             return CrisisEstimate(0.0, None)
         vectors = default_encoder().encode(parts) if self.classifier.uses_vectors else None
@@ -131,7 +132,7 @@ def sources_hash(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> str:
     screening = PROJECT_ROOT / "data" / "screening"
     files = sorted(data_dir.glob("*.yml")) + sorted(nlu_dir.glob("*.yml")) + \
         [screening / "questionnaire.yml", *sorted((screening / "translations").glob("*.yml"))] + \
-        [Path(__file__).parent / name for name in SOURCES]
+        list(SOURCES)
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -141,7 +142,7 @@ def sources_hash(data_dir: Path = DATA_DIR, nlu_dir: Path = NLU_DIR) -> str:
 def train(rows: Sequence[tuple[str, str]], embed=None) -> CrisisModel:
     from bot.text.classifier import TextClassifier
 
-    texts = [normalise(text) for text, _ in rows]
+    texts = [crisis_form(text) for text, _ in rows]
     vectors = embed(texts) if embed is not None else None
     return CrisisModel(TextClassifier.fit(texts, [label for _, label in rows], vectors, C=10.0,
                                           embedding_weight=1.5, char_range=(2, 5)))

@@ -1,7 +1,7 @@
 """Crisis rules: spaCy Matcher patterns written in a small notation, plus per-rule context conditions.
 
 Pattern notation (one string = one Matcher pattern, tokens separated by spaces; text is normalised first,
-see ``normalise.py``, so "im gonna kms" arrives as "i am going to kill myself"):
+see ``bot.text.normalise.crisis_form``, so "im gonna kms" arrives as "i am going to kill myself"):
 
 * ``word`` or ``a|b|c``     lower-case text is one of these
 * ``=lemma`` / ``=a|b``     lemma is one of these ("=die" matches die, died, dying; "=be" am/is/was …)

@@ -15,7 +15,6 @@ from bot.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-SMS_LIMIT = 320
 LANGUAGES = ("en", "es")
 CATEGORIES = ("suicide", "harm_others", "overdose", "medical_emergency", "dangerous_withdrawal")
 _LAST_RESORT = {

@@ -8,7 +8,7 @@ Typical use (what the Rasa actions do)::
     answers = {}                                                        # question id -> stored value
     question = questionnaire.next_question(answers)                     # None when finished
     parsed = parse_answer(question, "yeah, most days")                  # ParsedAnswer(status, value)
-    answers[question.id] = parsed.value if parsed.status == "ok" else "unclear"   # after asking twice
+    answers[question.id] = parsed.value if parsed.ok else UNCLEAR                # after asking twice
     result = score(answers, questionnaire, criteria)                    # ScreeningResult
     result.band, result.reasons, result.red_flags, result.to_dict()
     summary = build_summary(result, answers, questionnaire, for_whom="self", contact=None, channel="web")
@@ -23,7 +23,6 @@ from bot.screening.language import DISCLAIMER, DISCLAIMER_SHORT, find_diagnostic
 from bot.screening.loader import load_criteria, load_questionnaire, verify_quotes
 from bot.screening.model import (
     AREAS,
-    BANDS,
     BandText,
     Choice,
     CriteriaSet,
@@ -39,6 +38,7 @@ from bot.screening.model import (
 from bot.screening.parsers import ParsedAnswer, exact_choice, parse_answer
 from bot.screening.scoring import score
 from bot.screening.summary import build_summary, person_message, staff_text
+from bot.screening.vocabulary import BANDS
 
 __all__ = [
     "AREAS",

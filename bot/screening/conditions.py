@@ -31,12 +31,12 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping
 
 from bot.screening.errors import ScreeningDataError
+from bot.screening.vocabulary import UNCLEAR
 
 NUMERIC_OPS = ("gte", "gt", "lte", "lt")
 VALUE_OPS = ("equals", "in")
 LIST_OPS = ("contains", "contains_any", "count_gte", "count_lte")
 LEAF_OPS = VALUE_OPS + LIST_OPS + NUMERIC_OPS + ("answered",)
-UNCLEAR = "unclear"
 
 # (score value lower bound, complete) for an instrument id, or None when nothing was answered.
 ScoreLookup = Callable[[str], tuple[int, bool] | None]
@@ -103,23 +103,16 @@ def _leaf_op(cond: Mapping[str, Any]) -> str:
 
 def referenced_questions(cond: Mapping[str, Any]) -> list[str]:
     """Question ids a condition reads, in first-seen order (instrument items are not expanded)."""
-    found: list[str] = []
-
-    def walk(c: Mapping[str, Any]) -> None:
-        if "all" in c or "any" in c:
-            for sub in c.get("all") or c.get("any"):
-                walk(sub)
-        elif "not" in c:
-            walk(c["not"])
-        elif "answer" in c and c["answer"] not in found:
-            found.append(c["answer"])
-
-    walk(cond)
-    return found
+    return _referenced(cond, "answer")
 
 
 def referenced_scores(cond: Mapping[str, Any]) -> list[str]:
     """Instrument ids a condition reads."""
+    return _referenced(cond, "score")
+
+
+def _referenced(cond: Mapping[str, Any], key: str) -> list[str]:
+    """The values of ``key`` ("answer" or "score") in the condition's leaves, in first-seen order."""
     found: list[str] = []
 
     def walk(c: Mapping[str, Any]) -> None:
@@ -128,8 +121,8 @@ def referenced_scores(cond: Mapping[str, Any]) -> list[str]:
                 walk(sub)
         elif "not" in c:
             walk(c["not"])
-        elif "score" in c and c["score"] not in found:
-            found.append(c["score"])
+        elif key in c and c[key] not in found:
+            found.append(c[key])
 
     walk(cond)
     return found

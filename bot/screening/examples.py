@@ -22,7 +22,8 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from bot.screening.errors import ScreeningDataError
-from bot.screening.model import YES_NO_VALUES, Question
+from bot.screening.model import Question
+from bot.screening.vocabulary import YES_NO_VALUES
 
 SCREENING_DIR = Path(__file__).resolve().parents[2] / "data" / "screening"
 TRANSLATIONS_DIR = SCREENING_DIR / "translations"

@@ -19,11 +19,7 @@ from bot.screening.errors import ScreeningDataError
 from bot.screening.language import find_diagnostic_language
 from bot.screening.model import (
     AREAS,
-    BANDS,
-    CHOICE_TYPES,
     FOR_WHOM,
-    QUESTION_TYPES,
-    RISKS,
     YES_NO_CHOICES,
     BandText,
     Choice,
@@ -35,6 +31,21 @@ from bot.screening.model import (
     Source,
 )
 from bot.screening.translations import apply_translations
+from bot.screening.vocabulary import (
+    BANDS,
+    CHOICE_TYPES,
+    DETOX_FIRST,
+    EFFECTS,
+    IOP_REVIEW,
+    MORE_INTENSIVE,
+    QUESTION_TYPES,
+    RISKS,
+    URGENT_SAFETY,
+    YES_NO_VALUES,
+    Band,
+    Effect,
+    Risk,
+)
 
 SCREENING_DIR = Path(__file__).resolve().parents[2] / "data" / "screening"
 DEFAULT_QUESTIONNAIRE = SCREENING_DIR / "questionnaire.yml"
@@ -44,17 +55,16 @@ SOURCES_DIR = SCREENING_DIR / "sources"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 CHOICE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,29}$")
 SOURCE_FILE_PATTERN = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
-EFFECTS = ("red_flag", "step_up", "caution", "supports_iop", "lower_level", "information")
 # effect -> (allowed risks, default risk, band it implies)
-EFFECT_RULES: dict[str, tuple[tuple[str | None, ...], str | None, str | None]] = {
+EFFECT_RULES: dict[Effect, tuple[tuple[Risk | None, ...], Risk | None, Band | None]] = {
     "red_flag": (("high",), "high", None),  # band: urgent_safety (safety) or detox_first (withdrawal/medical)
-    "step_up": (("high",), "high", "more_intensive"),
-    "caution": (("moderate",), "moderate", "iop_review"),
+    "step_up": (("high",), "high", MORE_INTENSIVE),
+    "caution": (("moderate",), "moderate", IOP_REVIEW),
     "supports_iop": (("low", "moderate"), "low", None),
     "lower_level": (("low",), "low", None),
     "information": ((None,), None, None),
 }
-RED_FLAG_BANDS = {"safety": "urgent_safety", "withdrawal": "detox_first", "medical": "detox_first"}
+RED_FLAG_BANDS: dict[str, Band] = {"safety": URGENT_SAFETY, "withdrawal": DETOX_FIRST, "medical": DETOX_FIRST}
 PLACEHOLDERS = re.compile(r"\{(\w+)\}")
 ALLOWED_PLACEHOLDERS = {"crisis_line", "emergency_number"}
 
@@ -221,7 +231,7 @@ def _question(r: _Reader, raw: Any, i: int, checker: ConditionChecker,
                          "instrument items need points on every choice (or a points table)")
     understood = {}
     for value, block in (r.get(raw, "understood", field, dict, required=False, default={})).items():
-        if qtype != "yes_no_unsure" or value not in ("yes", "no", "unsure"):
+        if qtype != "yes_no_unsure" or value not in YES_NO_VALUES:
             raise r.fail(f"{field}.understood.{value}", "only yes / no / unsure of a yes_no_unsure question")
         understood[value] = _per_person(r, {"understood": block}, "understood", f"{field}.understood.{value}")
     hints = r.get(raw, "hints", field, list, required=False, default=[])

@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from bot.screening.conditions import UNCLEAR, evaluate
+from bot.screening.conditions import evaluate
+from bot.screening.vocabulary import CHOICE_TYPES, UNCLEAR, URGENT_SAFETY, Band, Effect, QuestionType, Risk
 
 # ASAM-style areas, in the order they are shown to staff.
 AREAS: dict[str, str] = {
@@ -39,21 +40,6 @@ AREAS: dict[str, str] = {
     "information": "Information",
 }
 
-# Result bands, most urgent first.
-BANDS: tuple[str, ...] = (
-    "urgent_safety",
-    "detox_first",
-    "more_intensive",
-    "iop_review",
-    "iop_good_fit",
-    "standard_outpatient",
-)
-
-RISKS: tuple[str, ...] = ("low", "moderate", "high")
-QUESTION_TYPES = ("yes_no_unsure", "single_choice", "multi_choice", "frequency", "number", "free_text",
-                  "last_use")
-CHOICE_TYPES = ("single_choice", "multi_choice", "frequency")
-YES_NO_VALUES = ("yes", "no", "unsure")
 FOR_WHOM = ("self", "other")
 CHANNELS = ("web", "sms")
 
@@ -125,7 +111,7 @@ class Question:
 
     id: str
     area: str
-    type: str
+    type: QuestionType
     wording: Mapping[str, str] = field(hash=False)  # for_whom -> web text
     sms: Mapping[str, str] = field(hash=False)  # for_whom -> short SMS text (text() adds the options)
     why: str
@@ -447,9 +433,9 @@ class Criterion:
 
     id: str
     area: str
-    effect: str
-    risk: str | None
-    band: str | None
+    effect: Effect
+    risk: Risk | None
+    band: Band | None
     condition: Mapping[str, Any] = field(hash=False)
     staff: str
     person: str
@@ -492,9 +478,9 @@ class Reason:
     """Why a result came out as it did: one fired criterion, the answers it read, and its sources."""
 
     criterion_id: str
-    effect: str
+    effect: Effect
     area: str
-    risk: str | None
+    risk: Risk | None
     staff_text: str
     person_text: str
     sources: tuple[Source, ...]
@@ -531,14 +517,14 @@ class Reason:
 class ScreeningResult:
     """The outcome of ``score()``.
 
-    ``band`` is one of ``BANDS`` (a plain str), ``area_risks`` maps every area in ``AREAS`` to
+    ``band`` is one of ``BANDS`` (a plain str typed ``Band``), ``area_risks`` maps every area in ``AREAS`` to
     "low" | "moderate" | "high", ``reasons`` lists every fired criterion (most severe effect first),
     ``red_flags`` the reasons with effect ``red_flag``.
     """
 
-    band: str
+    band: Band
     band_label: str
-    area_risks: Mapping[str, str] = field(hash=False)
+    area_risks: Mapping[str, Risk] = field(hash=False)
     reasons: tuple[Reason, ...]
     criteria_version: str
     questionnaire_version: str
@@ -555,7 +541,7 @@ class ScreeningResult:
 
     @property
     def urgent(self) -> bool:
-        return self.band == "urgent_safety"
+        return self.band == URGENT_SAFETY
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (for storage and the ``screening_result`` slot)."""

@@ -22,6 +22,7 @@ Supported, by question type:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -29,12 +30,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.screening.model import Choice, Question
-from bot.screening.spanish_terms import english_grammar
-from bot.text.canonical import canonical
-from bot.text.language import guess_language
+from bot.screening.vocabulary import OK, UNCLEAR, Status
+from bot.text.normalise import answer_form
+from bot.text.replies import option_number, polarity_only, yes_no_value
 
-UNCLEAR_STATUS = "unclear"
-OK = "ok"
 MAX_FREE_TEXT = 500
 
 
@@ -46,7 +45,7 @@ class ParsedAnswer:
     week" holds a "not" but is no "no"): the example answers then decide (``bot.screening.reading``).
     """
 
-    status: str
+    status: Status
     value: Any = None
     strong: bool = True
 
@@ -56,30 +55,10 @@ class ParsedAnswer:
 
 
 def _unclear() -> ParsedAnswer:
-    return ParsedAnswer(UNCLEAR_STATUS, None)
+    return ParsedAnswer(UNCLEAR, None)
 
 
-# ---- normalisation ---------------------------------------------------------------------------------
-_CONTRACTIONS = {
-    "don't": "do not", "dont": "do not", "doesn't": "does not", "doesnt": "does not", "didn't": "did not",
-    "didnt": "did not", "haven't": "have not", "havent": "have not", "hasn't": "has not", "hasnt": "has not",
-    "hadn't": "had not", "isn't": "is not", "isnt": "is not", "aren't": "are not", "arent": "are not",
-    "wasn't": "was not", "wasnt": "was not", "weren't": "were not", "can't": "can not", "cant": "can not",
-    "cannot": "can not", "won't": "will not", "wouldn't": "would not", "wouldnt": "would not",
-    "couldn't": "could not", "couldnt": "could not", "shouldn't": "should not", "ain't": "is not",
-    "aint": "is not", "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'd": "i would",
-    "it's": "it is", "they're": "they are", "theyre": "they are", "we're": "we are", "you're": "you are",
-    "let's": "let us", "that's": "that is", "thats": "that is", "there's": "there is", "he's": "he is",
-    "she's": "she is", "i'll": "i will", "they've": "they have", "they'd": "they would", "nothin": "nothing",
-    "somethin": "something", "nuthin": "nothing", "kinda": "kinda", "sorta": "sort of", "gonna": "going to",
-    "wanna": "want to", "dunno": "do not know", "idk": "do not know", "idek": "do not know",
-    "prolly": "probably", "probly": "probably", "tbh": "", "lol": "", "ngl": "", "honestly": "",
-    "pls": "", "please": "", "umm": "", "um": "", "hmm": "", "hm": "", "well": "",
-    "sometime": "sometimes", "wks": "weeks", "wk": "week", "mos": "months", "mo": "month", "yrs": "years",
-    "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes", "xs": "times",
-    "nite": "night", "nites": "nights", "tonite": "tonight", "2day": "today", "every1": "everyone",
-    "u": "you", "r": "are", "ur": "your", "cuz": "because", "bc": "because", "w": "with",
-}
+# ---- number words (the text itself is put in its answer form by bot.text.normalise) -------------------
 _NUMBER_WORDS = {
     "zero": 0, "none": 0, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -91,35 +70,6 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "eighth": 8, "ninth": 9, "last": -1}
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _UNITS_1_9 = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-
-
-def normalize(text: str) -> str:
-    """Lower case, plain apostrophes, punctuation to spaces (keeping '-', '/', '+', '.', ',' between
-    digits), contractions expanded, letter runs of 3+ collapsed ("yesss" -> "yes")."""
-    text = canonical(text)
-    text = english_grammar(text, spanish=guess_language(text) == "es")
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    text = text.replace("&", " and ")
-    text = re.sub(r"(\d)\s*x\b", r"\1 times", text)  # 2x, 3x/wk
-    text = re.sub(r"\bx\s*(\d)", r"\1 times", text)
-    text = re.sub(r"(\d)\s*/\s*(week|wk|day|month|mo|year|yr|night)", r"\1 per \2", text)
-    text = re.sub(r"\s*/\s*(week|wk|wks|day|month|mo|year|yr|night)\b", r" per \1", text)
-    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
-    text = re.sub(r"(\d)\s*(?:-|\u2013|\u2014|to)\s*(\d)", r"\1-\2", text)
-    text = re.sub(r"(\d),(\d)", r"\1 , \2", text)
-    text = re.sub(r"[^a-z0-9'\-+/ .,]", " ", text)
-    text = re.sub(r"(?<!\d)[.,](?!\d)|(?<=\d)[.,](?!\d)|(?<!\d)[.,](?=\d)", " ", text)
-    text = re.sub(r"([a-z])\1{2,}", r"\1", text)
-    words = []
-    for word in text.split():
-        word = word.strip("'")
-        if word == "n/a":
-            words.append("n/a")
-            continue
-        word = word.replace("/", " / ") if not re.fullmatch(r"\d+/\d+", word) else word
-        for part in word.split():
-            words.append(_CONTRACTIONS.get(part, part))
-    return " ".join(w for w in " ".join(words).split() if w)
 
 
 def _numberize(text: str) -> str:
@@ -138,8 +88,7 @@ def _numberize(text: str) -> str:
         if word == "none":
             continue
         text = re.sub(rf"\b{word}\b", str(_NUMBER_WORDS[word]), text)
-    text = re.sub(r"\b(\d+) times? or (\d+) times?\b", r"\1-\2 times", text)
-    return text
+    return re.sub(r"\b(\d+) times? or (\d+) times?\b", r"\1-\2 times", text)
 
 
 def _durations(text: str) -> str:
@@ -147,26 +96,18 @@ def _durations(text: str) -> str:
     text = re.sub(r"\b(?:an|a|one)\s+(day|week|month|year|hour|night)(s?) and a half\b", r"1.5 \1\2", text)
     text = re.sub(r"\b(\d+) (day|week|month|year|hour)(s?) and a half\b", r"\1.5 \2\3", text)
     text = re.sub(r"\bhalf (?:a|an) (year|month|week|day)\b", r"0.5 \1", text)
-    text = re.sub(r"\b(?:an|a)\s+(?=(?:day|week|month|year|hour|night|weekend)s?\b)", "1 ", text)
-    return text
-
-
-def _contains(haystack: str, phrase: str) -> bool:
-    return f" {phrase} " in f" {haystack} "
+    return re.sub(r"\b(?:an|a)\s+(?=(?:day|week|month|year|hour|night|weekend)s?\b)", "1 ", text)
 
 
 # ---- option numbers ------------------------------------------------------------------------------
-_PURE_OPTION = re.compile(r"^(?:#|option |number |choice |answer |nr |num )?(\d{1,2})$")
-
-
 def _option_index(words: str, choices: tuple[Choice, ...]) -> int | None:
     """The 0-based choice index when the whole reply is an option number ("2", "#2", "option two")."""
     text = _numberize(words)
-    match = None if "times" in text else _PURE_OPTION.match(text.strip())
+    number = None if "times" in text else option_number(text)
     ordinal = re.fullmatch(r"(?:the )?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|last)"
                            r"(?: one| option)?", words.strip())
-    if match:
-        index = int(match.group(1)) - 1
+    if number is not None:
+        index = number - 1
     elif ordinal:
         index = _ORDINALS[ordinal.group(1)]
         index = len(choices) - 1 if index == -1 else index - 1
@@ -190,7 +131,7 @@ def _choice_phrases(choices: tuple[Choice, ...]) -> tuple[tuple[str, str, bool],
         candidates = [(choice.label, False), (choice.id.replace("_", " "), False), (choice.short, False)]
         candidates += [(syn.lstrip("~"), syn.startswith("~")) for syn in choice.synonyms]
         for candidate, is_weak in candidates:
-            phrase = normalize(str(candidate))
+            phrase = answer_form(str(candidate))
             if phrase:
                 phrases.add((phrase, choice.id, is_weak))
     return tuple(sorted(phrases, key=lambda p: (-len(p[0]), p[0], p[1])))
@@ -250,7 +191,7 @@ def _exact_phrases(choices: tuple[Choice, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for choice in choices:
         for candidate in (choice.label, choice.short, choice.id, choice.id.replace("_", " ")):
-            phrase = normalize(candidate) if candidate else ""
+            phrase = answer_form(candidate) if candidate else ""
             if phrase:
                 out.setdefault(phrase, choice.id)
     return out
@@ -277,7 +218,7 @@ def whole_reply_choice_value(question: Question, words: str) -> Any:
     choose-all question a list of numbers: "1 and 6"); "" for an option number that does not exist."""
     if not question.choices:
         return None
-    words = normalize(words)
+    words = answer_form(words)
     if question.type == "multi_choice" and _LIST_OF_NUMBERS.match(_numberize(words)):
         parsed = _parse_multi(question, words)
         return parsed.value if parsed.ok else ""
@@ -295,98 +236,24 @@ def exact_choice(question: Question, text: str) -> str | None:
     """
     if not question.choices or not isinstance(text, str):
         return None
-    words = normalize(text[:2000])
+    words = answer_form(text[:2000])
     return (_whole_reply_choice(question, words) or None) if words else None
 
 
-# ---- yes / no / unsure ----------------------------------------------------------------------------
-_UNSURE = re.compile(
-    r"\b(?:not (?:really |totally |quite |completely |entirely |too |that |so |100 |a 100 )?sure|unsure|"
-    r"no idea|no clue|(?:i )?do not know|not certain|uncertain|can not say|hard to say|maybe|perhaps|"
-    r"possibly|probably|i think so|i guess|i suppose|might (?:have|be|of)|could be|who knows|"
-    r"not positive|can not remember|do not remember|do not recall|can not recall|50 50|fifty fifty|"
-    r"on the fence|dk|no se|ni idea|hard to tell|depends|it depends)\b"
-)
-_STRONG_NO = re.compile(
-    r"\b(?:absolutely not|definitely not|certainly not|of course not|hell no|heck no|no way|not at all|"
-    r"not really|not lately|not recently|not anymore|not any more|not now|not that i know of|"
-    r"nothing like that|never|(?:i )?do not think so|(?:i )?did not think so|not in the past|not since|"
-    r"nope|nah|no thanks|no thank you|never have|not even|none|nothing|not me|not them|not him|not her|"
-    r"not once|not one time|not ever)\b"
-)
-_STRONG_YES = re.compile(
-    r"\b(?:hell yes|heck yes|of course|for sure|you bet|uh huh|that is right|that is true|that is correct|"
-    r"a little|a bit|kind of|sort of|kinda|somewhat|sometimes|all the time|every day|every time|"
-    r"a lot|constantly|often|usually|always|occasionally|frequently|pretty much|100 percent|once|twice|"
-    r"(?:1|2|3|4|5|one|two|three|a few|few|several|many|lots of|a couple of|a couple) times?|one time|"
-    r"it happens|happens sometimes|every now and then|now and then|every so often|from time to time|"
-    r"(?:i|he|she|they|we) (?:have|has|had) (?:thought|felt|had|been|done|tried|gotten|got|wished)\b|"
-    r"(?:i|he|she|they|we|it) (?:do|does|did|have|has|had|am|is|are|was|were)"
-    r"(?: (?:though|actually|yes|really|sometimes|recently|lately|before|too|also|in the past))?$)"
-)
-_YES_TOKEN = re.compile(r"^(?:y|ye+s*|ya+s*|yah+|yea+h*|yeh|yep+|yup+|yus|yas+|sure|definitely|absolutely|"
-                        r"certainly|correct|true|affirmative|indeed|totally|obviously|def|defo|aye|uh-huh|"
-                        r"uhuh|mhm+|mmhm+|mm-hmm|yessir|yesh|ja|si|oui)$")
-_NO_TOKEN = re.compile(r"^(?:n|no+|nope+|nah+|na|nay|nop|nuh|nuh-uh|negative|not|never|none|nothing|nada|"
-                       r"non)$")
-
-
+# ---- yes / no / unsure (words read by bot.text.replies) ------------------------------------------
 def parse_yes_no(text: str) -> ParsedAnswer:
     """"yes" / "no" / "unsure" from free text, else unclear.
 
     The reading is ``strong`` when the reply is a yes/no/unsure phrase ("nope", "not that i know of",
     "yes a lot") or starts with a bare yes or no ("no i can stop whenever"); a polarity word inside a
     description ("i havent showered in a week") gives a weak reading for the example answers to weigh."""
-    words = normalize(text)
+    words = answer_form(text)
     if not words:
         return _unclear()
-    value = _yes_no_value(words)
+    value = yes_no_value(words)
     if value is None:
         return _unclear()
-    return ParsedAnswer(OK, value, strong=_polarity_only(words))
-
-
-def _yes_no_value(words: str) -> str | None:
-    if _UNSURE.search(words) and not re.search(r"\b(?:i )?do not think so\b", words):
-        return "unsure"
-    strong_no = bool(_STRONG_NO.search(words))
-    strong_yes = bool(_STRONG_YES.search(words))
-    tokens = words.split()
-    yes_hits = [i for i, t in enumerate(tokens) if _YES_TOKEN.match(t)]
-    no_hits = [i for i, t in enumerate(tokens) if _NO_TOKEN.match(t)]
-    # "absolutely not", "sure not": an intensifier straight before a negation is a no.
-    intensifiers = ("sure", "definitely", "absolutely", "certainly", "totally", "obviously", "def", "defo")
-    yes_hits = [i for i in yes_hits
-                if not (tokens[i] in intensifiers and i + 1 < len(tokens) and tokens[i + 1] in ("not",
-                                                                                                "never"))]
-    said_no = strong_no or bool(no_hits)
-    said_yes = strong_yes or bool(yes_hits)
-    if strong_no and not yes_hits:
-        return "no"
-    if said_no and said_yes:
-        return None
-    if said_no:
-        return "no"
-    if said_yes:
-        return "yes"
-    return None
-
-
-_BARE_LEAD = re.compile(r"^(?:y|ye+s+|yeah?|yep|yup|ya|no+|nope|nah|n)\b")
-_FILLER = frozenset("i am is it that this so just really too though thanks thank you ok okay lol man bro "
-                    "dude for me he she they we he is she is they are was were right now at all good fine "
-                    "the a an do does did have has had".split())
-
-
-def _polarity_only(words: str) -> bool:
-    """True when nothing but yes/no/unsure wording (and filler) is left, or a bare yes/no leads."""
-    if _BARE_LEAD.match(words):
-        return True
-    rest = words
-    for pattern in (_UNSURE, _STRONG_NO, _STRONG_YES):
-        rest = pattern.sub(" ", rest)
-    content = [t for t in rest.split() if not (_YES_TOKEN.match(t) or _NO_TOKEN.match(t) or t in _FILLER)]
-    return len(content) <= 1
+    return ParsedAnswer(OK, value, strong=polarity_only(words))
 
 
 # ---- frequency ----------------------------------------------------------------------------------
@@ -401,7 +268,7 @@ def _mean(a: str, b: str | None) -> float:
 
 def days_per_week(text: str) -> float | None:
     """How many days a week something happens, from free text; None when unclear. Capped at 7."""
-    words = _numberize(normalize(text))
+    words = _numberize(answer_form(text))
     if not words:
         return None
     # "i dont use daily, only fridays": a negated rate is not the rate
@@ -500,7 +367,7 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
 
     A number said last as the answer wins ("he says 2 but i find more, like 8" -> 8); "a six pack plus 3
     shots" adds up; "no more than 4" is 4."""
-    words = normalize(text)
+    words = answer_form(text)
     if not words:
         return None
     if re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words):
@@ -560,7 +427,7 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
     When several times are mentioned ("drank yesterday, before that clean 6 months") the most recent
     one counts, since that is the last use."""
     today = today or dt.date.today()
-    words = normalize(text)
+    words = answer_form(text)
     if not words:
         return None
     nums = _durations(_numberize(words))
@@ -609,10 +476,8 @@ def _dates(words: str, today: dt.date) -> list[int]:
     out = []
     iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", words)
     if iso:
-        try:
+        with contextlib.suppress(ValueError):
             out.append((today - dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))).days)
-        except ValueError:
-            pass
     for match in re.finditer(rf"\b({_MONTH_RE})\b(?:\s+(\d{{1,2}})\b)?(?:\s*,?\s*(\d{{4}})\b)?", words):
         name, day, year = match.group(1), match.group(2), match.group(3)
         may_month = re.search(r"\b(?:since|in|last|early|late|mid) may\b", words)
@@ -659,7 +524,7 @@ def parse_answer(question: Question, text: str, *, today: dt.date | None = None)
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     text = text[:2000]
-    words = normalize(text)
+    words = answer_form(text)
     if not words:
         return _unclear()
     qtype = question.type

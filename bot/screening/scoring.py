@@ -17,10 +17,21 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from bot.screening.conditions import UNCLEAR, evaluate, referenced_questions, referenced_scores
-from bot.screening.model import AREAS, RISKS, CriteriaSet, Questionnaire, Reason, ScreeningResult
+from bot.screening.conditions import evaluate, referenced_questions, referenced_scores
+from bot.screening.model import AREAS, CriteriaSet, Questionnaire, Reason, ScreeningResult
+from bot.screening.vocabulary import (
+    DETOX_FIRST,
+    EFFECTS,
+    IOP_GOOD_FIT,
+    IOP_REVIEW,
+    MORE_INTENSIVE,
+    RISKS,
+    STANDARD_OUTPATIENT,
+    UNCLEAR,
+    URGENT_SAFETY,
+    Band,
+)
 
-EFFECT_ORDER = ("red_flag", "step_up", "caution", "supports_iop", "lower_level", "information")
 NO_PATTERN_ID = "no_clear_pattern"
 
 
@@ -45,11 +56,11 @@ def score(answers: Mapping[str, Any], questionnaire: Questionnaire, criteria: Cr
             area_risks[criterion.area] = criterion.risk
 
     reasons = [_reason(c, effective, questionnaire, scores) for c in fired]
-    band, extra = _band(fired, area_risks, criteria)
+    band, extra = _band(fired, area_risks)
     if extra is not None:
         reasons.append(extra)
     order = {c.id: i for i, c in enumerate(criteria)}
-    reasons.sort(key=lambda r: (EFFECT_ORDER.index(r.effect), order.get(r.criterion_id, len(order))))
+    reasons.sort(key=lambda r: (EFFECTS.index(r.effect), order.get(r.criterion_id, len(order))))
 
     unanswered = tuple(q.id for q in applicable if q.id not in effective)
     unclear = tuple(qid for qid, value in effective.items() if value == UNCLEAR)
@@ -69,21 +80,21 @@ def score(answers: Mapping[str, Any], questionnaire: Questionnaire, criteria: Cr
     )
 
 
-def _band(fired, area_risks: Mapping[str, str], criteria: CriteriaSet):
+def _band(fired, area_risks: Mapping[str, str]) -> tuple[Band, Reason | None]:
     """(band, optional engine reason) from the fired criteria and the highest area risk."""
     top = max((RISKS.index(r) for r in area_risks.values()), default=0)
     if top == RISKS.index("high"):
         bands = {c.band for c in fired if c.risk == "high"}
-        for band in ("urgent_safety", "detox_first", "more_intensive"):
+        for band in (URGENT_SAFETY, DETOX_FIRST, MORE_INTENSIVE):
             if band in bands:
                 return band, None
     if top == RISKS.index("moderate"):
         if any(c.effect == "caution" for c in fired):
-            return "iop_review", None
-        return "iop_good_fit", None
+            return IOP_REVIEW, None
+        return IOP_GOOD_FIT, None
     if any(c.effect == "lower_level" for c in fired):
-        return "standard_outpatient", None
-    return "iop_review", Reason(
+        return STANDARD_OUTPATIENT, None
+    return IOP_REVIEW, Reason(
         criterion_id=NO_PATTERN_ID,
         effect="caution",
         area="information",

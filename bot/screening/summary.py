@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from bot.screening.language import DISCLAIMER, DISCLAIMER_SHORT
 from bot.screening.model import AREAS, Questionnaire, ScreeningResult
+from bot.screening.vocabulary import CONCERN_BANDS, IOP_GOOD_FIT
 
 SUMMARY_SCHEMA = 1
 _EFFECT_WORDS = {
@@ -117,7 +118,7 @@ def staff_text(summary: Mapping[str, Any]) -> str:
 
 
 def _contact(contact: Any) -> str:
-    if contact is None or contact == "" or contact == {}:
+    if contact is None or contact in ("", {}):
         return "(not given)"
     if isinstance(contact, Mapping):
         return ", ".join(f"{k}: {v}" for k, v in contact.items() if v not in (None, ""))
@@ -154,14 +155,12 @@ def person_message(result: ScreeningResult, channel: str = "web", *, crisis_line
 
 def _person_points(result: ScreeningResult, max_points: int, translated: Mapping[str, str]) -> list[str]:
     """Person texts of the reasons that shaped the band (not fit factors or information), deduplicated."""
-    wanted = ("red_flag", "step_up", "caution") if result.band in ("urgent_safety", "detox_first",
-                                                                    "more_intensive", "iop_review") \
-        else ("supports_iop", "lower_level")
+    wanted = ("red_flag", "step_up", "caution") if result.band in CONCERN_BANDS else ("supports_iop", "lower_level")
     points: list[str] = []
     for reason in result.reasons:
         text = translated.get(reason.criterion_id, reason.person_text)
         if reason.effect in wanted and text not in points:
-            if result.band == "iop_good_fit" and reason.risk != "moderate":
+            if result.band == IOP_GOOD_FIT and reason.risk != "moderate":
                 continue
             points.append(text)
     return points[:max_points]

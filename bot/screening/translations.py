@@ -36,8 +36,9 @@ import yaml
 
 from bot.screening.errors import ScreeningDataError
 from bot.screening.language import find_diagnostic_language
-from bot.screening.model import FOR_WHOM, REPLY_FORMATS_EN, YES_NO_VALUES, Question, Wording
+from bot.screening.model import FOR_WHOM, REPLY_FORMATS_EN, Question, Wording
 from bot.screening.scoring import NO_PATTERN_ID
+from bot.screening.vocabulary import YES_NO_VALUES
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "data" / "screening" / "translations"
 

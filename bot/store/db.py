@@ -77,11 +77,6 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
-def get_engine(settings=None) -> Engine:
-    """Process-wide cached engine for the settings' database URL and key (created on first use)."""
-    return _cached(settings)[0]
-
-
 def _cached(settings=None) -> tuple[Engine, sessionmaker]:
     s = _settings(settings)
     cache_key = (normalise_url(s.resolved_database_url), s.key("encryption_key"))
@@ -96,9 +91,8 @@ def _cached(settings=None) -> tuple[Engine, sessionmaker]:
 def session_scope(settings=None) -> Iterator[Session]:
     """``with session_scope() as s:`` – one transaction, committed on success, rolled back on error."""
     factory = _cached(settings)[1]
-    with factory() as session:
-        with session.begin():
-            yield session
+    with factory() as session, session.begin():
+        yield session
 
 
 def dispose_all() -> None:

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.channels.sms_text import SMS_LIMIT
 from bot.screening import find_diagnostic_language, load_criteria, load_questionnaire
 from bot.screening.translations import missing_texts
 from bot.texts import catalogue, languages
 
 ROOT = Path(__file__).resolve().parents[2]
-SMS_LIMIT = 320
 SETTINGS = {"crisis_line": "988", "emergency_number": "911", "poison_control": "1-800-222-1222",
             "helpline_phone": "(555) 010-4242", "clinic_name": "Riverside Recovery Clinic",
             "understood": "you get sick or shaky when you cut down or stop", "hints": '"yes", "no" or "not sure"',

@@ -6,9 +6,10 @@ import re
 
 import pytest
 
+from bot.channels.sms_text import SMS_LIMIT
 from bot.config import Settings
 from bot.safety import CATEGORIES
-from bot.safety.texts import SMS_LIMIT, crisis_message, fallback_safety_message, safety_question
+from bot.safety.texts import crisis_message, fallback_safety_message, safety_question
 
 SETTINGS = Settings(crisis_line="988", emergency_number="911", poison_control="1-800-222-1222",
                     helpline_phone="(555) 010-4242")

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.screening import parse_answer
-from bot.screening.parsers import days_per_week, days_since_last_use, normalize, parse_number
+from bot.screening.parsers import days_per_week, days_since_last_use, parse_number
+from bot.text.normalise import answer_form as normalize
 
 TODAY = dt.date(2026, 11, 22)  # a Sunday
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.nlu.chat_text import readable
+from bot.text.normalise import readable
 
 
 @pytest.mark.parametrize("typed,read", [

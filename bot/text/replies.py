@@ -1,0 +1,128 @@
+"""Short replies read the same way everywhere: an option's number, yes / no / not sure, agreement.
+
+* ``option_number`` / ``option_index``: "2", "#2", "option 2", "No. 2" (SMS buttons, screening choices);
+* ``yes_no_value`` / ``polarity_only``: "yeah", "nope", "not that i know of", "idk" in their answer form
+  (screening yes / no questions, "is that right?", the safety question);
+* ``agreement``: consent-style replies, where "ok", "fine", "go ahead", "dale" also agree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.text.canonical import canonical
+
+YesNo = Literal["yes", "no", "unsure"]  # the answer values of a yes / no / not sure question
+
+_OPTION_NUMBER = re.compile(
+    r"^\s*(?:#|no\.?\s*|number\s+|option\s+|choice\s+|answer\s+|nr\s+|num\s+)?(\d{1,2})\s*[.)!]?\s*$", re.I)
+
+
+def option_number(text: str) -> int | None:
+    """The option number (as said, 1-based) when the whole reply is one: "2", " #2 ", "2.", "option 2"."""
+    match = _OPTION_NUMBER.match(text or "")
+    return int(match.group(1)) if match else None
+
+
+def option_index(text: str, count: int) -> int | None:
+    """The 0-based index of the option ``text`` names among ``count`` options; -1 for a number with no option
+    (``0`` or past the end), None when the reply is not an option number."""
+    number = option_number(text)
+    if number is None:
+        return None
+    return number - 1 if 0 < number <= count else -1
+
+
+_UNSURE = re.compile(
+    r"\b(?:not (?:really |totally |quite |completely |entirely |too |that |so |100 |a 100 )?sure|unsure|"
+    r"no idea|no clue|(?:i )?do not know|not certain|uncertain|can not say|hard to say|maybe|perhaps|"
+    r"possibly|probably|i think so|i guess|i suppose|might (?:have|be|of)|could be|who knows|"
+    r"not positive|can not remember|do not remember|do not recall|can not recall|50 50|fifty fifty|"
+    r"on the fence|dk|no se|ni idea|hard to tell|depends|it depends)\b"
+)
+_STRONG_NO = re.compile(
+    r"\b(?:absolutely not|definitely not|certainly not|of course not|hell no|heck no|no way|not at all|"
+    r"not really|not lately|not recently|not anymore|not any more|not now|not that i know of|"
+    r"nothing like that|never|(?:i )?do not think so|(?:i )?did not think so|not in the past|not since|"
+    r"nope|nah|no thanks|no thank you|never have|not even|none|nothing|not me|not them|not him|not her|"
+    r"not once|not one time|not ever)\b"
+)
+_STRONG_YES = re.compile(
+    r"\b(?:hell yes|heck yes|of course|for sure|you bet|uh huh|that is right|that is true|that is correct|"
+    r"a little|a bit|kind of|sort of|kinda|somewhat|sometimes|all the time|every day|every time|"
+    r"a lot|constantly|often|usually|always|occasionally|frequently|pretty much|100 percent|once|twice|"
+    r"(?:1|2|3|4|5|one|two|three|a few|few|several|many|lots of|a couple of|a couple) times?|one time|"
+    r"it happens|happens sometimes|every now and then|now and then|every so often|from time to time|"
+    r"(?:i|he|she|they|we) (?:have|has|had) (?:thought|felt|had|been|done|tried|gotten|got|wished)\b|"
+    r"(?:i|he|she|they|we|it) (?:do|does|did|have|has|had|am|is|are|was|were)"
+    r"(?: (?:though|actually|yes|really|sometimes|recently|lately|before|too|also|in the past))?$)"
+)
+_YES_TOKEN = re.compile(r"^(?:y|ye+s*|ya+s*|yah+|yea+h*|yeh|yep+|yup+|yus|yas+|sure|definitely|absolutely|"
+                        r"certainly|correct|true|affirmative|indeed|totally|obviously|def|defo|aye|uh-huh|"
+                        r"uhuh|mhm+|mmhm+|mm-hmm|yessir|yesh|ja|si|oui)$")
+_NO_TOKEN = re.compile(r"^(?:n|no+|nope+|nah+|na|nay|nop|nuh|nuh-uh|negative|not|never|none|nothing|nada|"
+                       r"non)$")
+
+
+def yes_no_value(words: str) -> YesNo | None:
+    """"yes", "no" or "unsure" from a reply in its answer form (``bot.text.normalise.answer_form``), else None:
+    hedges are "unsure", a yes and a no together are None, "absolutely not" is a no."""
+    if _UNSURE.search(words) and not re.search(r"\b(?:i )?do not think so\b", words):
+        return "unsure"
+    strong_no = bool(_STRONG_NO.search(words))
+    strong_yes = bool(_STRONG_YES.search(words))
+    tokens = words.split()
+    yes_hits = [i for i, t in enumerate(tokens) if _YES_TOKEN.match(t)]
+    no_hits = [i for i, t in enumerate(tokens) if _NO_TOKEN.match(t)]
+    # "absolutely not", "sure not": an intensifier straight before a negation is a no.
+    intensifiers = ("sure", "definitely", "absolutely", "certainly", "totally", "obviously", "def", "defo")
+    yes_hits = [i for i in yes_hits
+                if not (tokens[i] in intensifiers and i + 1 < len(tokens) and tokens[i + 1] in ("not",
+                                                                                                "never"))]
+    said_no = strong_no or bool(no_hits)
+    said_yes = strong_yes or bool(yes_hits)
+    if strong_no and not yes_hits:
+        return "no"
+    if said_no and said_yes:
+        return None
+    if said_no:
+        return "no"
+    if said_yes:
+        return "yes"
+    return None
+
+
+_BARE_LEAD = re.compile(r"^(?:y|ye+s+|yeah?|yep|yup|ya|no+|nope|nah|n)\b")
+_FILLER = frozenset("i am is it that this so just really too though thanks thank you ok okay lol man bro "
+                    "dude for me he she they we he is she is they are was were right now at all good fine "
+                    "the a an do does did have has had".split())
+
+
+def polarity_only(words: str) -> bool:
+    """True when nothing but yes/no/unsure wording (and filler) is left, or a bare yes/no leads."""
+    if _BARE_LEAD.match(words):
+        return True
+    rest = words
+    for pattern in (_UNSURE, _STRONG_NO, _STRONG_YES):
+        rest = pattern.sub(" ", rest)
+    content = [t for t in rest.split() if not (_YES_TOKEN.match(t) or _NO_TOKEN.match(t) or t in _FILLER)]
+    return len(content) <= 1
+
+
+# Agreement, for consent-style questions ("OK to go ahead?"): "ok", "fine", "dale" agree here.
+_AGREE = re.compile(r"^\s*(y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|k|fine|go ahead|agree|i agree|alright|"
+                    r"of course|please do|yes please|sounds good|si+|claro|dale|va|sale|esta bien|de acuerdo|"
+                    r"por supuesto|adelante)\b")
+_DISAGREE = re.compile(r"^\s*(n|no+|nope|nah|no thanks|not now|i don'?t agree|don'?t|do not|rather not|"
+                       r"no gracias|mejor no|ahorita no)\b")
+
+
+def agreement(text: str) -> bool | None:
+    """True / False when a reply to a consent-style question ("OK to go ahead?") agrees or declines, else None."""
+    words = canonical(text)
+    if _DISAGREE.search(words):
+        return False
+    if _AGREE.search(words):
+        return True
+    return None
