@@ -43,9 +43,21 @@ def login(client, username: str, password: str):
     )
 
 
+def browser_login(page, base: str, user: tuple[str, str]) -> None:
+    """Sign in through the login form in a real browser page; lands on the queue."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/login")
+    page.fill("#username", user[0])
+    page.fill("#password", user[1])
+    page.click("#login")
+    expect(page).to_have_url(f"{base}/queue")
+
+
 @pytest.fixture
 def web():
-    """Helpers: ``web.csrf_of(html)``, ``web.login(client, user, password)``, ``web.ADMIN``, ``web.STAFF``."""
+    """Helpers: ``web.csrf_of(html)``, ``web.login(client, user, password)``, ``web.browser_login(page, base,
+    user)``, ``web.ADMIN``, ``web.STAFF``."""
 
     class Web:
         pass
@@ -53,6 +65,7 @@ def web():
     helpers = Web()
     helpers.csrf_of = csrf_of
     helpers.login = login
+    helpers.browser_login = browser_login
     helpers.ADMIN = ADMIN
     helpers.STAFF = STAFF
     return helpers

@@ -191,10 +191,7 @@ def test_staff_login_queue_takeover_reply_and_logout_in_chromium(console_setting
             # anonymous -> login page
             page.goto(f"{base}/queue")
             expect(page).to_have_url(f"{base}/login")
-            page.fill("#username", web.STAFF[0])
-            page.fill("#password", web.STAFF[1])
-            page.click("#login")
-            expect(page).to_have_url(f"{base}/queue")
+            web.browser_login(page, base, web.STAFF)
 
             # queue: urgent first even though the normal one waited longer
             rows = page.locator("#queue tbody tr")

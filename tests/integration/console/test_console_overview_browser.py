@@ -33,11 +33,7 @@ def test_overview_renders_its_charts_with_no_outside_request(seeded, web):
         page = context.new_page()
         page.on("console", lambda message: console_messages.append(message.text))
         base = console.base
-        page.goto(f"{base}/login")
-        page.fill("#username", web.ADMIN[0])
-        page.fill("#password", web.ADMIN[1])
-        page.click("#login")
-        expect(page).to_have_url(f"{base}/queue")
+        web.browser_login(page, base, web.ADMIN)
         page.click("text=Overview")
         expect(page).to_have_url(f"{base}/overview")
         page.fill("input[name=date_from]", (today - dt.timedelta(days=6)).isoformat())

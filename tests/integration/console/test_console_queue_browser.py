@@ -69,11 +69,7 @@ def test_queue_paging_filters_alerts_snapshot_and_axe(console_settings, many, we
         context.on("request", lambda request: requested.append(request.url))
         page = context.new_page()
         base = console.base
-        page.goto(f"{base}/login")
-        page.fill("#username", web.STAFF[0])
-        page.fill("#password", web.STAFF[1])
-        page.click("#login")
-        expect(page).to_have_url(f"{base}/queue")
+        web.browser_login(page, base, web.STAFF)
 
         # paging: 25 a page, urgent first
         rows = page.locator("#queue tbody tr")
