@@ -16,6 +16,7 @@ import argparse
 import json
 import platform
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -188,6 +189,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--keep-logs", type=Path, help="copy the servers' logs here (they name no person: "
+                        "the product redacts them) before the temporary directory goes")
     args = parser.parse_args()
     counts: Counter = Counter()
     n_rest, n_sio, n_sms = (int(args.messages * 0.4) // 4 * 4, int(args.messages * 0.4) // 4 * 4,
@@ -210,6 +213,8 @@ def main() -> int:
         finally:
             stack.stop()
             fake.stop()
+            if args.keep_logs:
+                shutil.copytree(settings.data_dir / "logs", args.keep_logs, dirs_exist_ok=True)
     seconds = time.monotonic() - began
     five_xx = sum(v for k, v in counts.items() if k.split("_")[-1].startswith("5"))
     lines = [
