@@ -353,10 +353,16 @@ class WebChatInput(SocketIOInput):
             current = agent()
             if conversation_id is None or (current is not None and await was_ended(current, conversation_id)):
                 return None
-            sessions[sid] = (conversation_id, str(given))
-            await sio.enter_room(sid, conversation_id, namespace=self.namespace)
+            bound = (conversation_id, str(given))
+            if sid not in addresses:  # the socket closed before its message was handled: answer in the
+                return bound  # conversation's room, where the widget's new socket may already be
+            sessions[sid] = bound
+            try:
+                await sio.enter_room(sid, conversation_id, namespace=self.namespace)
+            except KeyError:  # closed meanwhile
+                sessions.pop(sid, None)
             log.info("socket.io message on a reconnected socket: bound to its conversation by its token")
-            return sessions[sid]
+            return bound
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any = None) -> None:

@@ -4,6 +4,7 @@ answer while the bot stays silent, and close. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import urlparse
 
@@ -72,9 +73,9 @@ def test_screen_handoff_takeover_reply_and_close(takeover):
         expect(page).to_have_url(f"{console}/queue")
         rows = page.locator("#queue tbody tr")
         expect(rows).to_have_count(1)
-        expect(rows.nth(0)).to_contain_text("twilio")
+        expect(rows.nth(0)).to_contain_text("SMS")
         rows.nth(0).locator("a.open").click()
-        expect(page.locator("#reasons")).to_contain_text(".txt")  # reasons carry their seed source
+        expect(page.locator("#reasons cite").first).to_have_attribute("title", re.compile(r"\.txt$"))  # seed file
         expect(page.locator("#transcript")).to_contain_text("not medical advice")
         page.click("#action-claim")
         expect(page.locator("#status")).to_have_text("claimed")
