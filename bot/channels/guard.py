@@ -141,6 +141,19 @@ def _taken_over(sender_id: str) -> bool | None:
         return None
 
 
+def _release_may_be_due(sender_id: str) -> bool:
+    """Whether staff ever wrote here, so a "has left" notice may be owed: one indexed query instead of loading
+    and decrypting the conversation on every message. True when the database cannot say (the notice check
+    then reads the conversation, as before)."""
+    try:
+        from bot.store.repositories import has_staff_messages
+
+        return bool(has_staff_messages(sender_id))
+    except Exception:  # noqa: BLE001 - fall back to the full check
+        log.exception("could not check for staff messages")
+        return True
+
+
 async def _record_only(app, message: UserMessage) -> None:
     """Add the person's message to the conversation without running NLU or the dialogue."""
     from rasa.shared.core.events import UserUttered
@@ -191,7 +204,7 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
             if silent:
                 await _record_only(app, message)
             else:
-                if app is not None and taken_over is False:
+                if app is not None and taken_over is False and _release_may_be_due(message.sender_id):
                     from bot.channels.release import announce_release
 
                     await announce_release(app, message.sender_id, message.output_channel)

@@ -315,6 +315,13 @@ def is_taken_over(session: Session, sender_id: str) -> bool:
     return session.execute(stmt).scalar_one() > 0
 
 
+@_auto_session
+def has_staff_messages(session: Session, sender_id: str) -> bool:
+    """True once a staff member has written to this conversation (only then can a takeover end)."""
+    stmt = select(StaffMessage.id).where(StaffMessage.sender_id == sender_id).limit(1)
+    return session.execute(stmt).first() is not None
+
+
 STATUS_ACTIONS = {
     # action: (allowed from, new status)
     "claim": (("waiting",), "claimed"),

@@ -238,3 +238,12 @@ def test_functions_work_without_a_session_on_process_settings(process_settings):
     assert repo.pending_staff_messages("p6") == []
     with db.session_scope() as s:
         assert s.execute(sa.select(sa.func.count(Handoff.id))).scalar_one() == 1
+
+
+def test_has_staff_messages_only_once_staff_wrote(session_factory):
+    with session_factory() as s:
+        hid = repo.create_handoff(s, sender_id="conv-staff", channel="web")
+        assert repo.has_staff_messages(s, "conv-staff") is False
+        repo.add_staff_message(s, hid, "dana", "Hi, this is Dana")
+        assert repo.has_staff_messages(s, "conv-staff") is True
+        assert repo.has_staff_messages(s, "someone-else") is False
