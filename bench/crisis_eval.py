@@ -7,6 +7,8 @@
 Sets:
 * frozen evaluation (``bench/data/frozen/crisis_eval.yml``, English + Spanish): written outside the team
   before the change; never used for rules, training or thresholds;
+* round-4 holdout (``bench/data/frozen/crisis_r4_holdout_*.yml``): the random half of a later outside set
+  (with junk, markup and code strings), split off before anyone read it; the other half was trained on;
 * development check (``tests/data/crisis_holdout.yml``): not trained on, but looked at while writing rules;
 * development (``data/safety/*.yml``): what the model learns from and the rules were written against;
   scored by 5-fold cross-validation of the model (the rules are the same in every fold).
@@ -36,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 FROZEN = ROOT / "bench" / "data" / "frozen" / "crisis_eval.yml"
+FROZEN_R4 = ROOT / "bench" / "data" / "frozen"  # crisis_r4_holdout_{en,es}.yml
+DEV_R4 = ROOT / "bench" / "data" / "dev"  # crisis_dev_r4_{en,es}.yml, trained on since round 4
 HISTORY = "## Earlier runs"
 DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
 DEV = ROOT / "data" / "safety"
@@ -81,16 +85,18 @@ EVASIONS: dict[str, Callable[[str], str]] = {
 }
 
 
-def load(path: Path) -> list[dict]:
-    """Messages as dicts with text, label (crisis / not_crisis), category or kind, lang."""
+def load(path: Path, pattern: str = "*.yml") -> list[dict]:
+    """Messages as dicts with text, label (crisis / not_crisis), category or kind, lang (a file named
+    ``*_es.yml`` is Spanish)."""
     import yaml
 
-    files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    files = sorted(path.glob(pattern)) if path.is_dir() else [path]
     out = []
     for file in files:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         if "messages" in data:
-            out += [dict(m, lang=m.get("lang", "en")) for m in data["messages"]]
+            default = "es" if file.stem.endswith("_es") else "en"
+            out += [dict(m, lang=m.get("lang", default)) for m in data["messages"]]
         else:  # the older format: crisis: {category: [texts]}, non_crisis: {kind: [texts]}
             out += [{"text": t, "label": "crisis", "category": c, "lang": "en"}
                     for c, texts in data["crisis"].items() for t in texts]
@@ -215,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dev_only:
         results.append(("Frozen evaluation set (written outside the team, never tuned on)",
                         evaluate(load(FROZEN), verdict, evasions=True, mid_form=True)))
+        results.append(("Round-4 holdout (random half of a new outside set, split off before anyone read it, never "
+                        "tuned on)", evaluate(load(FROZEN_R4, "crisis_r4_holdout_*.yml"), verdict, evasions=True,
+                                              mid_form=True)))
     results.append(("Development check (tests/data/crisis_holdout.yml)",
                     evaluate(load(DEV_CHECK), verdict, evasions=True, mid_form=True)))
     if not args.no_cv:

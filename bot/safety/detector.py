@@ -114,7 +114,8 @@ _HELP_QUESTION = re.compile(
     r"\b(is|does|do|can|could|should|will|would|what|who|how|where|when|are|any)\b[^.!]*\b(988|hotline|lifeline|"
     r"helpline|support group|group for|your program|the program|counselor|therapist|narcan|naloxone|prepared|"
     r"prepare|lock me up|take people|accept people|get help for|say if|do if|call if|happens if|hurt someone if|"
-    r"for people who|just for|can i call|talk to (my|her|him|them|our)|putting ideas|signs of)\b")
+    r"for people who|just for|can i call|talk to (my|her|him|them|our)|putting ideas|signs of|"
+    r"(warning )?signs (that )?(someone|somebody|a person|my \w+|he|she|they)|what to look for)\b")
 _JOKING = re.compile(r"\b(jk|j/k|just kidding|only kidding|i am kidding)\b")
 _RESOLVED = re.compile(r"\b(he|she|they|i|we|it)( is|'s| are| am| was)?( totally| completely| doing)? "
                        r"(fine|ok|okay|good|alright|stable|better)"

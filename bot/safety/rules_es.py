@@ -134,7 +134,9 @@ _NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin)\b")
 _DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) (?:anos|años)\b|\bhace anos\b|"
                            r"\bcuando (?:era|tenia|estaba)\b|\ben (?:el )?(?:19|20)\d\d\b|\bel ano pasado\b|"
                            r"\bde (?:joven|nino|nina)\b|"
-                           r"\bhace (?:mucho|tiempo)\b|\bdesde entonces\b|\bya (?:sali|salio) de eso\b|\buna vez\b|"
+                           r"\bhace (?:mucho|tiempo|anos|años)\b|\bdesde entonces\b|\bya (?:sali|salio) de eso\b|"
+                           r"\buna vez\b|\bya no (?:pienso|me siento|siento) (?:asi|eso|igual)\b|"
+                           r"\bcuando (?:tomaba|bebia|usaba|consumia|me drogaba)\b|"
                            r"\bllevo \d+ (?:anos|meses|semanas)\b|\bestoy (?:mejor|bien|limpi[oa])\b|"
                            r"\bya (?:lo supere|estoy bien|esta bien|paso)\b")
 _RECENT_PAST = re.compile(r"\b(?:la semana|el mes|el ano) pasad[oa]\b|"
