@@ -51,6 +51,7 @@ from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.release import ReleaseWatch
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
+from bot.channels.typing import TypingBoard, add_typing
 from bot.channels.widget_text import phone_links, widget_message
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ class WebChatInput(SocketIOInput):
     limiter = RateLimiter()
     token_max_age = DEFAULT_MAX_AGE
     release_watch: ReleaseWatch | None = None  # made with the blueprint (its loop runs in the server's)
+    typing = TypingBoard()  # replaced with the blueprint: the person's typing during a takeover
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
@@ -253,6 +255,7 @@ class WebChatInput(SocketIOInput):
         hook = _WidgetBlueprint(sio, self.socketio_path, f"custom_webhook_{type(self).__name__}", __name__)
         self.sio = sio
         self.release_watch = ReleaseWatch()
+        self.typing = TypingBoard()
         sessions: dict[str, tuple[str, str]] = {}  # socket id -> (conversation id, token confirmed to it)
         addresses: dict[str, str] = {}  # socket id -> client address (for the per-client rate limit)
         tokens: list[ConversationTokens] = []  # made on first use (the key is read from settings then)
@@ -329,6 +332,7 @@ class WebChatInput(SocketIOInput):
         async def disconnect(sid: str) -> None:
             sessions.pop(sid, None)
             addresses.pop(sid, None)
+            self.typing.forget(sid)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Any = None) -> None:
@@ -379,6 +383,7 @@ class WebChatInput(SocketIOInput):
                 sender_id = bound[0]
             else:
                 sender_id = sid
+            self.typing.set(sender_id, False)
             output = WebChatOutput(sio, self.bot_message_evt, self.release_watch)
             text = data.get("message")
             if not isinstance(text, str):
@@ -401,4 +406,10 @@ class WebChatInput(SocketIOInput):
             if limited and not output.messages:
                 await output.send_text_message(sender_id, _slow_down(text))
 
+        def bound_to(sid: str, given: Any) -> str | None:
+            """The conversation ``sid`` was confirmed for, if ``given`` is its token."""
+            bound = sessions.get(sid)
+            return bound[0] if bound and same_token(given, bound[1]) else None
+
+        add_typing(hook, sio, self.namespace, self.typing, bound_to)
         return hook

@@ -13,6 +13,7 @@ session's CSRF token; ``/export.csv`` and ``/audit`` need the admin role):
     GET  /search, GET /export.csv      filters: date_from, date_to, band, channel, status, urgency
     GET  /audit                        the audit log (admins)
     GET  /overview (+ .csv, .json)     figures and charts for a period (admins; bot/console/overview.py)
+    GET  /handoffs/{id}/typing.json, POST /handoffs/{id}/typing   live-chat typing (bot/console/typing_routes.py)
 
 Each page view, transcript view, search and export is written to the audit log.
 """
@@ -48,6 +49,7 @@ from bot.console.security import (
 )
 from bot.console.snapshot import channel_label, local_time, partial_summary, snapshot
 from bot.console.summary import partial_view, summary_view
+from bot.console.typing_routes import typing_router
 from bot.health import fetch as fetch_health
 from bot.store import console_sessions, db
 from bot.store import repositories as repo
@@ -456,5 +458,6 @@ def create_app(settings=None) -> FastAPI:
         return render(request, "audit.html", user, entries=entries, action=action or "", actor=actor or "")
 
     app.include_router(queue_router(sessions=sessions, render=render, current_user=current_user))
+    app.include_router(typing_router(settings=settings, sessions=sessions, current_user=current_user))
     app.include_router(overview_router(settings=settings, sessions=sessions, render=render, reports_user=reports_user))
     return app

@@ -10,7 +10,11 @@
  *   - labels, roles and keyboard support the widget lacks (quick replies usable with Tab + Enter/Space);
  *   - its own words in the visitor's language (data/texts/<lang>.yml "widget"): the script tag's data-lang
  *     (<script src=".../widget.js" data-lang="es">), else the browser's languages, else English; a language
- *     other than English also starts the conversation in it.
+ *     other than English also starts the conversation in it;
+ *   - typing indicators during a live chat with staff: while the person types, "user_typing" at most every
+ *     2.5 s and a stop (after 4 s idle, when emptied or sent; never the text); the server's "staff_typing"
+ *     shows "<name> from the intake team is typing…" in an aria-live region until the message arrives, a
+ *     stop comes or 6 s pass without a ping.
  * Exposes window.IopChat = { open(), talkToPerson(), clearChat() }.
  */
 (function () {
@@ -155,7 +159,49 @@
         container.insertBefore(bar, container.firstChild);
       }
     }
+    typingRegion();
     scrollToNewest();
+  }
+
+  var socket = null, token = null;  // the socket.io client and its confirmed token (from session_confirm)
+  var staffTyping = "", staffIdle = null;
+
+  function typingRegion() {
+    var container = document.querySelector(".rw-conversation-container");
+    if (!container) { return null; }
+    var region = container.querySelector(".iop-typing");
+    if (!region) {
+      region = el("div", { "class": "iop-typing", "aria-live": "polite" });
+      var sender = container.querySelector(".rw-sender");
+      container.insertBefore(region, sender && sender.parentNode === container ? sender : null);
+      region.textContent = staffTyping;
+    }
+    return region;
+  }
+
+  function showStaffTyping(text) {
+    window.clearTimeout(staffIdle);
+    if (text) { staffIdle = window.setTimeout(function () { showStaffTyping(""); }, 6000); }
+    if (text === staffTyping) { return; }  // announced once per start, not at every ping
+    staffTyping = text;
+    var region = typingRegion();
+    if (region) { region.textContent = text; }
+  }
+
+  var typingOn = false, typingAt = 0, typingIdle = null;
+  function sendTyping(typing) {
+    if (socket && token) { socket.emit("user_typing", { session_id: token, typing: typing }); }
+  }
+  function stopTyping() {
+    window.clearTimeout(typingIdle);
+    if (typingOn) { typingOn = false; sendTyping(false); }
+  }
+  function onInput(event) {
+    if (!event.target.classList || !event.target.classList.contains("rw-new-message")) { return; }
+    if (!event.target.value.trim()) { stopTyping(); return; }
+    if (!typingOn || Date.now() - typingAt >= 2500) { typingOn = true; typingAt = Date.now(); sendTyping(true); }
+    window.clearTimeout(typingIdle);
+    typingIdle = window.setTimeout(stopTyping, 4000);
   }
 
   function start() {
@@ -171,8 +217,15 @@
       withRules: false,
       params: { storage: "session" },
       customMessageDelay: function () { return 250; },
-      innerRef: function (ref) { chatRef = ref; }
+      innerRef: function (ref) { chatRef = ref; },
+      onSocketEvent: {
+        session_confirm: function (data) { socket = this; token = data && data.session_id ? data.session_id : data; },
+        staff_typing: function (data) { showStaffTyping(data && data.typing && data.text ? String(data.text) : ""); },
+        bot_uttered: function () { showStaffTyping(""); }
+      }
     }, null);
+    document.addEventListener("input", onInput);
+    document.addEventListener("submit", stopTyping, true);  // the widget's submit event does not bubble
     new MutationObserver(enhance).observe(document.body, { childList: true, subtree: true });
     enhance();
     // a restored transcript is laid out after it is inserted: look again once it has settled

@@ -2,6 +2,10 @@
 // * parts marked data-poll-url refresh every data-poll-seconds;
 // * a transcript marked data-follow="bottom" stays at its newest message unless the reader scrolled up
 //   (then a "New messages" button appears);
+// * p[data-typing-url] says "The person is typing…" while the person types in the widget (polled; an
+//   aria-live region whose text changes only when typing starts or stops, so it is announced once);
+// * textarea[data-typing-post]: while staff type a reply, a typing ping at most every 2.5 s, a stop after
+//   4 s idle, when emptied or sent (only whether someone types is sent, never the text);
 // * body[data-alerts-url]: new urgent handoffs and new messages on chats assigned to me raise a badge,
 //   a short sound and (when allowed) a desktop notification naming only the handoff number.
 (function () {
@@ -45,6 +49,44 @@
         .catch(function () { /* keep the current content; try again next time */ })
         .then(function () { busy = false; });
     }, Math.max(2, seconds) * 1000);
+  }
+
+  function typingWatch(el) {
+    var url = el.getAttribute("data-typing-url"), text = el.getAttribute("data-typing-text"), busy = false;
+    window.setInterval(function () {
+      if (busy || document.hidden) { return; }
+      busy = true;
+      getJSON(url)
+        .then(function (r) { return r ? r.json() : null; })
+        .then(function (data) {
+          var now = data && data.typing ? text : "";
+          if (el.textContent !== now) { el.textContent = now; }
+        })
+        .catch(function () { /* keep what is shown; try again next time */ })
+        .then(function () { busy = false; });
+    }, 2000);
+  }
+
+  function typingPings(area) {
+    var url = area.getAttribute("data-typing-post");
+    var csrf = area.form.querySelector("input[name=csrf_token]").value;
+    var on = false, last = 0, idle = null;
+    function send(typing) {
+      var body = new URLSearchParams({ csrf_token: csrf, typing: typing ? "1" : "0" });
+      fetch(url, { method: "POST", credentials: "same-origin", body: body, keepalive: true,
+        headers: { "X-Requested-With": "fetch" } }).catch(function () { /* no indicator, nothing else */ });
+    }
+    function stop() {
+      window.clearTimeout(idle);
+      if (on) { on = false; send(false); }
+    }
+    area.addEventListener("input", function () {
+      if (!area.value.trim()) { stop(); return; }
+      if (!on || Date.now() - last >= 2500) { on = true; last = Date.now(); send(true); }
+      window.clearTimeout(idle);
+      idle = window.setTimeout(stop, 4000);
+    });
+    area.form.addEventListener("submit", stop);
   }
 
   // browsers let a page make sound only after the user interacted with it: open the audio on the first click/key
@@ -125,6 +167,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var els = document.querySelectorAll("[data-poll-url]");
     for (var i = 0; i < els.length; i++) { poll(els[i]); }
+    document.querySelectorAll("[data-typing-url]").forEach(typingWatch);
+    document.querySelectorAll("textarea[data-typing-post]").forEach(typingPings);
     if (document.body.hasAttribute("data-alerts-url")) { alerts(document.body); }
   });
 })();
