@@ -451,6 +451,7 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
     # "3 days ago", "clean 6 months", "6 months sober", "2 weeks clean", "for a year", "2-3 weeks ago"
     duration = (rf"{_NUM}(?:\s*(?:-|to|or)\s*{_NUM})?\s*"
                 r"(hour|day|night|week|weekend|month|year)s?\b")
+    spans: list[int] = []
     for match in re.finditer(duration, nums):
         low = float(match.group(1))
         days = int(round(low * _UNIT_DAYS[match.group(3)]))
@@ -460,10 +461,19 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
         if alone or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|dry|free|prior|"
                               r"its been|it is been|it has been|been clean|been sober|at least|since)\b", context):
             found.append(days)
+        elif not re.search(r"\b(?:for|in|every|each|per|a|an|times|using|drinking|smoking|old|age|aged)\s+"
+                           r"(?:about |around |like |maybe |over |nearly |almost |the past |the last )?$",
+                           nums[:match.start()]) and not re.match(r"\s*(?:old|of|in a row|straight|per|a)\b",
+                                                                  nums[match.end():]):
+            # the one span in a reply to "when did you last use?" ("idk, like 10 days") is how long ago
+            spans.append(days)
     # bare "weeks ago" / "months ago" / "years ago": the shortest such span, to stay on the safe side
     for match in re.finditer(r"\b(?<!\d )(days|weeks|months|years) ago\b", nums):
         found.append({"days": 2, "weeks": 14, "months": 60, "years": 365}[match.group(1)])
     found += _dates(words, today)
+    if not found and len(spans) == 1 and not re.search(r"\b(?:per|every|each|times|a (?:day|week|month|year)|"
+                                                       r"in a row|straight)\b", words):
+        found += spans
     if not found and habitual and not re.search(r"\bused to\b", words):
         found.append(0)
     if not found:

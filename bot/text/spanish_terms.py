@@ -69,6 +69,9 @@ _ALWAYS: list[tuple[str, str]] = [
     (r"\bdiciembre\b", "december"), (r"\bnavidad\b", "christmas"),
     (r"\b(?:llevo|tengo|ya son|ya van|van) (?=(?:about |like |more than )?\d)", "clean "),
     (r"\b(?:sin (?:tomar|usar|fumar|consumir|meterme|probar|nada)|limpi[oa]|sobri[oa])\b", "clean"),
+    (r"\bno (?:he|ha|hemos) (?:tocado|usado|tomado|probado|consumido|fumado)(?: nada)?\b", "clean"),
+    (r"\bantes de (?:venir|llegar|escribir|escribirle|escribirte)\b", "today"),
+    (r"\bdesde (?!hace\b)", "since "),
 ]
 # Yes / no / not sure wording (the reply's polarity; what it is about stays Spanish for the examples).
 _POLARITY: list[tuple[str, str]] = [

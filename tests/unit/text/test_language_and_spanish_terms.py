@@ -20,8 +20,20 @@ def test_guess_language(text, expected):
 @pytest.mark.parametrize("text, days", [
     ("hace como 3 semanas", 21), ("hace una semana", 7), ("antier", 2), ("ayer", 1), ("anoche", 1),
     ("llevo dos semanas sin nada", 14), ("hace un año que no pruebo el guaro", 365),
-    ("hace ratito, todavia ando pedo", 0), ("una semana y media", 10)])
+    ("hace ratito, todavia ando pedo", 0), ("una semana y media", 10),
+    ("ni me acuerdo, como 10 dias?", 10), ("como 4 meses, desde que sali del anexo", 120),
+    ("no he tocado nada en 3 meses", 90), ("me fume uno antes de venir", 0)])
 def test_spanish_last_use(text, days):
+    assert days_since_last_use(text, TODAY) == days
+
+
+@pytest.mark.parametrize("text, days", [("idk like 10 days", 10), ("honestly maybe 2 weeks", 14),
+                                        ("drinking 3 days a week", None), ("been using for 10 years", None),
+                                        ("he is 17 years old", None), ("in 3 days", None),
+                                        ("3 days or 2 weeks", None)])
+def test_one_bare_span_answers_when_last_used(text, days):
+    """The only span in a reply to "when did you last use?" says how long ago; a rate, an age, a
+    duration of use, the future or two different spans do not."""
     assert days_since_last_use(text, TODAY) == days
 
 
