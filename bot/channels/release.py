@@ -11,6 +11,7 @@ without the person having to type first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any, Callable
 
@@ -64,6 +65,14 @@ class ReleaseWatch:
         """Start the loop once (inside the server's event loop)."""
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run(app_of, output_for))
+
+    async def stop(self) -> None:
+        """Cancel the loop (at server stop, so no pending task is destroyed with the event loop)."""
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _run(self, app_of: Callable[[], Any], output_for: Callable[[], Any]) -> None:
         from bot.store.repositories import is_taken_over

@@ -195,10 +195,10 @@ class WebChatOutput(SocketIOOutput):
         self.messages: list[dict[str, Any]] = []
         self.watch = watch
 
-    async def _send_message(self, socket_id: str, response: Any) -> None:
+    async def _send_message(self, socket_id: str, response: Any, linked: bool = False) -> None:
         if isinstance(response, dict):
             self.messages.append(response)
-            if isinstance(response.get("text"), str):
+            if not linked and isinstance(response.get("text"), str):
                 response = {**response, "text": phone_links(response["text"], clinic_numbers())}
         await super()._send_message(socket_id, response)
 
@@ -207,7 +207,7 @@ class WebChatOutput(SocketIOOutput):
         if kwargs.get("iopbot_from") == "staff" or kwargs.get("iopbot_notice"):
             if kwargs.get("iopbot_notice") == "joined" and self.watch is not None:
                 self.watch.watch(recipient_id)  # "has left" is said as soon as staff release it
-            await self._send_message(recipient_id, widget_message(text, clinic_numbers(), **kwargs))
+            await self._send_message(recipient_id, widget_message(text, clinic_numbers(), **kwargs), linked=True)
             return
         await super().send_text_message(recipient_id, text, **kwargs)
 
@@ -313,6 +313,10 @@ class WebChatInput(SocketIOInput):
                 return response.empty(status=400 if conversation_id is None else 503)
             await end_conversation(current, conversation_id)
             return response.empty(status=204, headers=SECURITY_HEADERS)
+
+        @hook.listener("before_server_stop")
+        async def stop_release_watch(*_: Any) -> None:
+            await self.release_watch.stop()
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
