@@ -117,6 +117,9 @@ class Handoff(Base):
     # the last staff notification sent for this handoff (one per new handoff or raised urgency)
     notified_at = Column(DateTime)
     notified_urgency = Column(String(16))
+    # the first staff reply written in the console (MIN(staff_messages.created_at)); kept by database triggers
+    # on staff_messages (migration 0006), never written by the application; the Overview's reply times read it
+    first_reply_at = Column(DateTime)
 
     assignee = relationship(StaffUser, lazy="joined")
     screening = relationship(Screening, lazy="joined")

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation.channels import SMS_CHANNELS
 from bot.conversation.hours import utc_offsets
-from bot.store.models import STATUSES, ConversationActivity, Handoff, Screening, StaffMessage
+from bot.store.models import STATUSES, ConversationActivity, Handoff, Screening
 
 CHANNELS = ("web", "sms")
 ACT = ConversationActivity
@@ -109,9 +109,9 @@ def conversations(session: Session, period: Period) -> dict[str, Any]:
     # rows come in start order, so the first row of each person has their earliest day (later rows the same or
     # a later one); a dict built from the reversed rows keeps it
     first_day = {r[0]: r[1] for r in reversed(rows)}
-    sms = len({sender for sender, _, channel in rows if channel == "sms"})
+    sms = len({r[0] for r in rows if r[2] == "sms"})  # "sms" is the least channel: anyone with an SMS one
     by_channel = {"web": len(first_day) - sms, "sms": sms}
-    if len({channel for _, _, channel in rows} - set(CHANNELS)):  # not web or sms: count as SQL's MIN would
+    if {r[2] for r in rows if r[2] != "web" and r[2] != "sms"}:  # neither (no writer stores one): as MIN would
         least: dict[str, str] = {}
         for sender, _, channel in rows:
             least[sender] = min(channel, least.get(sender, channel))
@@ -134,7 +134,7 @@ def screenings(session: Session, period: Period, idle_since: dt.datetime) -> dic
                     .where(_activity_filter(period, ACT.screening_opened_at)).order_by(ACT.screening_opened_at))
     # in opening order, so the last row of each person wins; people with more than one row are settled by
     # (opened at, id) like the reference's ORDER BY ... DESC, id DESC
-    latest = dict(r[:2] for r in opened)
+    latest = {r[0]: r[1] for r in opened}
     if len(latest) != len(opened):
         best: dict[str, tuple] = {}
         for sender, question, opened_at, row_id in opened:
@@ -146,15 +146,16 @@ def screenings(session: Session, period: Period, idle_since: dt.datetime) -> dic
     results = _fetch(session, select(Screening.sender_id, Screening.band, in_period)
                      .where(Screening.created_at >= period.start))
     finished = {r[0] for r in results}
-    counted = [r[:2] for r in results if r[2]]
+    completed = {r[0] for r in results if r[2]}
+    band_people = {(r[1], r[0]) for r in results if r[2]}
     recent = {r[0] for r in _fetch(session, select(ACT.sender_id).where(ACT.last_active_at >= idle_since))}
     open_people = latest.keys() - finished
     going = open_people & recent
     stopped_at = Counter((latest[sender] or "none") for sender in open_people - going)
-    per_band = Counter(band for band, _ in {(band, sender) for sender, band in counted})
+    per_band = Counter(band for band, _ in band_people)
     return {
         "started": len(latest),
-        "completed": len({sender for sender, _ in counted}),
+        "completed": len(completed),
         "stopped": sum(stopped_at.values()),
         "in_progress": len(going),
         "stopped_at": dict(sorted(stopped_at.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -169,19 +170,50 @@ def _seconds_between(session: Session, later, earlier):
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
-def _in_hours(session: Session, column, hours, offsets: list[tuple[dt.datetime, int]]):
-    """SQL truth value: ``column`` (naive UTC) falls in the clinic's staffed hours (weekday and local time)."""
+def _local_time(session: Session, column, offsets: list[tuple[dt.datetime, int]]):
+    """SQL: ``column`` (naive UTC) as the clinic's local wall time (the UTC ``offsets`` of :func:`utc_offsets`)."""
     offset = case(*((column >= since, seconds) for since, seconds in reversed(offsets[1:])),
                   else_=offsets[0][1]) if len(offsets) > 1 else literal(offsets[0][1])
+    if _dialect(session) == "postgresql":
+        return column + func.make_interval(0, 0, 0, 0, 0, 0, offset)
+    return func.datetime(column, func.printf("%+d seconds", offset))
+
+
+def _in_hours(session: Session, column, hours, offsets: list[tuple[dt.datetime, int]]):
+    """SQL truth value: ``column`` (naive UTC) falls in the clinic's staffed hours (weekday and local time)."""
     days = [(d + 1) % 7 for d in hours.days]  # SQL weekdays: 0 = Sunday
     start, end = f"{hours.start}:00", f"{hours.end}:00"
+    local = _local_time(session, column, offsets)
     if _dialect(session) == "postgresql":
-        local = column + func.make_interval(0, 0, 0, 0, 0, 0, offset)
         weekday, clock = cast(func.extract("dow", local), Integer), func.to_char(local, "HH24:MI:SS")
     else:
-        local = func.datetime(column, func.printf("%+d seconds", offset))
         weekday, clock = cast(func.strftime("%w", local), Integer), func.strftime("%H:%M:%S", local)
     return and_(weekday.in_(days), clock >= start, clock < end) if days else false()
+
+
+class _StaffedTest:
+    """:func:`_in_hours` applied in Python to the local time the database computed with :func:`_local_time`
+    (SQLite: text ``YYYY-MM-DD HH:MM:SS``, whose ``strftime('%w')`` and ``'%H:%M:%S'`` are its date's weekday and
+    characters 11-19; PostgreSQL: a datetime): the same weekday test and the same text comparisons of the clock
+    with ``"{start}:00"`` and ``"{end}:00"``, one local-time computation per handoff instead of three."""
+
+    def __init__(self, hours) -> None:
+        self.days = {(d + 1) % 7 for d in hours.days}  # 0 = Sunday, as SQL's
+        self.start, self.end = f"{hours.start}:00", f"{hours.end}:00"
+        self._weekdays: dict[str, int] = {}
+
+    def __call__(self, local) -> bool:
+        if local is None or not self.days:
+            return False
+        if isinstance(local, str):
+            day = local[:10]
+            weekday = self._weekdays.get(day)
+            if weekday is None:
+                weekday = self._weekdays[day] = dt.date.fromisoformat(day).isoweekday() % 7
+            clock = local[11:19]
+        else:
+            weekday, clock = local.isoweekday() % 7, f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
+        return weekday in self.days and self.start <= clock < self.end
 
 
 def _nearest_rank(waits: list, share: float) -> Any:
@@ -200,21 +232,23 @@ def handoff_figures(session: Session, period: Period, hours, offsets: list[tuple
     * ``reply_times``: per handoff, median and 90th percentile (nearest rank) of the wait, split by whether the
       handoff came in during staffed hours (``hours``, local time with the UTC ``offsets`` from
       :func:`bot.conversation.hours.utc_offsets`)."""
-    staffed = case((_in_hours(session, Handoff.created_at, hours, offsets), literal("staffed")),
-                   else_=literal("after_hours"))
-    first_reply = (select(func.min(StaffMessage.created_at)).where(StaffMessage.handoff_id == Handoff.id)
-                   .scalar_subquery())
-    rows = _fetch(session, select(Handoff.sender_id, Handoff.status, Handoff.urgency, Handoff.reason, staffed,
-                                  _seconds_between(session, first_reply, Handoff.created_at))
-                  .where(_row_filter(Handoff, Handoff.created_at, period)))
+    first_reply = Handoff.first_reply_at  # MIN(staff_messages.created_at), kept by triggers (migration 0006)
+    staffed = _StaffedTest(hours)
+    rows = _fetch(session, select(
+        Handoff.sender_id, Handoff.status, Handoff.urgency, Handoff.reason,
+        _local_time(session, Handoff.created_at, offsets), _seconds_between(session, first_reply, Handoff.created_at))
+        .where(_row_filter(Handoff, Handoff.created_at, period)))
     people = {r[0] for r in rows}
     crisis_people = {r[0] for r in rows if r[3] == "crisis"}
     urgent_people = {r[0] for r in rows if r[2] == "urgent"}
-    by_status = Counter(status for status, _ in {r[1::-1] for r in rows})
-    counts = Counter(r[4] for r in rows)
+    by_status = Counter(status for status, _ in {(r[1], r[0]) for r in rows})
+    counts = {"staffed": 0, "after_hours": 0}
     waits: dict[str, list] = {"staffed": [], "after_hours": []}
-    for when, wait in (r[4:] for r in rows if r[5] is not None):
-        waits[when].append(wait)
+    for row in rows:
+        when = "staffed" if staffed(row[4]) else "after_hours"
+        counts[when] += 1
+        if row[5] is not None:
+            waits[when].append(row[5])
     replies = {}
     for when, values in waits.items():
         values.sort()
@@ -244,8 +278,7 @@ def _handoff_figures_postgresql(session: Session, period: Period, hours, offsets
                                  *(people(Handoff.status == s) for s in STATUSES)).where(where)).one()
     staffed = case((_in_hours(session, Handoff.created_at, hours, offsets), literal("staffed")),
                    else_=literal("after_hours")).label("hours")
-    first_reply = (select(func.min(StaffMessage.created_at)).where(StaffMessage.handoff_id == Handoff.id)
-                   .scalar_subquery())
+    first_reply = Handoff.first_reply_at  # MIN(staff_messages.created_at), kept by triggers (migration 0006)
     waits = select(staffed, _seconds_between(session, first_reply, Handoff.created_at).label("wait")) \
         .where(where).subquery()
     replies = {h: {"handoffs": 0, "replied": 0, "median_seconds": None, "p90_seconds": None}

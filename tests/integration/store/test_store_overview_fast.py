@@ -1,7 +1,7 @@
 """The Overview's fast path (bot.store.overview_queries.overview) equals the plain one-aggregate-per-figure queries
 (bot.store.overview_reference) on seeded random data, on SQLite and PostgreSQL: people with several conversations,
 screenings and handoffs, ties, results after the period, odd channels and languages, timestamps with and without
-microseconds, a DST change, and several clinic hours."""
+microseconds, a DST change, several clinic hours, and staff replies added, deleted and changed."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import datetime as dt
 import random
 
 import pytest
+from sqlalchemy import inspect, select
 
 from bot.config import StaffedHours
 from bot.store import activity, db
@@ -82,6 +83,20 @@ def _seed(settings, rng: random.Random, people: int = 160) -> dt.datetime:
                     s.add(StaffMessage(handoff_id=row.id, sender_id=sender, author="sam", text="hello",
                                        created_at=when + dt.timedelta(seconds=after)))
             s.flush()
+        # replies deleted (as the purge does), moved in time and moved to another handoff: the first reply time
+        # the fast path reads (kept by triggers, migration 0006) must follow
+        messages = list(s.execute(select(StaffMessage)).scalars())
+        handoff_ids = [h for (h,) in s.execute(select(Handoff.id))]
+        for message in rng.sample(messages, len(messages) // 10):
+            s.delete(message)
+        s.flush()
+        for message in rng.sample([m for m in messages if m not in s.deleted and inspect(m).persistent],
+                                  len(messages) // 10):
+            if rng.random() < 0.5:
+                message.created_at += dt.timedelta(minutes=rng.choice([-90, -5, 5, 600]))
+            else:
+                message.handoff_id = rng.choice(handoff_ids)
+        s.flush()
     return now
 
 
