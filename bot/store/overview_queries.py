@@ -8,19 +8,26 @@ Where each fact lives (plain columns only):
 * screenings completed, bands – ``screenings`` (a row is saved when a screening is completed)
 * crisis answers – handoffs with ``reason = 'crisis'`` (every crisis answer opens or raises one: the dialogue's
   and the channel guard's; the tracker keeps no clear crisis action names, see ``bot.store.tracker_store``)
-* urgent handoffs, handoffs by status, time to first staff reply – ``handoffs`` and ``staff_messages``
+* urgent handoffs, handoffs by status, time to first staff reply – ``handoffs`` (its ``first_reply_at`` is
+  ``MIN(staff_messages.created_at)``, kept by triggers) and ``staff_messages``
 
 Counts are of people (distinct sender ids); reply times are per handoff. Channel: ``conversation_activity`` says
 web or SMS; handoffs and screenings store the Rasa input channel. Language: each of the three tables has the
 conversation's language (rows from before it was recorded have none and count only without the filter).
 
-How (issue 19: under 1 s for a year of 100,000 conversations): each table is read once per view by one indexed
-range query whose short rows come straight from the driver, and the people are counted in Python (most people
-have one row, so a set or dict is cheaper than the database's sort for DISTINCT, GROUP BY person or a window
-function). Every value that decides a figure (period and filter tests, the UTC day, the clinic-hours test, the
-wait in seconds) is still computed by the database, with the same SQL expressions as
-:mod:`bot.store.overview_reference`: one aggregate query per figure, the definition these functions must equal
-(the integration tests compare the two on seeded random data on SQLite and PostgreSQL).
+How (issue 19: under 1 s for a year of 100,000 conversations). :mod:`bot.store.overview_reference` keeps the plain
+form, one aggregate query per figure: the definition these functions must equal (the integration tests compare
+the two on seeded random data on SQLite and PostgreSQL; ``bench/overview_query.py`` times both).
+
+* SQLite, whose DISTINCT, GROUP BY person and window functions sort every row through a temporary B-tree: each
+  table is read once per view by one indexed range query whose short rows come straight from the driver, and
+  the people are counted here with sets and dicts (most people have one row). Every value that decides a figure (period
+  and filter tests, the UTC day, the clinic's local time, the wait in seconds) is still computed by SQLite with
+  the same SQL expressions as the reference.
+* PostgreSQL, which counts distinct people fast but costs more per row sent: the reference's conversation and
+  screening queries, and the handoff figures in two aggregates instead of four queries.
+* Both read the first staff reply from ``handoffs.first_reply_at`` (kept by triggers, migration 0006) instead of
+  a subquery on ``staff_messages`` per handoff.
 """
 
 from __future__ import annotations
@@ -88,7 +95,8 @@ def _day(session: Session):
 def _fetch(session: Session, stmt) -> list[tuple]:
     """All rows of ``stmt`` as the driver returns them (plain tuples, no SQLAlchemy row or type processing: on a
     year of data that processing costs several times the query itself). Values are raw: SQLite gives timestamps
-    and days as text (ordered like the database orders them), PostgreSQL gives datetimes, dates and Decimals."""
+    and days as text (ordered like the database orders them), PostgreSQL gives datetimes, dates and Decimals.
+    Unlike ``session.execute`` it does not autoflush: the Overview runs in a session with nothing pending."""
     result = session.connection().execute(stmt)
     try:
         return result.cursor.fetchall()
