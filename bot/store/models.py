@@ -64,7 +64,7 @@ class Screening(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
 
     __table_args__ = (  # the Overview: results per person in a period, and "has this person finished since"
-        Index("ix_screenings_created_sender_band", "created_at", "sender_id", "band", "channel"),
+        Index("ix_screenings_created_sender_band", "created_at", "sender_id", "band", "channel", "language"),
         Index("ix_screenings_sender_created", "sender_id", "created_at"),
     )
 
@@ -133,7 +133,8 @@ class Handoff(Base):
             sqlite_where=text("status <> 'closed'"),
         ),
         # the Overview's handoff and crisis counts read a period from this index alone
-        Index("ix_handoffs_created_cover", "created_at", "sender_id", "status", "urgency", "reason", "channel"),
+        Index("ix_handoffs_created_cover", "created_at", "sender_id", "status", "urgency", "reason", "channel",
+              "language", "first_reply_at"),
     )
 
     @property

@@ -5,7 +5,9 @@ The Overview's reply-time figures need, per handoff, the earliest ``staff_messag
 a correlated subquery per handoff was the costliest part of those figures on PostgreSQL. Triggers on
 ``staff_messages`` keep the column equal to ``MIN(staff_messages.created_at)`` for the handoff on every insert,
 delete (purge) and change of ``created_at`` / ``handoff_id``, whoever writes (the console, tests, bulk loads). A
-timestamp, no health information. Existing handoffs are filled here. Downgrade drops the triggers and the column.
+timestamp, no health information. Existing handoffs are filled here. The Overview's covering indexes on handoffs
+and screenings gain the columns its queries read (language, first_reply_at), so a year's rows come from the
+indexes alone. Downgrade drops the triggers and the column and restores 0005's indexes.
 
 Revision ID: 0006
 Revises: 0005
@@ -19,6 +21,10 @@ revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+
+# 0005's covering indexes with the columns the Overview also reads (downgrade restores the first 6 / 4)
+HANDOFFS_COVER = ["created_at", "sender_id", "status", "urgency", "reason", "channel", "language", "first_reply_at"]
+SCREENINGS_COVER = ["created_at", "sender_id", "band", "channel", "language"]
 
 RECOMPUTE = ("UPDATE handoffs SET first_reply_at = (SELECT MIN(created_at) FROM staff_messages "
              "WHERE staff_messages.handoff_id = {row}.handoff_id) WHERE id = {row}.handoff_id")
@@ -56,6 +62,10 @@ def upgrade() -> None:
     op.add_column("handoffs", sa.Column("first_reply_at", sa.DateTime, nullable=True))
     op.execute("UPDATE handoffs SET first_reply_at = (SELECT MIN(created_at) FROM staff_messages "
                "WHERE staff_messages.handoff_id = handoffs.id)")
+    op.drop_index("ix_handoffs_created_cover", table_name="handoffs")
+    op.create_index("ix_handoffs_created_cover", "handoffs", HANDOFFS_COVER)
+    op.drop_index("ix_screenings_created_sender_band", table_name="screenings")
+    op.create_index("ix_screenings_created_sender_band", "screenings", SCREENINGS_COVER)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRESQL_FUNCTION)
         op.execute(POSTGRESQL_TRIGGER)
@@ -71,4 +81,8 @@ def downgrade() -> None:
     else:
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_index("ix_screenings_created_sender_band", table_name="screenings")
+    op.create_index("ix_screenings_created_sender_band", "screenings", SCREENINGS_COVER[:4])
+    op.drop_index("ix_handoffs_created_cover", table_name="handoffs")
+    op.create_index("ix_handoffs_created_cover", "handoffs", HANDOFFS_COVER[:6])
     op.drop_column("handoffs", "first_reply_at")
