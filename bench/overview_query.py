@@ -7,8 +7,10 @@ one conversation per person over the last 365 days (15 % SMS, 20 % Spanish), ~30
 ``conversation_activity`` row each (as the tracker store writes it), 70 % open the screening, 45 % complete it,
 30 % hand off (3 % crisis, urgent), staff replies to most handoffs. Then times ``bot.console.overview.figures``
 (every query the page runs) for the whole year and for the last 30 days, all channels, SMS only and Spanish
-only: the first call on a fresh connection pool, then the median and max of ``--runs`` more. Target: under 1 s.
-Not a test.
+only, with the console's queries ("fast", ``bot.store.overview_queries``) and, as the same-run baseline on the
+same database, the one-aggregate-per-figure queries they replaced ("reference", ``bot.store.overview_reference``):
+the first call on a fresh connection pool, then the median and max of ``--runs`` more, the two alternating;
+CPU time of this process and, on PostgreSQL, of the server backend. Target: under 1 s. Not a test.
 """
 
 from __future__ import annotations
@@ -49,9 +51,10 @@ def _settings(tmp: Path, url: str):
                          encryption_key=Fernet.generate_key().decode(), secret_key=uuid.uuid4().hex * 2)
 
 
-def seed(engine: sa.engine.Engine, key: str, conversations: int, now: dt.datetime) -> int:
+def seed(engine: sa.engine.Engine, key: str, conversations: int, now: dt.datetime, events: bool = True) -> int:
     """Bulk-insert a year of data. Event ciphertexts are reused except each ``screening_current`` slot event's
-    (the Overview reads none of them; they make the table as large as a real one)."""
+    (the Overview reads none of them; they make the table as large as a real one). ``events=False`` leaves the
+    tracker's events out (quicker seeding for profiling; the Overview reads no events)."""
     cipher = cipher_for(key)
     enc = {name: cipher.encrypt(json.dumps(v).encode()).decode() for name, v in
            {"generic": {"event": "user", "text": "…"}, "answers": {"q": "a"}, "reasons": []}.items()}
@@ -83,6 +86,8 @@ def seed(engine: sa.engine.Engine, key: str, conversations: int, now: dt.datetim
         t = start.replace(tzinfo=dt.timezone.utc).timestamp()
 
         def event(type_name, name=None, data=enc["generic"], offset=0.0, sender=sender, t=t):
+            if not events:
+                return
             rows["events"].append({"sender_id": sender, "type_name": type_name, "timestamp": t + offset,
                                    "intent_name": "greet" if type_name == "user" else None, "action_name": name,
                                    "data": data})
@@ -139,11 +144,44 @@ def seed(engine: sa.engine.Engine, key: str, conversations: int, now: dt.datetim
     return total_events
 
 
+def _backend_cpu(session) -> float | None:
+    """CPU seconds used so far by this session's PostgreSQL backend process (the bench's cluster runs on this
+    machine, so /proc has it); None on SQLite, where the work is in this process's own CPU time."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    pid = session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+PATHS = ("reference", "fast")
+
+
+def _figures(path: str):
+    """``bot.console.overview.figures`` computing its raw figures with ``path``: "fast" is the code the console
+    runs (``overview_queries.overview``), "reference" the one-aggregate-per-figure queries it replaced
+    (``overview_reference``), timed in the same run on the same database as the baseline."""
+    from bot.console import overview as console
+    from bot.store import overview_queries, overview_reference
+
+    def run(session, settings, filters):
+        if path == "fast":
+            return console.figures(session, settings, filters)
+        saved = overview_queries.overview
+        overview_queries.overview = overview_reference.overview_reference
+        try:
+            return console.figures(session, settings, filters)
+        finally:
+            overview_queries.overview = saved
+
+    return run
+
+
 def time_figures(settings, runs: int, now: dt.datetime) -> list[tuple]:
-    """(case, first run, median and max of the next ``runs``, median CPU time of this process) per case. On
-    SQLite the database works inside this process, so its CPU time is the work itself, whatever else runs on
-    the machine; on PostgreSQL the server's share is not in it."""
-    from bot.console.overview import figures
+    """Per case and path (reference, fast): the first run on a fresh connection pool, then the median and max
+    wall time of ``runs`` more (the two paths alternate, so both see the same machine load), the median CPU
+    time of this process and (PostgreSQL) of the server backend that ran the queries. On SQLite the database
+    works inside this process, so its CPU time is the work itself, whatever else runs on the machine."""
     from bot.store.db import make_engine, make_session_factory
 
     engine = make_engine(settings=settings)
@@ -155,43 +193,71 @@ def time_figures(settings, runs: int, now: dt.datetime) -> list[tuple]:
     for label, days, channel, language in cases:
         filters = {"date_from": today - dt.timedelta(days=days), "date_to": today, "channel": channel,
                    "language": language}
-        times, cpu = [], []
-        for _ in range(runs + 1):
-            with sessions() as s:
-                began, began_cpu = time.perf_counter(), time.process_time()
-                figures(s, settings, filters)
-                times.append(time.perf_counter() - began)
-                cpu.append(time.process_time() - began_cpu)
-        out.append((label, times[0], statistics.median(times[1:]), max(times[1:]), statistics.median(cpu[1:])))
+        samples: dict[str, list[tuple]] = {path: [] for path in PATHS}
+        for k in range(runs + 1):
+            for path in PATHS:
+                if k == 0:
+                    engine.dispose()  # the first run of each path on a fresh pool
+                with sessions() as s:
+                    server = _backend_cpu(s)
+                    began, began_cpu = time.perf_counter(), time.process_time()
+                    _figures(path)(s, settings, filters)
+                    wall, cpu = time.perf_counter() - began, time.process_time() - began_cpu
+                    server = None if server is None else _backend_cpu(s) - server
+                    samples[path].append((wall, cpu, server))
+        for path in PATHS:
+            first, rest = samples[path][0], samples[path][1:]
+            servers = [x[2] for x in rest if x[2] is not None]
+            out.append((label, path, first[0], statistics.median(x[0] for x in rest), max(x[0] for x in rest),
+                        statistics.median(x[1] for x in rest), statistics.median(servers) if servers else None))
     out.append(("of which, year / all channels (warm):", *_sections(sessions, settings, today)))
     engine.dispose()
     return out
 
 
-def _sections(sessions, settings, today: dt.date) -> tuple[str, ...]:
-    """Warm time of each section of the year / all-channels case, as one text cell."""
+def _sections(sessions, settings, today: dt.date) -> tuple:
+    """Warm time of each query group of the year / all-channels case, reference and fast, as text cells."""
     from bot.conversation.hours import utc_offsets
     from bot.store import overview_queries as q
+    from bot.store import overview_reference as ref
 
     start = dt.datetime.combine(today - dt.timedelta(days=364), dt.time())
     period = q.Period(start, dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
     idle = dt.datetime.utcnow() - dt.timedelta(minutes=settings.session_expiration_minutes)
     hours = settings.staffed_hours
-    parts = {"conversations": lambda s: q.conversations(s, period),
-             "screenings": lambda s: q.screenings(s, period, idle),
-             "crisis": lambda s: q.crisis(s, period), "handoffs": lambda s: q.handoffs(s, period),
-             "reply times": lambda s: q.reply_times(s, period, hours, utc_offsets(hours, period.start, period.end))}
+    offsets = utc_offsets(hours, period.start, period.end)
+    postgresql = "postgresql" in settings.database_url
+    handoffs = q._handoff_figures_postgresql if postgresql else q.handoff_figures
+    parts = {
+        "reference": {"conversations": lambda s: ref.conversations(s, period),
+                      "screenings": lambda s: ref.screenings(s, period, idle),
+                      "crisis": lambda s: ref.crisis(s, period), "handoffs": lambda s: ref.handoffs(s, period),
+                      "reply times": lambda s: ref.reply_times(s, period, hours, offsets)},
+        "fast": {"conversations": (ref.conversations if postgresql else q.conversations),
+                 "screenings": lambda s: (ref.screenings if postgresql else q.screenings)(s, period, idle),
+                 "crisis + handoffs + reply times": lambda s: handoffs(s, period, hours, offsets)},
+    }
+    parts["fast"]["conversations"] = (lambda fn: lambda s: fn(s, period))(parts["fast"]["conversations"])
     cells = []
-    for name, fn in parts.items():
-        with sessions() as s:
-            began, began_cpu = time.perf_counter(), time.process_time()
-            fn(s)
-            cells.append(f"{name} {(time.perf_counter() - began) * 1000:.0f} ms "
-                         f"(CPU {(time.process_time() - began_cpu) * 1000:.0f} ms)")
-    return (", ".join(cells), "", "", "")
+    for path, fns in parts.items():
+        texts = []
+        for name, fn in fns.items():
+            best = None
+            for _ in range(3):
+                with sessions() as s:
+                    server = _backend_cpu(s)
+                    began, began_cpu = time.perf_counter(), time.process_time()
+                    fn(s)
+                    took = (time.perf_counter() - began, time.process_time() - began_cpu,
+                            None if server is None else _backend_cpu(s) - server)
+                best = took if best is None or took[0] < best[0] else best
+            texts.append(f"{name} {best[0] * 1000:.0f} ms (CPU {best[1] * 1000:.0f} ms"
+                         + ("" if best[2] is None else f", server {best[2] * 1000:.0f} ms") + ")")
+        cells.append(f"{path}: " + ", ".join(texts))
+    return tuple(cells)
 
 
-def run(kind: str, conversations: int, runs: int) -> tuple[int, list, float]:
+def run(kind: str, conversations: int, runs: int, events: bool = True) -> tuple[int, list, float]:
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with tempfile.TemporaryDirectory(prefix="iopbot-bench-") as tmp:
         cluster = None
@@ -207,7 +273,7 @@ def run(kind: str, conversations: int, runs: int) -> tuple[int, list, float]:
             db.migrate(url)
             engine = sa.create_engine(url, future=True)
             began = time.perf_counter()
-            events = seed(engine, settings.encryption_key, conversations, now)
+            events = seed(engine, settings.encryption_key, conversations, now, events)
             seeded = time.perf_counter() - began
             engine.dispose()
             return events, time_figures(settings, runs, now), seeded
@@ -221,21 +287,25 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-events", action="store_true", help="seed no tracker events (quicker; the Overview "
+                        "reads none, but the database is smaller than a real one)")
     args = parser.parse_args()
     cpu = platform.processor() or platform.machine()
     print(f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.node()} · {cpu} · "
           f"Python {platform.python_version()} · SQLAlchemy {sa.__version__} · load {os.getloadavg()[0]:.1f}")
     for kind in args.db:
-        events, results, seeded = run(kind, args.conversations, args.runs)
+        events, results, seeded = run(kind, args.conversations, args.runs, not args.no_events)
         print(f"\n{kind}: {args.conversations:,} conversations, {events:,} tracker events (seeded in {seeded:.0f} s, "
               f"load {os.getloadavg()[0]:.1f} after timing)")
-        print("| case | first | median | max | median CPU (this process) |\n|---|---|---|---|---|")
-        for label, cold, median, worst, cpu_median in results:
-            if isinstance(cold, str):
-                print(f"| {label} | {cold} | | | |")
-            else:
-                print(f"| {label} | {cold * 1000:.0f} ms | {median * 1000:.0f} ms | {worst * 1000:.0f} ms | "
-                      f"{cpu_median * 1000:.0f} ms |")
+        print("| case | path | first | median | max | median CPU (this process) | median CPU (PostgreSQL backend) |")
+        print("|---|---|---|---|---|---|---|")
+        for label, *cells in results:
+            if len(cells) == 2:
+                print(f"\n{label}\n\n* {cells[0]}\n* {cells[1]}")
+                continue
+            path, cold, median, worst, cpu_median, server = cells
+            print(f"| {label} | {path} | {cold * 1000:.0f} ms | {median * 1000:.0f} ms | {worst * 1000:.0f} ms | "
+                  f"{cpu_median * 1000:.0f} ms | {'' if server is None else f'{server * 1000:.0f} ms'} |")
 
 
 if __name__ == "__main__":

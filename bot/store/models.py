@@ -64,7 +64,7 @@ class Screening(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
 
     __table_args__ = (  # the Overview: results per person in a period, and "has this person finished since"
-        Index("ix_screenings_created_sender_band", "created_at", "sender_id", "band", "channel"),
+        Index("ix_screenings_created_sender_band", "created_at", "sender_id", "band", "channel", "language"),
         Index("ix_screenings_sender_created", "sender_id", "created_at"),
     )
 
@@ -117,6 +117,9 @@ class Handoff(Base):
     # the last staff notification sent for this handoff (one per new handoff or raised urgency)
     notified_at = Column(DateTime)
     notified_urgency = Column(String(16))
+    # the first staff reply written in the console (MIN(staff_messages.created_at)); kept by database triggers
+    # on staff_messages (migration 0006), never written by the application; the Overview's reply times read it
+    first_reply_at = Column(DateTime)
 
     assignee = relationship(StaffUser, lazy="joined")
     screening = relationship(Screening, lazy="joined")
@@ -130,7 +133,8 @@ class Handoff(Base):
             sqlite_where=text("status <> 'closed'"),
         ),
         # the Overview's handoff and crisis counts read a period from this index alone
-        Index("ix_handoffs_created_cover", "created_at", "sender_id", "status", "urgency", "reason", "channel"),
+        Index("ix_handoffs_created_cover", "created_at", "sender_id", "status", "urgency", "reason", "channel",
+              "language", "first_reply_at"),
     )
 
     @property

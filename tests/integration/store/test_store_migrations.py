@@ -135,3 +135,50 @@ def test_activity_is_backfilled_from_existing_tracker_events(tmp_path, db_url):
                                            ("web-a", "web", False, None, None)]
     assert [(when(r[5]) - start, when(r[6]) - start) for r in got[1:]] == [
         (dt.timedelta(0), dt.timedelta(seconds=40)), (dt.timedelta(hours=1), dt.timedelta(seconds=3605))]
+
+
+def test_first_reply_time_is_backfilled_and_kept_by_the_database(tmp_path, db_url):
+    """Migration 0006 fills handoffs.first_reply_at from existing staff replies; its triggers keep it equal to the
+    earliest reply on every insert, change and delete, whoever writes."""
+    from tests.integration.conftest import make_settings
+
+    settings = make_settings(tmp_path, db_url)
+    db.migrate(db_url, rev="0005", settings=settings)
+    engine = sa.create_engine(db_url, future=True)
+
+    def run(sql, **params):
+        with engine.begin() as conn:
+            return conn.execute(sa.text(sql), params).all() if sql.startswith("SELECT") else conn.execute(
+                sa.text(sql), params)
+
+    def first_reply(handoff_id):
+        return run("SELECT first_reply_at FROM handoffs WHERE id = :id", id=handoff_id)[0][0]
+
+    def reply(handoff_id, at):
+        run("INSERT INTO staff_messages (handoff_id, sender_id, author, text, created_at, attempts) "
+            "VALUES (:h, 'web-a', 'sam', 'x', :at, 0)", h=handoff_id, at=at)
+
+    try:
+        for handoff_id, sender in ((1, "web-a"), (2, "web-b")):
+            run("INSERT INTO handoffs (id, sender_id, channel, urgency, status, consent, reason, created_at, "
+                "updated_at) VALUES (:id, :s, 'socketio', 'normal', 'closed', true, 'asked_for_person', "
+                "'2026-11-02 09:00:00', '2026-11-02 09:00:00')", id=handoff_id, s=sender)
+        reply(1, "2026-11-02 09:30:00")
+        reply(1, "2026-11-02 09:10:00")
+        db.migrate(db_url, settings=settings)
+        assert str(first_reply(1))[:19] == "2026-11-02 09:10:00" and first_reply(2) is None
+        reply(2, "2026-11-02 10:00:00")
+        reply(1, "2026-11-02 09:05:00")
+        assert str(first_reply(1))[:19] == "2026-11-02 09:05:00"
+        assert str(first_reply(2))[:19] == "2026-11-02 10:00:00"
+        run("DELETE FROM staff_messages WHERE created_at = :at", at="2026-11-02 09:05:00")
+        assert str(first_reply(1))[:19] == "2026-11-02 09:10:00"
+        run("UPDATE staff_messages SET handoff_id = 2 WHERE handoff_id = 1")
+        assert first_reply(1) is None and str(first_reply(2))[:19] == "2026-11-02 09:10:00"
+        run("UPDATE staff_messages SET created_at = :at WHERE handoff_id = 2", at="2026-11-02 11:00:00")
+        assert str(first_reply(2))[:19] == "2026-11-02 11:00:00"
+        db.downgrade(db_url, rev="0005")
+        assert "first_reply_at" not in {c["name"] for c in sa.inspect(engine).get_columns("handoffs")}
+        reply(1, "2026-11-02 12:00:00")  # no trigger left behind
+    finally:
+        engine.dispose()
