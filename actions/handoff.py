@@ -22,6 +22,20 @@ def _sms_phone(tracker: Tracker) -> str | None:
     return parse_phone(tracker.sender_id) if channel_of(tracker) == "sms" else None
 
 
+def _misses_in_a_row(tracker: Tracker) -> int:
+    """How many times in a row the bot just said it did not catch the answer to the question it asks again."""
+    misses = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "bot":
+            continue
+        utter = (event.get("metadata") or {}).get("utter_action")
+        if utter == "utter_not_caught":
+            misses += 1
+        elif utter != "utter_ask_contact_method":
+            break
+    return misses
+
+
 class ValidateHandoffForm(FormValidationAction):
     def name(self) -> str:
         return "validate_handoff_form"
@@ -47,6 +61,11 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_contact_method(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: dict) -> dict[str, Any]:
         method = parse_contact_method(str(value or ""))
+        if method is None and parse_phone(str(value or "")):
+            return {"contact_method": "call", "contact_phone": parse_phone(str(value or ""))}  # "555 010 4242"
+        if method is None and _misses_in_a_row(tracker) >= 2:
+            say(dispatcher, "utter_contact_here")  # never ask the same thing a fourth time: stay in this chat
+            return {"contact_method": "chat"}
         if method is None:
             say(dispatcher, "utter_not_caught")
             return {"contact_method": None}

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 _METHODS = [
-    ("chat", re.compile(r"^\s*1\b|\b(chat|here|this chat|stay|online|message me here|right here|in here)\b", re.I)),
-    ("text", re.compile(r"^\s*2\b|\b(text|txt|sms|message me|texting)\b", re.I)),
-    ("call", re.compile(r"^\s*3\b|\b(call|phone call|ring|calling|voice)\b", re.I)),
+    ("chat", re.compile(r"^\s*1\b|\b(chat|here|this chat|stay|online|message me here|right here|in here|"
+                        r"aqu[ií]|por aqu[ií]|este chat|en el chat|quedarme|seguir)\b", re.I)),
+    ("text", re.compile(r"^\s*2\b|\b(text|txt|sms|message me|texting|mensajes?|textos?|whatsapp|"
+                        r"escr[ií]b\w*)\b", re.I)),
+    ("call", re.compile(r"^\s*3\b|\b(call|phone call|ring|calling|voice|ll[aá]m\w*|por tel[eé]fono)\b", re.I)),
 ]
 _SKIP = re.compile(r"^\s*(skip|no|nope|nah|n/a|na|none|rather not|prefer not|don'?t want to|pass|-)\b", re.I)
 _NAME = re.compile(r"^\s*(?:(?:my name is|i'?m|i am|it'?s|call me|this is)\s+)?([a-z][a-z'\-]{0,29})\s*[.!]?\s*$", re.I)

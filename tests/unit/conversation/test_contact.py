@@ -40,3 +40,12 @@ def test_no_name(text):
 
 def test_skip():
     assert is_skip("skip") and is_skip("No thanks") and not is_skip("Sam")
+
+
+@pytest.mark.parametrize(("text", "method"), [
+    ("aqui esta bien", "chat"), ("seguir en este chat", "chat"), ("mandeme mensaje", "text"),
+    ("por whatsapp", "text"), ("llámeme", "call"), ("mejor una llamada... llamenme", "call"),
+    ("por teléfono", "call"),
+])
+def test_contact_method_in_spanish(text, method):
+    assert parse_contact_method(text) == method
