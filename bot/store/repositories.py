@@ -292,10 +292,18 @@ def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
     return session.get(Handoff, handoff_id)
 
 
+class NotFound(LookupError):
+    """A row that the caller named does not exist (``what``: "handoff", ...)."""
+
+    def __init__(self, what: str, key: object = None):
+        super().__init__(f"no {what} {key}" if key is not None else f"no {what}")
+        self.what = what
+
+
 def _require_handoff(session: Session, handoff_id: int) -> Handoff:
     row = session.get(Handoff, handoff_id)
     if row is None:
-        raise LookupError(f"no handoff {handoff_id}")
+        raise NotFound("handoff", handoff_id)
     return row
 
 
@@ -336,6 +344,22 @@ class InvalidTransition(ValueError):
     pass
 
 
+def _refusal(session: Session, row: Handoff, action: str) -> str | None:
+    """Why ``action`` cannot be applied to ``row`` now (None: it can)."""
+    if action not in STATUS_ACTIONS:
+        return f"unknown action {action!r}"
+    if row.status not in STATUS_ACTIONS[action][0]:
+        return f"cannot {action} a handoff that is {row.status}"
+    if action == "reopen" and get_active_handoff(session, row.sender_id) is not None:
+        return "this person already has another open handoff"
+    return None
+
+
+def allowed_actions(session: Session, row: Handoff) -> list[str]:
+    """The status actions ``change_status`` would accept for ``row`` now, in ``STATUS_ACTIONS`` order."""
+    return [action for action in STATUS_ACTIONS if _refusal(session, row, action) is None]
+
+
 @_auto_session
 def change_status(session: Session, handoff_id: int, action: str, actor: StaffUser | str) -> Handoff:
     """Apply a staff action (claim, in_conversation, release, close, reopen) and audit it.
@@ -345,12 +369,11 @@ def change_status(session: Session, handoff_id: int, action: str, actor: StaffUs
     """
     if action not in STATUS_ACTIONS:
         raise InvalidTransition(f"unknown action {action!r}")
-    allowed_from, new_status = STATUS_ACTIONS[action]
+    new_status = STATUS_ACTIONS[action][1]
     row = _require_handoff(session, handoff_id)
-    if row.status not in allowed_from:
-        raise InvalidTransition(f"cannot {action} a handoff that is {row.status}")
-    if action == "reopen" and get_active_handoff(session, row.sender_id) is not None:
-        raise InvalidTransition("this person already has another open handoff")
+    refusal = _refusal(session, row, action)
+    if refusal is not None:
+        raise InvalidTransition(refusal)
     now = utcnow()
     old = row.status
     staff = actor if isinstance(actor, StaffUser) else None
