@@ -127,13 +127,13 @@ class ValidateScreeningForm(FormValidationAction):
             return slots
         if outcome.kind == "give_up":
             say(dispatcher, "utter_answer_noted_unsure")
-        return {**slots, **self._store(dispatcher, tracker, answers, question, outcome.value, typed)}
+        return {**slots, **self._store(dispatcher, tracker, question, outcome.value, typed)}
 
-    def _store(self, dispatcher, tracker, answers, question, value, typed: str) -> dict[str, Any]:
+    def _store(self, dispatcher, tracker, question, value, typed: str) -> dict[str, Any]:
         from bot.screening import score
 
         questionnaire, criteria = screening_data()
-        answers[question.id] = value
+        answers = {**answers_of(tracker), question.id: value}
         slots: dict[str, Any] = {"screening_answers": answers}
         if not tracker.get_slot("crisis_active") and score(answers, questionnaire, criteria).urgent:
             # A safety answer means help now, before any further question.

@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from bot.config import get_settings
 from bot.console import admin, auth, handoffs, queue_view
 from bot.console.deps import HERE, install_error_handlers, make_templates, render, reports_user
 from bot.console.overview import overview_router
@@ -32,8 +33,6 @@ from bot.store import db
 def create_app(settings=None) -> FastAPI:
     """Build the console for ``settings`` (default: ``get_settings()``). Does not migrate the database."""
     if settings is None:
-        from bot.config import get_settings
-
         settings = get_settings()
     engine = db.make_engine(settings=settings)
     sessions = db.make_session_factory(engine)

@@ -20,10 +20,8 @@ def login_page(request: Request):
 
 @router.post("/login", dependencies=[csrf])
 def login(request: Request, sessions: DbSessions, username: str = Form(""), password: str = Form("")):
-    client = request.client.host if request.client else "?"
     try:
-        token = log_in(sessions, request.app.state.throttle, username.strip()[:150], password, client,
-                       session_token(request))
+        token = log_in(request, sessions, request.app.state.throttle, username.strip()[:150], password)
     except LoginRefused as refused:
         return render(request, "login.html", None, status_code=refused.status_code, error=refused.message)
     start_session(request, token)

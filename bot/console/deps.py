@@ -57,6 +57,8 @@ __all__ = [
 
 HERE = Path(__file__).resolve().parent
 FRAGMENT_SUFFIXES = ("/rows", "/transcript", ".csv", ".json")
+MINUTES_SHOWN = 60  # a wait under an hour reads "12 min"
+HOURS_SHOWN = 48  # under two days "5 h 3 min", then "3 days"
 
 
 # ---- dependencies --------------------------------------------------------------------------------------
@@ -120,10 +122,10 @@ def _fmt_waiting(value) -> str:
     if value is None:
         return ""
     minutes = max(0, int((utcnow() - value).total_seconds() // 60))
-    if minutes < 60:
+    if minutes < MINUTES_SHOWN:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
-    if hours < 48:
+    if hours < HOURS_SHOWN:
         return f"{hours} h {minutes} min"
     return f"{hours // 24} days"
 

@@ -109,14 +109,15 @@ class LoginRefused(Exception):
         self.message = message
 
 
-def log_in(sessions: sessionmaker, throttle: LoginThrottle, username: str, password: str, client: str,
-           previous_token: str | None) -> str:
-    """Check a login against the lockout and the stored password and open a console session.
+def log_in(request: Request, sessions: sessionmaker, throttle: LoginThrottle, username: str, password: str) -> str:
+    """Check a login from ``request``'s client against the lockout and the stored password and open a console
+    session.
 
-    Returns the new session's token (``previous_token``, this browser's earlier session, is revoked). Raises
-    ``LoginRefused`` (429 while locked out, 401 for a wrong name or password). Every attempt is audited;
-    an unknown username costs as much time as a wrong password.
+    Returns the new session's token (this browser's earlier session is revoked). Raises ``LoginRefused`` (429
+    while locked out, 401 for a wrong name or password). Every attempt is audited; an unknown username costs as
+    much time as a wrong password.
     """
+    client = request.client.host if request.client else "?"
     if throttle.blocked(username, client):
         with sessions.begin() as s:
             repo.audit(s, username or "?", "login.blocked", f"staff:{username}")
@@ -131,7 +132,7 @@ def log_in(sessions: sessionmaker, throttle: LoginThrottle, username: str, passw
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             repo.audit(s, user.username, "login", f"staff:{user.username}")
-            console_sessions.revoke_session(s, previous_token)
+            console_sessions.revoke_session(s, session_token(request))
             token = console_sessions.open_session(s, user.id)
         if token is None:
             repo.audit(s, username or "?", "login.failed", f"staff:{username}")

@@ -628,7 +628,7 @@ def audit(
 
 @_auto_session
 def audit_throttled(
-    session: Session, actor: str, action: str, target: str | None, minutes: int = 5, detail: Any = None
+    session: Session, actor: str, action: str, target: str | None, *, minutes: int = 5, detail: Any = None
 ) -> int | None:
     """Audit unless the same actor/action/target was audited in the last ``minutes`` (for auto-refresh)."""
     since = utcnow() - dt.timedelta(minutes=minutes)
