@@ -1,10 +1,10 @@
-"""Shared plumbing for actions: lazily loaded screening data, channel kind, language, responses, storage."""
+"""Shared plumbing for actions: lazily loaded screening data, channel kind, language, responses. Storage goes
+through the typed gateway ``bot.store.gateway.store``."""
 
 from __future__ import annotations
 
 import functools
 import json
-import logging
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -12,8 +12,6 @@ from rasa_sdk import Tracker
 from bot.config import get_settings
 from bot.conversation.answer_flow import DONE
 from bot.conversation.channels import channel_kind
-
-log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,20 +103,6 @@ def hint_list(question, lang: str = "en") -> str:
     words = question.words(lang)
     hints = [f'"{h}"' for h in words.hints] or ['"?"']
     return ", ".join(hints[:-1]) + f" {words.formats['or']} {hints[-1]}" if len(hints) > 1 else hints[0]
-
-
-def store_call(fn_name: str, *args: Any, **kwargs: Any) -> Any:
-    """Call ``bot.store.repositories.<fn_name>``; storage trouble is logged, never shown as a crash.
-
-    Returns None when the database is unreachable so the conversation (and the crisis path) carries on.
-    """
-    try:
-        from bot.store import repositories
-
-        return getattr(repositories, fn_name)(*args, **kwargs)
-    except Exception:  # noqa: BLE001 - a person in crisis must still get an answer
-        log.exception("storage call %s failed", fn_name)
-        return None
 
 
 def yes_no(tracker: Tracker, text: str) -> bool | None:

@@ -10,8 +10,9 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of, settings, store_call
+from actions.common import channel_of, settings
 from bot.notify import notify_handoff
+from bot.store.gateway import store
 from bot.text.canonical import valid_text
 
 log = logging.getLogger(__name__)
@@ -37,9 +38,10 @@ def respond_to_crisis(dispatcher: CollectingDispatcher, tracker: Tracker, catego
     lang = lang or message_language(tracker, trigger)
     for line in crisis_message(category, channel=channel_of(tracker), settings=settings(), lang=lang):
         dispatcher.utter_message(text=line)
-    handoff_id = store_call("create_handoff", sender_id=tracker.sender_id,
-                            channel=tracker.get_latest_input_channel(), urgency="urgent", reason="crisis",
-                            trigger_message=valid_text(trigger), language=tracker.get_slot("language") or lang)
+    with store() as s:
+        handoff_id = s.create_handoff(sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
+                                      urgency="urgent", reason="crisis", trigger_message=valid_text(trigger),
+                                      language=tracker.get_slot("language") or lang)
     if handoff_id is not None:
         notify_handoff(settings(), handoff_id, "urgent")
 

@@ -6,6 +6,8 @@ from rasa_sdk import Action
 
 from actions.common import say
 
+OFFER_PERSON_AFTER = 2  # messages in a row not understood before a person is offered
+
 
 def consecutive_fallbacks(events: list[dict]) -> int:
     """How many of the latest user messages in a row were not understood (nlu_fallback)."""
@@ -25,7 +27,7 @@ class ActionHandleFallback(Action):
         return "action_handle_fallback"
 
     async def run(self, dispatcher, tracker, domain):
-        if consecutive_fallbacks(tracker.events) < 2:
+        if consecutive_fallbacks(tracker.events) < OFFER_PERSON_AFTER:
             say(dispatcher, "utter_default")
             return []
         say(dispatcher, "utter_fallback_offer_person")

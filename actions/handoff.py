@@ -8,10 +8,11 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of, language_of, say, settings, store_call, yes_no
+from actions.common import channel_of, language_of, say, settings, yes_no
 from bot.conversation.contact import is_skip, parse_contact_method, parse_first_name, parse_phone
 from bot.conversation.hours import is_staffed, reply_time_phrase
 from bot.notify import notify_handoff
+from bot.store.gateway import store
 
 CONTACT_SLOTS = ["contact_method", "contact_phone", "contact_time", "contact_name", "contact_consent"]
 SKIPPED = "-"
@@ -144,13 +145,14 @@ class ActionRequestHuman(Action):
         name = tracker.get_slot("contact_name")
         urgent = bool(tracker.get_slot("crisis_active"))
         reason = "end_of_screening" if tracker.get_slot("screening_status") == "completed" else "asked_for_person"
-        handoff_id = store_call(
-            "create_handoff", sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
-            urgency="urgent" if urgent else "normal", reason=reason, consent=True,
-            contact_preference=method, best_time=tracker.get_slot("contact_time"),
-            first_name=None if name in (None, SKIPPED) else name,
-            phone=_sms_phone(tracker) if phone in (None, SKIPPED) else phone,
-        )
+        with store() as s:
+            handoff_id = s.create_handoff(
+                sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
+                urgency="urgent" if urgent else "normal", reason=reason, consent=True,
+                contact_preference=method, best_time=tracker.get_slot("contact_time"),
+                first_name=None if name in (None, SKIPPED) else name,
+                phone=_sms_phone(tracker) if phone in (None, SKIPPED) else phone,
+            )
         if handoff_id is None:
             say(dispatcher, "utter_handoff_failed")
             return reset
@@ -169,7 +171,8 @@ class ActionRelayStaffMessages(Action):
     async def run(self, dispatcher, tracker, domain):
         from bot.conversation.live_chat import announced_staff, first_name, live_text, notice
 
-        pending = store_call("pending_staff_messages", tracker.sender_id) or []
+        with store() as s:
+            pending = s.pending_staff_messages(tracker.sender_id) or []
         lang = language_of(tracker)
         present = announced_staff(tracker.events)
         for message in pending:
@@ -180,5 +183,6 @@ class ActionRelayStaffMessages(Action):
             dispatcher.utter_message(text=message.text, iopbot_from="staff", staff_message_id=message.id,
                                      staff_label=live_text(lang, "staff_label", name))
         if pending:
-            store_call("mark_delivered", [m.id for m in pending])
+            with store() as s:
+                s.mark_delivered([m.id for m in pending])
         return []

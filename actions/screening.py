@@ -20,11 +20,11 @@ from actions.common import (
     say,
     screening_data,
     settings,
-    store_call,
 )
 from actions.crisis import respond_to_crisis
 from bot.conversation.answer_flow import State, Turn, decide
 from bot.conversation.navigation import is_correction, question_to_change
+from bot.store.gateway import store
 
 
 def _current_question(tracker: Tracker, answers: dict[str, Any]):
@@ -127,13 +127,13 @@ class ValidateScreeningForm(FormValidationAction):
             return slots
         if outcome.kind == "give_up":
             say(dispatcher, "utter_answer_noted_unsure")
-        return {**slots, **self._store(dispatcher, tracker, answers, question, outcome.value, typed)}
+        return {**slots, **self._store(dispatcher, tracker, question, outcome.value, typed)}
 
-    def _store(self, dispatcher, tracker, answers, question, value, typed: str) -> dict[str, Any]:
+    def _store(self, dispatcher, tracker, question, value, typed: str) -> dict[str, Any]:
         from bot.screening import score
 
         questionnaire, criteria = screening_data()
-        answers[question.id] = value
+        answers = {**answers_of(tracker), question.id: value}
         slots: dict[str, Any] = {"screening_answers": answers}
         if not tracker.get_slot("crisis_active") and score(answers, questionnaire, criteria).urgent:
             # A safety answer means help now, before any further question.
@@ -204,10 +204,11 @@ class ActionScoreScreening(Action):
         result = score(answers, questionnaire, criteria)
         summary = build_summary(result, answers, questionnaire, for_whom=for_whom(tracker), channel=channel)
         stored = result.to_dict()
-        store_call("save_screening", sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
-                   for_whom=for_whom(tracker), answers=answers, band=result.band,
-                   reasons=stored.get("reasons", []), criteria_version=result.criteria_version, summary=summary,
-                   language=language_of(tracker))
+        with store() as s:
+            s.save_screening(sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel(),
+                             for_whom=for_whom(tracker), answers=answers, band=result.band,
+                             reasons=stored.get("reasons", []), criteria_version=result.criteria_version,
+                             summary=summary, language=language_of(tracker))
         conf = settings()
         dispatcher.utter_message(text=person_message(result, channel=channel, crisis_line=conf.crisis_line,
                                                      emergency_number=conf.emergency_number,

@@ -1,5 +1,6 @@
 """The queue page (filters, paging, "assigned to me", message preview) and the alerts feed.
 
+    GET /                        redirects to /queue
     GET /queue (+ /queue/rows)   filters: urgency, status, channel, language, assigned (me | none | <staff id>),
                                  page; 25 per page, urgent first then longest waiting
     GET /alerts.json             what the page's alerts need: ids of open urgent handoffs and, for handoffs
@@ -8,12 +9,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
+from bot.console.deps import CurrentUser, DbSession, DbSessions, render
 from bot.console.snapshot import channel_label
 from bot.store import repositories as repo
 from bot.store.models import OPEN_STATUSES, STATUSES, TAKEN_OVER_STATUSES, URGENCIES, Handoff, StaffUser
@@ -59,46 +61,48 @@ def _previews(s, rows: list[Handoff]) -> dict[int, str]:
     return out
 
 
-def queue_router(*, sessions, render: Callable[..., Any], current_user: Callable[..., StaffUser]) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    def context(request: Request, user: StaffUser) -> dict[str, Any]:
-        filters, page, assigned = parse_queue_filters(request, user)
-        with sessions.begin() as s:
-            result = queue_page(s, filters, page, PER_PAGE)
-            previews = _previews(s, result.rows)
-            facets = facet_values(s)
-            staff = [u for u in repo.list_staff(s) if u.active]
-        params = {k: v for k, v in request.query_params.items() if k != "page" and v}
-        return dict(result=result, rows=result.rows, previews=previews, facets=facets, staff=staff,
-                    filters=filters, assigned=assigned, params=params, statuses=STATUSES, urgencies=URGENCIES,
-                    languages=LANGUAGE_NAMES, channel_label=channel_label)
 
-    @router.get("/queue", response_class=HTMLResponse)
-    def queue_page_view(request: Request, user: StaffUser = Depends(current_user)):
-        ctx = context(request, user)
-        with sessions.begin() as s:
-            repo.audit(s, user.username, "queue.view", "queue",
-                       {**ctx["filters"].active(), "page": ctx["result"].page, "count": len(ctx["rows"])})
-        return render(request, "queue.html", user, **ctx)
+def _context(request: Request, user: StaffUser, s) -> dict[str, Any]:
+    filters, page, assigned = parse_queue_filters(request, user)
+    result = queue_page(s, filters, page, PER_PAGE)
+    previews = _previews(s, result.rows)
+    facets = facet_values(s)
+    staff = [u for u in repo.list_staff(s) if u.active]
+    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    return dict(result=result, rows=result.rows, previews=previews, facets=facets, staff=staff,
+                filters=filters, assigned=assigned, params=params, statuses=STATUSES, urgencies=URGENCIES,
+                languages=LANGUAGE_NAMES, channel_label=channel_label)
 
-    @router.get("/queue/rows", response_class=HTMLResponse)
-    def queue_rows(request: Request, user: StaffUser = Depends(current_user)):
-        ctx = context(request, user)
-        with sessions.begin() as s:
-            repo.audit_throttled(s, user.username, "queue.refresh", "queue")
-        return render(request, "_queue_rows.html", user, **ctx)
 
-    @router.get("/alerts.json")
-    def alerts(user: StaffUser = Depends(current_user)):
-        with sessions() as s:
-            urgent = s.execute(select(Handoff.id).where(Handoff.status.in_(OPEN_STATUSES),
-                                                        Handoff.urgency == "urgent")
-                               .order_by(Handoff.id.desc()).limit(200)).scalars().all()
-            mine = s.execute(select(Handoff.id, Handoff.sender_id).where(
-                Handoff.assignee_id == user.id, Handoff.status.in_(TAKEN_OVER_STATUSES))).all()
-            times = last_person_times(s, [sender for _id, sender in mine])
-        return {"urgent": list(urgent),
-                "mine": {str(hid): times.get(sender) for hid, sender in mine if times.get(sender)}}
+@router.get("/")
+def home(_user: CurrentUser):
+    return RedirectResponse("/queue", status_code=303)
 
-    return router
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue_page_view(request: Request, user: CurrentUser, s: DbSession):
+    ctx = _context(request, user, s)
+    repo.audit(s, user.username, "queue.view", "queue",
+               {**ctx["filters"].active(), "page": ctx["result"].page, "count": len(ctx["rows"])})
+    return render(request, "queue.html", user, **ctx)
+
+
+@router.get("/queue/rows", response_class=HTMLResponse)
+def queue_rows(request: Request, user: CurrentUser, s: DbSession):
+    ctx = _context(request, user, s)
+    repo.audit_throttled(s, user.username, "queue.refresh", "queue")
+    return render(request, "_queue_rows.html", user, **ctx)
+
+
+@router.get("/alerts.json")
+def alerts(user: CurrentUser, sessions: DbSessions):
+    with sessions() as s:
+        urgent = s.execute(select(Handoff.id).where(Handoff.status.in_(OPEN_STATUSES), Handoff.urgency == "urgent")
+                           .order_by(Handoff.id.desc()).limit(200)).scalars().all()
+        mine = s.execute(select(Handoff.id, Handoff.sender_id).where(
+            Handoff.assignee_id == user.id, Handoff.status.in_(TAKEN_OVER_STATUSES))).all()
+        times = last_person_times(s, [sender for _id, sender in mine])
+    return {"urgent": list(urgent),
+            "mine": {str(hid): times.get(sender) for hid, sender in mine if times.get(sender)}}

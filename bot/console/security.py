@@ -1,4 +1,4 @@
-"""Console sessions, CSRF tokens, login throttling and security headers."""
+"""Console sessions, CSRF tokens, the login policy (lockout and password checks) and security headers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ import threading
 import time
 
 from fastapi import Request
+from sqlalchemy.orm import sessionmaker
 from starlette.middleware.base import BaseHTTPMiddleware
+
+from bot.store import console_sessions
+from bot.store import repositories as repo
+from bot.store.models import utcnow
+from bot.store.passwords import burn_time, hash_password, needs_rehash, verify_password
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -92,6 +98,49 @@ class LoginThrottle:
     def succeeded(self, username: str) -> None:
         with self._lock:
             self._failures.pop(("user", username), None)
+
+
+class LoginRefused(Exception):
+    """A login that did not succeed: ``status_code`` and the ``message`` to show on the login page."""
+
+    def __init__(self, status_code: int, message: str):
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+
+
+def log_in(request: Request, sessions: sessionmaker, throttle: LoginThrottle, username: str, password: str) -> str:
+    """Check a login from ``request``'s client against the lockout and the stored password and open a console
+    session.
+
+    Returns the new session's token (this browser's earlier session is revoked). Raises ``LoginRefused`` (429
+    while locked out, 401 for a wrong name or password). Every attempt is audited; an unknown username costs as
+    much time as a wrong password.
+    """
+    client = request.client.host if request.client else "?"
+    if throttle.blocked(username, client):
+        with sessions.begin() as s:
+            repo.audit(s, username or "?", "login.blocked", f"staff:{username}")
+        raise LoginRefused(429, "Too many failed attempts. Wait 15 minutes and try again.")
+    token = None
+    with sessions.begin() as s:
+        user = repo.get_staff_by_username(s, username) if username else None
+        if user is None:
+            burn_time()
+        elif user.active and verify_password(user.password_hash, password):
+            user.last_login_at = utcnow()
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(password)
+            repo.audit(s, user.username, "login", f"staff:{user.username}")
+            console_sessions.revoke_session(s, session_token(request))
+            token = console_sessions.open_session(s, user.id)
+        if token is None:
+            repo.audit(s, username or "?", "login.failed", f"staff:{username}")
+    if token is None:
+        throttle.failed(username, client)
+        raise LoginRefused(401, "Wrong username or password.")
+    throttle.succeeded(username)
+    return token
 
 
 class SecurityHeaders(BaseHTTPMiddleware):

@@ -10,16 +10,15 @@ simply no indicator. Only whether someone types travels, never what they type.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import httpx
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from bot.console.security import require_csrf
+from bot.console.deps import CurrentUser, DbSessions, csrf
 from bot.conversation.live_chat import first_name
 from bot.store import repositories as repo
-from bot.store.models import StaffUser
 
 WEB_CHANNELS = ("socketio", "web")
 
@@ -34,36 +33,37 @@ def ask_chat_server(settings, route: str, body: dict[str, Any]) -> httpx.Respons
         return None
 
 
-def typing_router(*, settings, sessions, current_user: Callable[..., StaffUser]) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    def web_handoff(handoff_id: int):
-        with sessions() as s:
-            handoff = repo.get_handoff(s, handoff_id)
-            if handoff is not None and handoff.channel in WEB_CHANNELS:
-                s.expunge(handoff)
-                return handoff
-        return None
 
-    @router.get("/handoffs/{handoff_id}/typing.json")
-    def person_typing(handoff_id: int, user: StaffUser = Depends(current_user)):
-        handoff = web_handoff(handoff_id)
-        if handoff is None or not handoff.is_taken_over:
-            return {"typing": False}
-        reply = ask_chat_server(settings, "state", {"conversation_id": handoff.sender_id})
-        typing = reply is not None and reply.status_code == 200 and reply.json().get("typing") is True
-        return {"typing": typing}
+def _web_handoff(sessions, handoff_id: int):
+    with sessions() as s:
+        handoff = repo.get_handoff(s, handoff_id)
+        if handoff is not None and handoff.channel in WEB_CHANNELS:
+            s.expunge(handoff)
+            return handoff
+    return None
 
-    @router.post("/handoffs/{handoff_id}/typing", dependencies=[Depends(require_csrf)])
-    def staff_typing(handoff_id: int, typing: str = Form(""), user: StaffUser = Depends(current_user)):
-        handoff = web_handoff(handoff_id)
-        if handoff is None:
-            return Response(status_code=404)
-        if not handoff.is_taken_over or handoff.assignee_id != user.id:
-            return Response(status_code=409)
-        body = {"conversation_id": handoff.sender_id, "name": first_name(user.username),
-                "language": handoff.language or "en", "typing": typing == "1"}
-        reply = ask_chat_server(settings, "staff", body)
-        return Response(status_code=204 if reply is not None and reply.status_code == 204 else 502)
 
-    return router
+@router.get("/handoffs/{handoff_id}/typing.json")
+def person_typing(handoff_id: int, request: Request, sessions: DbSessions, _user: CurrentUser):
+    handoff = _web_handoff(sessions, handoff_id)
+    if handoff is None or not handoff.is_taken_over:
+        return {"typing": False}
+    reply = ask_chat_server(request.app.state.settings, "state", {"conversation_id": handoff.sender_id})
+    typing = reply is not None and reply.status_code == 200 and reply.json().get("typing") is True
+    return {"typing": typing}
+
+
+@router.post("/handoffs/{handoff_id}/typing", dependencies=[csrf])
+def staff_typing(handoff_id: int, request: Request, sessions: DbSessions, user: CurrentUser,
+                 typing: str = Form("")):
+    handoff = _web_handoff(sessions, handoff_id)
+    if handoff is None:
+        return Response(status_code=404)
+    if not handoff.is_taken_over or handoff.assignee_id != user.id:
+        return Response(status_code=409)
+    body = {"conversation_id": handoff.sender_id, "name": first_name(user.username),
+            "language": handoff.language or "en", "typing": typing == "1"}
+    reply = ask_chat_server(request.app.state.settings, "staff", body)
+    return Response(status_code=204 if reply is not None and reply.status_code == 204 else 502)

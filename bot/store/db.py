@@ -4,6 +4,7 @@
   (``settings.resolved_database_url``), PostgreSQL via ``postgresql+psycopg2://…`` (or ``postgresql://``).
   The engine carries the Fernet cipher used by encrypted columns.
 * ``make_session_factory(engine)`` – ``sessionmaker(future=True, expire_on_commit=False)``.
+* ``session_factory(settings=None)`` – the process's cached session factory for the settings' database.
 * ``session_scope(settings=None)`` – context manager with a cached engine per URL; commits on success.
 * ``migrate(url=None)`` / ``downgrade(url=None, rev="base")`` – Alembic, run programmatically.
 """
@@ -73,8 +74,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
-    """Sessions in 2.0 style; objects stay readable after commit (``expire_on_commit=False``)."""
-    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
+    """Sessions in 2.0 style; objects stay readable after commit (``expire_on_commit=False``). The audit log's
+    guards (append only) are attached to this factory, so every session it makes enforces them."""
+    from bot.store.audit_guard import guard_audit_log
+
+    return guard_audit_log(sessionmaker(bind=engine, future=True, expire_on_commit=False))
 
 
 def _cached(settings=None) -> tuple[Engine, sessionmaker]:
@@ -87,11 +91,15 @@ def _cached(settings=None) -> tuple[Engine, sessionmaker]:
         return _engines[cache_key]
 
 
+def session_factory(settings=None) -> sessionmaker:
+    """The cached session factory for ``settings``' database (default: the process settings)."""
+    return _cached(settings)[1]
+
+
 @contextlib.contextmanager
 def session_scope(settings=None) -> Iterator[Session]:
     """``with session_scope() as s:`` – one transaction, committed on success, rolled back on error."""
-    factory = _cached(settings)[1]
-    with factory() as session, session.begin():
+    with session_factory(settings)() as session, session.begin():
         yield session
 
 

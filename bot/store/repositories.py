@@ -1,7 +1,8 @@
 """What the actions and the console call. Every public function takes an open ``Session`` first and the
 caller owns the transaction (``with db.session_scope() as s: ...``). The session may also be left out
 (``repositories.is_taken_over("abc")``): the call then runs in its own committed transaction on the process
-settings' database. Returned ORM objects stay readable after commit.
+settings' database. Returned ORM objects stay readable after commit. The actions do not call this module
+directly but through the typed gateway :mod:`bot.store.gateway`, which absorbs database trouble.
 
 Screenings
     ``save_screening(s, *, sender_id, channel, answers, band, reasons, criteria_version, summary, ...) -> id``
@@ -13,14 +14,17 @@ Handoffs
     ``claim_notification(s, handoff_id, urgency, renotify_minutes) -> bool`` (send a staff notice or not),
     ``get_active_handoff(s, sender_id)``,
     ``is_taken_over(s, sender_id) -> bool`` (claimed / in_conversation: the bot must stay silent),
-    ``change_status(s, handoff_id, action, actor)`` with actions claim / in_conversation / close / release,
+    ``change_status(s, handoff_id, action, actor)`` with actions claim / in_conversation / close / release /
+    reopen, ``allowed_actions(s, handoff)`` (the ones it would accept now, by the same rule),
     ``queue(s)`` (open handoffs, urgent first, then longest waiting), ``search_handoffs(s, ...)``.
 Notes and staff messages
     ``add_note``, ``list_notes``, ``add_staff_message``, ``list_staff_messages``,
     ``pending_staff_messages(s, sender_id)``, ``mark_delivered(s, ids)``, ``record_delivery_attempt``.
 Staff and audit
     ``get_staff``, ``get_staff_by_username``, ``list_staff``, ``audit(s, actor, action, target, detail)``,
-    ``list_audit``. The audit log has no update or delete function, and the ORM refuses both (see below).
+    ``list_audit``. The audit log has no update or delete function, and every session refuses both
+    (:mod:`bot.store.audit_guard`, attached to the session factory).
+A handoff id that does not exist raises ``NotFound`` (a ``LookupError``).
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ import datetime as dt
 import functools
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import case, event, func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.store.audit_guard import AuditLogIsAppendOnly
 from bot.store.models import (
     CONTACT_PREFERENCES,
     HANDOFF_REASONS,
@@ -48,6 +53,43 @@ from bot.store.models import (
     StaffUser,
     utcnow,
 )
+
+__all__ = [
+    "AuditLogIsAppendOnly",
+    "InvalidTransition",
+    "MAX_TEXT",
+    "NotFound",
+    "STATUS_ACTIONS",
+    "add_note",
+    "add_staff_message",
+    "allowed_actions",
+    "audit",
+    "audit_throttled",
+    "change_status",
+    "claim_notification",
+    "create_handoff",
+    "get_active_handoff",
+    "get_handoff",
+    "get_screening",
+    "get_staff",
+    "get_staff_by_username",
+    "has_staff_messages",
+    "is_taken_over",
+    "known_values",
+    "latest_screening",
+    "list_audit",
+    "list_notes",
+    "list_staff",
+    "list_staff_messages",
+    "mark_delivered",
+    "pending_staff_messages",
+    "queue",
+    "reassign",
+    "record_delivery_attempt",
+    "save_screening",
+    "search_handoffs",
+    "update_handoff_contact",
+]
 
 MAX_TEXT = 4000  # longest note / staff reply / stored trigger message (characters)
 
@@ -65,24 +107,6 @@ def _auto_session(fn: Callable) -> Callable:
             return fn(session, *args, **kwargs)
 
     return wrapper
-
-
-class AuditLogIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_audit_changes(session: Session, _ctx, _instances) -> None:
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEntry):
-            raise AuditLogIsAppendOnly("audit log entries cannot be changed or deleted")
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_audit_bulk_changes(state) -> None:
-    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) is not None:
-        if state.statement.table.name == AuditEntry.__tablename__:
-            raise AuditLogIsAppendOnly("audit log entries cannot be changed or deleted")
 
 
 def _clip(value: str | None, limit: int = MAX_TEXT) -> str | None:
@@ -292,10 +316,18 @@ def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
     return session.get(Handoff, handoff_id)
 
 
+class NotFound(LookupError):
+    """A row that the caller named does not exist (``what``: "handoff", ...)."""
+
+    def __init__(self, what: str, key: object = None):
+        super().__init__(f"no {what} {key}" if key is not None else f"no {what}")
+        self.what = what
+
+
 def _require_handoff(session: Session, handoff_id: int) -> Handoff:
     row = session.get(Handoff, handoff_id)
     if row is None:
-        raise LookupError(f"no handoff {handoff_id}")
+        raise NotFound("handoff", handoff_id)
     return row
 
 
@@ -336,6 +368,22 @@ class InvalidTransition(ValueError):
     pass
 
 
+def _refusal(session: Session, row: Handoff, action: str) -> str | None:
+    """Why ``action`` cannot be applied to ``row`` now (None: it can)."""
+    if action not in STATUS_ACTIONS:
+        return f"unknown action {action!r}"
+    if row.status not in STATUS_ACTIONS[action][0]:
+        return f"cannot {action} a handoff that is {row.status}"
+    if action == "reopen" and get_active_handoff(session, row.sender_id) is not None:
+        return "this person already has another open handoff"
+    return None
+
+
+def allowed_actions(session: Session, row: Handoff) -> list[str]:
+    """The status actions ``change_status`` would accept for ``row`` now, in ``STATUS_ACTIONS`` order."""
+    return [action for action in STATUS_ACTIONS if _refusal(session, row, action) is None]
+
+
 @_auto_session
 def change_status(session: Session, handoff_id: int, action: str, actor: StaffUser | str) -> Handoff:
     """Apply a staff action (claim, in_conversation, release, close, reopen) and audit it.
@@ -345,12 +393,11 @@ def change_status(session: Session, handoff_id: int, action: str, actor: StaffUs
     """
     if action not in STATUS_ACTIONS:
         raise InvalidTransition(f"unknown action {action!r}")
-    allowed_from, new_status = STATUS_ACTIONS[action]
+    new_status = STATUS_ACTIONS[action][1]
     row = _require_handoff(session, handoff_id)
-    if row.status not in allowed_from:
-        raise InvalidTransition(f"cannot {action} a handoff that is {row.status}")
-    if action == "reopen" and get_active_handoff(session, row.sender_id) is not None:
-        raise InvalidTransition("this person already has another open handoff")
+    refusal = _refusal(session, row, action)
+    if refusal is not None:
+        raise InvalidTransition(refusal)
     now = utcnow()
     old = row.status
     staff = actor if isinstance(actor, StaffUser) else None
@@ -581,7 +628,7 @@ def audit(
 
 @_auto_session
 def audit_throttled(
-    session: Session, actor: str, action: str, target: str | None, minutes: int = 5, detail: Any = None
+    session: Session, actor: str, action: str, target: str | None, *, minutes: int = 5, detail: Any = None
 ) -> int | None:
     """Audit unless the same actor/action/target was audited in the last ``minutes`` (for auto-refresh)."""
     since = utcnow() - dt.timedelta(minutes=minutes)
@@ -606,6 +653,3 @@ def list_audit(
     if actor:
         stmt = stmt.where(AuditEntry.actor == actor)
     return list(session.execute(stmt.order_by(AuditEntry.id.desc()).limit(limit)).scalars())
-
-
-__all__ = [name for name in dir() if not name.startswith("_") and name not in {"dt", "delete"}]
