@@ -17,6 +17,7 @@ from bot.store.gateway import store
 CONTACT_SLOTS = ["contact_method", "contact_phone", "contact_time", "contact_name", "contact_consent"]
 SKIPPED = "-"
 CANCELLED = "cancelled"  # contact_consent when the person stopped giving contact details
+MAX_CONTACT_MISSES = 2  # unreadable answers to 'how should we reach you' before the chat simply stays open
 
 
 def _sms_phone(tracker: Tracker) -> str | None:
@@ -64,7 +65,7 @@ class ValidateHandoffForm(FormValidationAction):
         method = parse_contact_method(str(value or ""))
         if method is None and parse_phone(str(value or "")):
             return {"contact_method": "call", "contact_phone": parse_phone(str(value or ""))}  # "555 010 4242"
-        if method is None and _misses_in_a_row(tracker) >= 2:
+        if method is None and _misses_in_a_row(tracker) >= MAX_CONTACT_MISSES:
             say(dispatcher, "utter_contact_here")  # never ask the same thing a fourth time: stay in this chat
             return {"contact_method": "chat"}
         if method is None:

@@ -82,7 +82,7 @@ def run_rest(stack, n: int, rng: random.Random, counts: Counter, worker: int = 0
         counts[f"rest_{status}"] += 1
 
 
-def run_socketio(stack, n: int, rng: random.Random, counts: Counter, worker: int = 0) -> None:
+def run_socketio(stack, n: int, rng: random.Random, counts: Counter, _worker: int = 0) -> None:
     import queue
 
     texts = hostile_texts(n, rng)
@@ -132,7 +132,7 @@ def _connect(stack, inbox, rng: random.Random, counts: Counter, attempts: int = 
     raise ConnectionError(f"socket.io: no session after {attempts} attempts")
 
 
-def run_sms(stack, fake, n: int, rng: random.Random, counts: Counter, worker: int = 0) -> None:
+def run_sms(stack, n: int, rng: random.Random, counts: Counter, worker: int = 0) -> None:
     for i, text in enumerate(hostile_texts(n, rng)):
         sender = f"+155501{worker}{i % 50:04d}"
         params = sms_params(sender, text.replace("\ud800", ""))  # a form post cannot carry a lone surrogate
@@ -203,7 +203,7 @@ def main() -> int:
         began = time.monotonic()
         try:
             for name, run, n in (("REST", run_rest, n_rest), ("socket.io", run_socketio, n_sio),
-                                 ("SMS", lambda *a: run_sms(stack, fake, *a[1:]), n_sms)):
+                                 ("SMS", run_sms, n_sms)):
                 print(f"==> {name}", flush=True)
                 counts.update(in_parallel(stack, run, n, workers))
             counts["sms_sent_by_bot"] = len(fake.sent)

@@ -47,8 +47,8 @@ def load_examples(path: Path | None = None) -> dict[str, list[str]]:
     examples: dict[str, list[str]] = collections.defaultdict(list)
     for file in [path] if path else sorted(NLU_DIR.glob("*.yml")):
         for item in yaml.safe_load(file.read_text()).get("nlu", []):
-            for line in item["examples"].splitlines():
-                line = line.strip()
+            for raw in item["examples"].splitlines():
+                line = raw.strip()
                 if line.startswith("- "):
                     examples[item["intent"]].append(line[2:].strip())
     return examples

@@ -228,16 +228,16 @@ def _sections(sessions, settings, today: dt.date) -> tuple:
     offsets = utc_offsets(hours, period.start, period.end)
     postgresql = "postgresql" in settings.database_url
     handoffs = q._handoff_figures_postgresql if postgresql else q.handoff_figures
+    fast_conversations = ref.conversations if postgresql else q.conversations
     parts = {
         "reference": {"conversations": lambda s: ref.conversations(s, period),
                       "screenings": lambda s: ref.screenings(s, period, idle),
                       "crisis": lambda s: ref.crisis(s, period), "handoffs": lambda s: ref.handoffs(s, period),
                       "reply times": lambda s: ref.reply_times(s, period, hours, offsets)},
-        "fast": {"conversations": (ref.conversations if postgresql else q.conversations),
+        "fast": {"conversations": lambda s: fast_conversations(s, period),
                  "screenings": lambda s: (ref.screenings if postgresql else q.screenings)(s, period, idle),
                  "crisis + handoffs + reply times": lambda s: handoffs(s, period, hours, offsets)},
     }
-    parts["fast"]["conversations"] = (lambda fn: lambda s: fn(s, period))(parts["fast"]["conversations"])
     cells = []
     for path, fns in parts.items():
         texts = []

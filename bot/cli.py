@@ -18,6 +18,8 @@ from bot.services import BIN, TRAINING_DATA
 from bot.store.roles import ROLES
 from bot.terminal import duration, shown
 
+MIN_STAFF_PASSWORD = 10  # characters; `iopbot create-staff` refuses a shorter password
+
 
 def _interrupt(signum, _frame) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
@@ -148,13 +150,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_migrate(args: argparse.Namespace) -> int:
+def _cmd_migrate(_args: argparse.Namespace) -> int:
     _migrate(get_settings())
     print("database is up to date")
     return 0
 
 
-def _cmd_doctor(args: argparse.Namespace) -> int:
+def _cmd_doctor(_args: argparse.Namespace) -> int:
     """Every check with its result; exit 1 when something would stop `iopbot run`."""
     from bot.doctor import run_checks
 
@@ -229,8 +231,8 @@ def _cmd_create_staff(args: argparse.Namespace) -> int:
     from bot.store.admin import create_staff
 
     password = os.environ.get("IOPBOT_NEW_STAFF_PASSWORD") or getpass.getpass("Password: ")
-    if len(password) < 10:
-        print("password must be at least 10 characters", file=sys.stderr)
+    if len(password) < MIN_STAFF_PASSWORD:
+        print(f"password must be at least {MIN_STAFF_PASSWORD} characters", file=sys.stderr)
         return 2
     _migrate(get_settings())
     create_staff(args.username, password, role=args.role)
@@ -249,7 +251,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_explain(args: argparse.Namespace) -> int:
+def _cmd_explain(_args: argparse.Namespace) -> int:
     from bot.screening import explain_table, load_criteria, load_questionnaire
 
     print(explain_table(load_questionnaire(), load_criteria()))

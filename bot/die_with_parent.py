@@ -22,6 +22,7 @@ import time
 PR_SET_PDEATHSIG = 1
 PARENT_DIED = signal.SIGUSR1
 GRACE = 5.0
+_MIN_ARGS = 2  # PARENT_PID COMMAND
 PASSED_ON = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -79,7 +80,7 @@ def _run(parent: int, command: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) < 2 or not args[0].isdigit():
+    if len(args) < _MIN_ARGS or not args[0].isdigit():
         sys.exit("usage: python -m bot.die_with_parent PARENT_PID COMMAND [ARG...]")
     code = os.waitstatus_to_exitcode(_run(int(args[0]), args[1:]))
     if code < 0:  # died by a signal: die by the same one, so the supervisor sees what happened

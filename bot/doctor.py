@@ -17,6 +17,7 @@ import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 
 import yaml
@@ -28,6 +29,7 @@ MIN_FREE_GB = 1.0  # a model is ~10 MB, but training and the SQLite database nee
 PYTHON = (3, 11)  # requirements.lock pins wheels for this version
 TWILIO = ("twilio_account_sid", "twilio_auth_token", "twilio_number")
 YAML_FILES = ("config.yml", "domain.yml", "credentials.yml", "endpoints.yml")
+_INODE_COLUMN = 9  # /proc/net/tcp: the socket's inode
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 YAML_DIRS = ("data/nlu", "data/rules", "data/stories", "data/safety", "data/texts", "data/screening")
 
@@ -76,8 +78,8 @@ def listener(port: int) -> str:
             continue
         for row in rows:
             cols = row.split()
-            if len(cols) > 9 and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
-                inodes.add(f"socket:[{cols[9]}]")
+            if len(cols) > _INODE_COLUMN and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{cols[_INODE_COLUMN]}]")
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
@@ -95,7 +97,7 @@ def another_iopbot(settings: Settings) -> bool:
         with urllib.request.urlopen(url, timeout=1) as reply:  # noqa: S310 - our own local URL
             return json.loads(reply.read()).get("status") in ("alive", "stalled")
     except urllib.error.HTTPError as error:
-        return error.code == 503
+        return error.code == HTTPStatus.SERVICE_UNAVAILABLE
     except (OSError, ValueError):
         return False
 

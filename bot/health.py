@@ -17,6 +17,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
@@ -71,7 +72,7 @@ def rasa_model_loaded(rasa_url: str, token: str, timeout: float = 2.0) -> bool:
     query = urllib.parse.urlencode({"token": token})
     try:
         with urllib.request.urlopen(f"{rasa_url}/status?{query}", timeout=timeout) as reply:  # noqa: S310 - local
-            return reply.status == 200 and bool(json.loads(reply.read()).get("model_id"))
+            return reply.status == HTTPStatus.OK and bool(json.loads(reply.read()).get("model_id"))
     except (urllib.error.URLError, OSError, ValueError):
         return False
 

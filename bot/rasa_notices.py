@@ -94,8 +94,8 @@ def explain(message: str, root: Path = PROJECT_ROOT) -> str | None:
         names = {name.strip() for name in m[1].split(",")}
         if names <= retrieval_intents(root):
             return "Rasa adds retrieval intents to the domain a second time"
-    elif message.startswith("You have defined training data with examples for training a response selector"):
-        if retrieval_intents(root) and retrieval_intents(root) <= selector_intents(root):
-            return "bot.nlu.faq_selector selects the FAQ answers"
+    elif (message.startswith("You have defined training data with examples for training a response selector")
+          and retrieval_intents(root) and retrieval_intents(root) <= selector_intents(root)):
+        return "bot.nlu.faq_selector selects the FAQ answers"
     return None
 

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from http import HTTPStatus
 from pathlib import Path
 
 from bot.private_files import open_private_log
@@ -28,7 +29,7 @@ class StartupError(RuntimeError):
 def is_healthy(url: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - local health URL
-            return 200 <= response.status < 300
+            return HTTPStatus.OK <= response.status < HTTPStatus.MULTIPLE_CHOICES
     except (urllib.error.URLError, OSError, ValueError):
         return False
 
@@ -72,10 +73,8 @@ def signal_group(proc: subprocess.Popen, signum: int) -> None:
     """Send ``signum`` to the child's process group (the child and whatever it started)."""
     if proc.returncode is not None:  # reaped: its group id may belong to someone else now
         return
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def reap(proc: subprocess.Popen) -> int:

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -29,15 +30,14 @@ from bot.services import Service
 TICK = 0.2  # seconds between looks at the children
 CHECK_EVERY = 1.0  # seconds between health checks of one child
 MISSES = 3  # failed health checks in a row before an up child counts as unhealthy (one slow answer is not)
+STALLED_AFTER = 30  # seconds without a loop heartbeat before /health reports the supervisor stalled
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def emit(text: str, stream=None) -> None:
     """print() that a closed terminal or pipe cannot turn into a crash."""
-    try:
+    with contextlib.suppress(OSError, ValueError):  # a closed terminal or pipe must not take the supervisor down
         print(text, file=stream or sys.stdout, flush=True)
-    except (OSError, ValueError):  # a closed terminal or pipe must not take the supervisor down
-        pass
 
 
 class GaveUp(Exception):
@@ -97,7 +97,7 @@ class Supervisor:
         return {"status": status, "model_loaded": self.model_loaded, "services": services}
 
     def alive(self) -> bool:
-        return not self._stopping and time.monotonic() - self._beat < 30
+        return not self._stopping and time.monotonic() - self._beat < STALLED_AFTER
 
     # ---- main loop ---------------------------------------------------------------------------------
     def run(self, on_ready: Callable[[], None] | None = None) -> int:

@@ -21,17 +21,19 @@ from typing import Callable, TextIO
 from bot.config import PROJECT_ROOT
 
 LIBRARY_NOTICES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning, ResourceWarning)
+_MINUTE = 60  # seconds
+_TENTHS_BELOW = 10  # seconds: a shorter duration is shown with one decimal
 
 
 def duration(seconds: float, rough: bool = False) -> str:
     """3.2 -> "3.2 s", 14.6 -> "15 s", 222 -> "3 min 42 s"; ``rough`` (estimates): "3 s", "3 min 40 s"."""
     if rough:
-        seconds = max(1, round(seconds)) if seconds < 60 else round(seconds / 10) * 10
-    if seconds < 10 and not rough:
+        seconds = max(1, round(seconds)) if seconds < _MINUTE else round(seconds / 10) * 10
+    if seconds < _TENTHS_BELOW and not rough:
         return f"{seconds:.1f} s"
-    if seconds < 60:
+    if seconds < _MINUTE:
         return f"{seconds:.0f} s"
-    minutes, rest = divmod(round(seconds), 60)
+    minutes, rest = divmod(round(seconds), _MINUTE)
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 

@@ -190,7 +190,7 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
         crisis = verdict.category or "other" if verdict.crisis else None
         if limited:
             if crisis:  # people in crisis are never blocked from the crisis numbers
-                _raise_urgency(message, crisis)
+                _raise_urgency(message)
                 await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings,
                                                           lang=verdict.language))
             return
@@ -215,7 +215,7 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
         new = recorder.texts
         answered = any(settings.crisis_line in t for t in new)
         if crisis and (silent or not answered):
-            _raise_urgency(message, crisis)  # the dialogue did not (taken over, or it failed)
+            _raise_urgency(message)  # the dialogue did not (taken over, or it failed)
         if crisis and not answered:
             await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings, lang=verdict.language))
         elif failed or (not new and not silent) or (degraded and not answered):
@@ -225,7 +225,7 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
     return handle
 
 
-def _raise_urgency(message: UserMessage, category: str) -> None:
+def _raise_urgency(message: UserMessage) -> None:
     try:
         from bot.store.repositories import create_handoff
 

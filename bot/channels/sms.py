@@ -259,7 +259,7 @@ class TwilioSmsInput(TwilioInput):
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @hook.route("/", methods=["GET"])
-        async def health(request: Request):
+        async def health(_request: Request):
             return response.json({"status": "ok"})
 
         @hook.route("/webhook", methods=["POST"])

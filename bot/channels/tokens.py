@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 SALT = "iopbot.widget-conversation"
 CONVERSATION_ID = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_MAX_AGE = 24 * 3600  # seconds a token stays valid; reconnecting after half of it renews the token
+MAX_TOKEN_LENGTH = 200  # longer than any token we issue: refused before the signature is checked
 
 
 def same_token(given: object, expected: str) -> bool:
@@ -60,7 +61,7 @@ class ConversationTokens:
         return Session(conversation_id, str(renewed), resumed=True)
 
     def _unsign(self, token: object) -> tuple[str, float] | None:
-        if not isinstance(token, str) or len(token) > 200:
+        if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
             return None
         try:
             value, stamp = self.signer.unsign(token, max_age=self.max_age, return_timestamp=True)

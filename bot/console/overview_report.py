@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+_MINUTES_SHOWN_UP_TO = 90  # a duration shorter than this reads in minutes, a longer one in hours
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -48,7 +50,7 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     minutes = seconds / 60
-    if minutes < 90:
+    if minutes < _MINUTES_SHOWN_UP_TO:
         return f"{minutes:.0f} min"
     return f"{minutes / 60:.1f} h"
 

@@ -9,6 +9,7 @@ messages stay pending and the caller shows ``DeliveryResult.error``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http import HTTPStatus
 from urllib.parse import quote
 
 import httpx
@@ -38,6 +39,6 @@ def deliver(settings, sender_id: str, timeout: float = 15.0) -> DeliveryResult:
         )
     except httpx.HTTPError as exc:
         return DeliveryResult(False, f"the chat server could not be reached ({type(exc).__name__})")
-    if response.status_code >= 400:
+    if response.status_code >= HTTPStatus.BAD_REQUEST:
         return DeliveryResult(False, f"the chat server answered {response.status_code}", response.status_code)
     return DeliveryResult(True, None, response.status_code)

@@ -10,6 +10,7 @@ simply no indicator. Only whether someone types travels, never what they type.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 import httpx
@@ -51,7 +52,7 @@ def person_typing(handoff_id: int, request: Request, sessions: DbSessions, _user
     if handoff is None or not handoff.is_taken_over:
         return {"typing": False}
     reply = ask_chat_server(request.app.state.settings, "state", {"conversation_id": handoff.sender_id})
-    typing = reply is not None and reply.status_code == 200 and reply.json().get("typing") is True
+    typing = reply is not None and reply.status_code == HTTPStatus.OK and reply.json().get("typing") is True
     return {"typing": typing}
 
 
@@ -66,4 +67,5 @@ def staff_typing(handoff_id: int, request: Request, sessions: DbSessions, user: 
     body = {"conversation_id": handoff.sender_id, "name": first_name(user.username),
             "language": handoff.language or "en", "typing": typing == "1"}
     reply = ask_chat_server(request.app.state.settings, "staff", body)
-    return Response(status_code=204 if reply is not None and reply.status_code == 204 else 502)
+    delivered = reply is not None and reply.status_code == HTTPStatus.NO_CONTENT
+    return Response(status_code=HTTPStatus.NO_CONTENT.value if delivered else HTTPStatus.BAD_GATEWAY.value)

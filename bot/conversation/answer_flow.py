@@ -29,6 +29,7 @@ Command = Literal["stop", "goodbye", "go_back", "change_answer"]
 _COMMAND_INTENTS: dict[str, Command] = {"stop_screening": "stop", "goodbye": "goodbye", "go_back": "go_back",
                                         "change_answer": "change_answer"}
 COMMAND_MIN_CONFIDENCE = 0.6
+_SHORT_REPLY = 40  # characters: a yes/no intent is trusted on its own only for a reply shorter than this
 
 # Whole messages that are only a command, in English and Spanish.
 _CLEAR = {
@@ -134,7 +135,8 @@ def _confirmation(turn: Turn) -> bool | None:
     parsed = parse_yes_no(turn.text)
     if parsed.ok and parsed.strong and parsed.value in ("yes", "no"):
         return parsed.value == "yes"
-    if turn.intent in ("affirm", "deny") and turn.confidence >= COMMAND_MIN_CONFIDENCE and len(turn.text) < 40:
+    if (turn.intent in ("affirm", "deny") and turn.confidence >= COMMAND_MIN_CONFIDENCE
+            and len(turn.text) < _SHORT_REPLY):
         return turn.intent == "affirm"
     return None
 

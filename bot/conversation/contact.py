@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+NANP_DIGITS = 10  # a North American number without its country code; +1 is added
+E164_MAX_DIGITS = 15  # the longest international number (ITU-T E.164)
+
 _METHODS = [
     ("chat", re.compile(r"^\s*1\b|\b(chat|here|this chat|stay|online|message me here|right here|in here|"
                         r"aqu[ií]|por aqu[ií]|este chat|en el chat|quedarme|seguir)\b", re.I)),
@@ -25,9 +28,9 @@ def parse_phone(text: str) -> str | None:
     """A North American or international phone number as digits with an optional leading +."""
     digits = re.sub(r"[^\d+]", "", text or "")
     plain = digits.lstrip("+")
-    if not plain.isdigit() or not 10 <= len(plain) <= 15:
+    if not plain.isdigit() or not NANP_DIGITS <= len(plain) <= E164_MAX_DIGITS:
         return None
-    if len(plain) == 10:
+    if len(plain) == NANP_DIGITS:
         return "+1" + plain
     return "+" + plain
 

@@ -9,10 +9,11 @@ _STOP = {"the", "a", "an", "my", "about", "answer", "change", "question", "to", 
          "can", "could", "fix", "wrong", "meant", "redo", "one", "that", "it", "on", "for", "of", "last",
          "go", "back", "please", "pls", "earlier", "previous", "you", "your", "do", "did", "said", "wait",
          "actually", "is", "was", "in", "and", "or", "so", "yes", "no", "we", "let", "lets", "let's"}
+_SHORT_WORD = 2  # letters: words this short say nothing about which question is meant
 
 
 def _words(text: str) -> set[str]:
-    words = {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2}
+    words = {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > _SHORT_WORD}
     return words | {w[:-1] for w in words if w.endswith("s")} | {w[:-3] for w in words if w.endswith("ing")}
 
 

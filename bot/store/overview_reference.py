@@ -126,8 +126,8 @@ def reply_times(session: Session, period: Period, hours, offsets: list[tuple[dt.
     ).group_by(ranked.c.hours)).all()
     out = {h: {"handoffs": 0, "replied": 0, "median_seconds": None, "p90_seconds": None}
            for h in ("staffed", "after_hours")}
-    for hours, n, replied, median, p90 in rows:
-        out[hours].update(handoffs=n, replied=replied,
+    for bucket, n, replied, median, p90 in rows:
+        out[bucket].update(handoffs=n, replied=replied,
                           median_seconds=None if median is None else float(median),
                           p90_seconds=None if p90 is None else float(p90))
     return out

@@ -217,7 +217,7 @@ async def test_a_reading_in_between_is_said_back_and_stored_on_yes(dispatcher, d
     assert responses(dispatcher)[-1] == "utter_answer_try_again"
 
 
-async def test_descriptions_are_answers(dispatcher, domain):
+async def test_descriptions_are_answers(domain):
     cases = [("withdrawal", "dope sick bad when i run out", "yes"), ("medical", "im 10 weeks pregnant", "yes"),
              ("withdrawal", "no i can stop whenever", "no"), ("readiness", "my wife is making me", "someone_else")]
     for qid, text, expected in cases:

@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.config import load_settings
 from bot.training import train
 from tests.support.proc import alive, descendants, wait_until
@@ -51,7 +53,8 @@ def test_run_on_a_busy_port_stops_at_once_with_one_line_of_advice(tmp_path):
     print(f"iopbot run refused the busy port in {took:.1f} s")
 
 
-def test_warm_train_reuses_the_model_without_starting_rasa(model, tmp_path):
+@pytest.mark.usefixtures("model")
+def test_warm_train_reuses_the_model_without_starting_rasa(tmp_path):
     settings = load_settings(data_dir=tmp_path)
     train(settings)  # warm (a no-op after the session's model fixture)
     before = sorted(settings.model_dir.glob("*.tar.gz"))
@@ -66,7 +69,8 @@ def test_warm_train_reuses_the_model_without_starting_rasa(model, tmp_path):
     print(f"warm iopbot train: {took:.1f} s")
 
 
-def test_warm_make_run_is_short_and_ends_with_the_urls(model, tmp_path):
+@pytest.mark.usefixtures("model")
+def test_warm_make_run_is_short_and_ends_with_the_urls(tmp_path):
     train(load_settings(data_dir=tmp_path))  # warm
     models_before = sorted((ROOT / "models").glob("*.tar.gz"))
     ports = free_ports()

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_run_starts_everything_and_stops_cleanly_on_ctrl_c(tmp_path, model):
+@pytest.mark.usefixtures("model")
+def test_run_starts_everything_and_stops_cleanly_on_ctrl_c(tmp_path):
     ports = {"IOPBOT_RASA_PORT": free_port(), "IOPBOT_ACTION_PORT": free_port(), "IOPBOT_CONSOLE_PORT": free_port(),
              "IOPBOT_HEALTH_PORT": free_port()}
     env = {**os.environ, "IOPBOT_DATA_DIR": str(tmp_path), **{k: str(v) for k, v in ports.items()}}

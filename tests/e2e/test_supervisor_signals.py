@@ -13,7 +13,8 @@ from tests.support.proc import alive, descendants, wait_until
 pytestmark = pytest.mark.e2e
 
 
-def test_sigterm_stops_every_child_and_frees_every_port_within_20_s(tmp_path, model):
+@pytest.mark.usefixtures("model")
+def test_sigterm_stops_every_child_and_frees_every_port_within_20_s(tmp_path):
     bot = RunningBot(tmp_path)
     try:
         bot.wait_for("==> ready")
@@ -32,7 +33,8 @@ def test_sigterm_stops_every_child_and_frees_every_port_within_20_s(tmp_path, mo
         line.strip() for line in out.splitlines() if " stopped (" in line))
 
 
-def test_no_process_survives_a_kill_9_of_the_supervisor(tmp_path, model):
+@pytest.mark.usefixtures("model")
+def test_no_process_survives_a_kill_9_of_the_supervisor(tmp_path):
     bot = RunningBot(tmp_path)
     started: dict[int, str] = {}
     try:

@@ -22,7 +22,8 @@ def supervisor_health(console_settings):
     server.close()
 
 
-def test_health_page_shows_each_process_its_restarts_and_its_log(app, web, console_settings, supervisor_health):
+@pytest.mark.usefixtures("supervisor_health")
+def test_health_page_shows_each_process_its_restarts_and_its_log(app, web, console_settings):
     with TestClient(app) as client:
         assert client.get("/health", follow_redirects=False).status_code == 303  # staff only
         web.login(client, *web.STAFF)

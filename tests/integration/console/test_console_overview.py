@@ -149,7 +149,8 @@ def test_sms_filter_suppresses_reply_times_with_few_answers(admin_client):
     assert replies["staffed_handoffs"]["value"] == 0 and not replies["staffed_handoffs"]["suppressed"]
 
 
-def test_csv_matches_json_and_names_no_one(admin_client, seeded):
+@pytest.mark.usefixtures("seeded")
+def test_csv_matches_json_and_names_no_one(admin_client):
     body = admin_client.get("/overview.json", params=PERIOD).json()
     response = admin_client.get("/overview.csv", params=PERIOD)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")

@@ -5,6 +5,7 @@ the page's content security policy reports no violation."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -56,7 +57,7 @@ def test_overview_renders_its_charts_with_no_outside_request(seeded, web):
 
         with page.expect_download() as download:
             page.click("#download-csv")
-        assert "conversations,started" in open(download.value.path(), encoding="utf-8").read()
+        assert "conversations,started" in Path(download.value.path()).read_text(encoding="utf-8")
         browser.close()
     assert requested and all(url.startswith(base + "/") for url in requested), requested
     assert not [m for m in console_messages if "Content Security Policy" in m], console_messages

@@ -29,7 +29,7 @@ ANSWERS = {"suicidal_thoughts": "no", "suicide_plan": "no", "suicide_behavior": 
 
 
 @pytest.fixture
-def many(console_settings, web):
+def many(console_settings):
     """210 open handoffs (70 urgent; every 5th in Spanish; every 3rd by SMS) and one with a real summary."""
     from bot.screening import load_criteria, load_questionnaire, score
     from bot.screening.summary import build_summary

@@ -122,7 +122,8 @@ def test_user_text_is_escaped_everywhere(web, app, handoff_id):
     assert "003_101b7585de3d740d.txt" in page
 
 
-def test_staff_cannot_export_or_read_audit_admin_can(web, app, handoff_id):
+@pytest.mark.usefixtures("handoff_id")
+def test_staff_cannot_export_or_read_audit_admin_can(web, app):
     staff = TestClient(app)
     web.login(staff, *web.STAFF)
     assert staff.get("/export.csv").status_code == 403
@@ -174,7 +175,7 @@ def test_login_failures_are_throttled_and_deactivated_users_are_out(web, app, co
     assert other.get("/queue", follow_redirects=False).status_code == 303
 
 
-def test_security_headers_and_no_api_docs(web, app):
+def test_security_headers_and_no_api_docs(app):
     client = TestClient(app)
     response = client.get("/login")
     csp = response.headers["content-security-policy"]
@@ -185,7 +186,7 @@ def test_security_headers_and_no_api_docs(web, app):
         assert client.get(path).status_code == 404
 
 
-def test_healthz(web, app, console_settings, tmp_path):
+def test_healthz(app, console_settings):
     from bot.console.app import create_app
 
     assert TestClient(app).get("/healthz").json() == {"status": "ok"}
@@ -194,7 +195,8 @@ def test_healthz(web, app, console_settings, tmp_path):
     assert response.status_code == 503 and response.json()["status"] == "error"
 
 
-def test_failed_delivery_keeps_reply_pending_and_says_so(web, app, handoff_id, console_settings):
+@pytest.mark.usefixtures("app")
+def test_failed_delivery_keeps_reply_pending_and_says_so(web, handoff_id, console_settings):
     from bot.console.app import create_app
 
     dead = create_app(console_settings.copy(update={"rasa_port": 9}))  # nothing listens on port 9

@@ -19,7 +19,7 @@ def chat_server(monkeypatch):
         calls: list[tuple[str, dict]] = []
         reachable = True
 
-        def __call__(self, settings, route, body):
+        def __call__(self, _settings, route, body):
             self.calls.append((route, body))
             if not self.reachable:
                 return None

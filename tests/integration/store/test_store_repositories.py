@@ -227,7 +227,8 @@ def test_throttled_audit(session_factory):
         assert repo.audit_throttled(s, "bob", "transcript.refresh", "handoff:1") is not None
 
 
-def test_functions_work_without_a_session_on_process_settings(process_settings):
+@pytest.mark.usefixtures("process_settings")
+def test_functions_work_without_a_session_on_process_settings():
     hid = repo.create_handoff(sender_id="p6", channel=None, reason="asked_for_person")
     assert repo.get_active_handoff("p6").id == hid
     assert repo.get_active_handoff("p6").channel == "unknown"

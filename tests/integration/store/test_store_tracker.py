@@ -74,7 +74,7 @@ async def test_transcript_reader_labels_person_bot_and_staff(process_settings):
     assert all(e["at"] is not None for e in transcript)
 
 
-async def test_wrong_key_shows_placeholder_instead_of_failing(process_settings, tmp_path):
+async def test_wrong_key_shows_placeholder_instead_of_failing(process_settings):
     store = EncryptedSQLTrackerStore(domain=Domain.empty())
     await store.save(_tracker("conv-4"))
     from cryptography.fernet import Fernet

@@ -34,20 +34,22 @@ async def _answers(message: UserMessage) -> None:
     await message.output_channel.send_text_message(message.sender_id, "Thanks. Next question: how often?")
 
 
-async def _breaks(message: UserMessage) -> None:
+async def _breaks(_message: UserMessage) -> None:
     raise RuntimeError("action server down")
 
 
-async def _says_nothing(message: UserMessage) -> None:
+async def _says_nothing(_message: UserMessage) -> None:
     return None
 
 
-def test_an_ordinary_reply_goes_out_unchanged(database):
+@pytest.mark.usefixtures("database")
+def test_an_ordinary_reply_goes_out_unchanged():
     assert _run(_answers, "every day") == ["Thanks. Next question: how often?"]
 
 
 @pytest.mark.parametrize("dialogue", [_breaks, _says_nothing])
-def test_a_failed_or_empty_dialogue_still_gives_the_crisis_numbers(database, dialogue):
+@pytest.mark.usefixtures("database")
+def test_a_failed_or_empty_dialogue_still_gives_the_crisis_numbers(dialogue):
     texts = _run(dialogue, "every day")
     assert len(texts) == 1 and "988" in texts[0] and "911" in texts[0]
 
@@ -59,7 +61,8 @@ def test_with_the_database_down_the_reply_carries_the_crisis_numbers(database):
     assert "988" in texts[-1] and "911" in texts[-1] and "trouble" in texts[-1]
 
 
-def test_a_crisis_the_dialogue_missed_gets_the_crisis_answer_and_an_urgent_handoff(database):
+@pytest.mark.usefixtures("database")
+def test_a_crisis_the_dialogue_missed_gets_the_crisis_answer_and_an_urgent_handoff():
     from bot.store import repositories
 
     texts = _run(_answers, "i took all my pills an hour ago")
@@ -68,7 +71,8 @@ def test_a_crisis_the_dialogue_missed_gets_the_crisis_answer_and_an_urgent_hando
     assert handoff is not None and handoff.urgency == "urgent" and handoff.reason == "crisis"
 
 
-def test_the_dialogue_and_the_handoff_get_text_without_lone_surrogates(database):
+@pytest.mark.usefixtures("database")
+def test_the_dialogue_and_the_handoff_get_text_without_lone_surrogates():
     """"ki\\ud800ll" is a crisis; the dialogue reads (and stores) "kill", and the urgent handoff is recorded."""
     from bot.store import repositories as repo
 

@@ -53,7 +53,7 @@ def test_any_text_reaches_the_dialogue_and_gets_a_reply(text):
         received.append(message.text)
         await message.output_channel.send_text_message(message.sender_id, "Thanks.")
 
-    async def nothing_offered(app, sender_id):
+    async def nothing_offered(_app, _sender_id):
         return set()
 
     output = CollectingOutputChannel()

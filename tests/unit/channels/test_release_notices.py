@@ -81,15 +81,15 @@ async def test_the_watch_announces_a_release_without_waiting_for_the_person(monk
 
 
 async def test_stopping_the_watch_ends_its_loop_and_it_can_start_again(monkeypatch):
-    monkeypatch.setattr("bot.store.repositories.is_taken_over", lambda sender_id: True)
+    monkeypatch.setattr("bot.store.repositories.is_taken_over", lambda _sender_id: True)
     watch = release.ReleaseWatch(interval=0.01)
     watch.watch("c1")
-    watch.start(lambda: None, lambda: Output())
+    watch.start(lambda: None, Output)
     task = watch._task
     await asyncio.sleep(0.03)
     await watch.stop()
     assert task.done() and task.cancelled()
     await watch.stop()  # a second stop (or one before any start) is harmless
-    watch.start(lambda: None, lambda: Output())
+    watch.start(lambda: None, Output)
     assert watch._task is not None and not watch._task.done()
     await watch.stop()

@@ -65,7 +65,7 @@ def _through_guard(text, offered=frozenset(), limited=False):
         seen.append(message.text)
         await message.output_channel.send_text_message(message.sender_id, "Thanks.")
 
-    async def lookup(app, sender_id):
+    async def lookup(_app, _sender_id):
         return set(offered)
 
     output = CollectingOutputChannel()
@@ -75,21 +75,25 @@ def _through_guard(text, offered=frozenset(), limited=False):
 
 
 @pytest.mark.parametrize("typed", TYPED)
-def test_the_guard_hands_typed_commands_to_the_dialogue_as_text(database, typed):
+@pytest.mark.usefixtures("database")
+def test_the_guard_hands_typed_commands_to_the_dialogue_as_text(typed):
     seen, replies = _through_guard(typed)
     assert seen == [TEXT_MARK + typed.strip()] and replies
 
 
-def test_the_guard_passes_a_payload_the_bot_offered(database):
+@pytest.mark.usefixtures("database")
+def test_the_guard_passes_a_payload_the_bot_offered():
     assert _through_guard(CHOICE, offered={CHOICE})[0] == [CHOICE]
     assert _through_guard(CHOICE, offered=set())[0] == [TEXT_MARK + CHOICE]
 
 
-def test_over_the_limit_the_dialogue_does_not_run_and_nothing_is_said(database):
+@pytest.mark.usefixtures("database")
+def test_over_the_limit_the_dialogue_does_not_run_and_nothing_is_said():
     assert _through_guard("hello again", limited=True) == ([], [])
 
 
-def test_over_the_limit_a_crisis_still_gets_the_numbers_and_an_urgent_handoff(database):
+@pytest.mark.usefixtures("database")
+def test_over_the_limit_a_crisis_still_gets_the_numbers_and_an_urgent_handoff():
     from bot.store import repositories
 
     seen, replies = _through_guard("i want to kill myself tonight", limited=True)
@@ -99,6 +103,7 @@ def test_over_the_limit_a_crisis_still_gets_the_numbers_and_an_urgent_handoff(da
 
 
 
-def test_a_lone_surrogate_is_dropped_before_the_dialogue(database):
+@pytest.mark.usefixtures("database")
+def test_a_lone_surrogate_is_dropped_before_the_dialogue():
     seen, replies = _through_guard("\ud800hello \udfff there")
     assert seen == ["hello  there"] and replies

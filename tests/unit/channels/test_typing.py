@@ -28,7 +28,7 @@ class Hook:
     def __init__(self) -> None:
         self.routes: dict[str, object] = {}
 
-    def route(self, path: str, methods=None):
+    def route(self, path: str, **_options):
         def register(fn):
             self.routes[path] = fn
             return fn
@@ -40,13 +40,13 @@ class Sio:
         self.handlers: dict[str, object] = {}
         self.emitted: list[tuple[str, dict, str]] = []
 
-    def on(self, event: str, namespace=None):
+    def on(self, event: str, **_options):
         def register(fn):
             self.handlers[event] = fn
             return fn
         return register
 
-    async def emit(self, event, data, room=None, namespace=None):
+    async def emit(self, event, data, room=None, **_options):
         self.emitted.append((event, data, room))
 
 
@@ -63,7 +63,7 @@ def server(monkeypatch):
     hook, sio = Hook(), Sio()
     taken = {"c1"}
     monkeypatch.setattr(typing_mod, "_taken_over", lambda cid: cid in taken)
-    monkeypatch.setattr("bot.config.get_settings", lambda: SimpleNamespace(key=lambda name: TOKEN))
+    monkeypatch.setattr("bot.config.get_settings", lambda: SimpleNamespace(key=lambda _name: TOKEN))
     sockets = {"s1": ("c1", "tok1"), "s2": ("c2", "tok2")}
     add_typing(hook, sio, None, board,
                lambda sid, given: sockets[sid][0] if sid in sockets and sockets[sid][1] == given else None)

@@ -32,7 +32,7 @@ def test_inputs_hash_follows_contents_and_ignores_caches(tmp_path):
 def settings(tmp_path, monkeypatch):
     monkeypatch.setattr(training, "spacy_pipeline_current", lambda: True)
     monkeypatch.setattr(training, "crisis_model_current", lambda: True)
-    monkeypatch.setattr(training, "current_inputs", lambda root=PROJECT_ROOT: {"data": "d1", "code": "c1"})
+    monkeypatch.setattr(training, "current_inputs", lambda _root=PROJECT_ROOT: {"data": "d1", "code": "c1"})
     (tmp_path / "models").mkdir()
     return load_settings(data_dir=tmp_path / "var", model_dir=tmp_path / "models")
 

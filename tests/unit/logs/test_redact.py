@@ -78,7 +78,8 @@ def test_warnings_and_uncaught_exceptions_go_through_the_redacting_log(log):
     assert "UserWarning" in text and "uncaught exception" in text and "KeyError" in text
 
 
-def test_install_is_idempotent(log):
+@pytest.mark.usefixtures("log")
+def test_install_is_idempotent():
     factory = logging.getLogRecordFactory()
     redact.install(redact.key_from("test secret"))
     assert logging.getLogRecordFactory() is factory

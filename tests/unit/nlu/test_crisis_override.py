@@ -37,7 +37,7 @@ def test_weak_classifier_only_crisis_guess_is_replaced_by_the_next_intent():
 def test_confident_classifier_crisis_without_a_verdict_asks_the_safety_question(monkeypatch):
     import bot.safety
 
-    monkeypatch.setattr(bot.safety, "assess", lambda text: Assessment("none"))
+    monkeypatch.setattr(bot.safety, "assess", lambda _text: Assessment("none"))
     out = _run(_message("everything is falling apart and i cant do this", "crisis", 0.93,
                         [("crisis", 0.93), ("inform", 0.04)]))
     assert out.get(INTENT)["name"] == "crisis_check"
@@ -46,7 +46,7 @@ def test_confident_classifier_crisis_without_a_verdict_asks_the_safety_question(
 def test_a_check_verdict_asks_the_safety_question(monkeypatch):
     import bot.safety
 
-    monkeypatch.setattr(bot.safety, "assess", lambda text: Assessment("check", "suicide", "model", "en"))
+    monkeypatch.setattr(bot.safety, "assess", lambda _text: Assessment("check", "suicide", "model", "en"))
     out = _run(_message("i don't know how much longer i can do this", "inform", 0.8, [("inform", 0.8)]))
     assert out.get(INTENT)["name"] == "crisis_check" and out.get("crisis")["source"] == "model"
 
@@ -54,7 +54,7 @@ def test_a_check_verdict_asks_the_safety_question(monkeypatch):
 def test_a_failing_detector_counts_as_a_possible_crisis(monkeypatch):
     import bot.safety
 
-    def broken(text):
+    def broken(_text):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(bot.safety, "assess", broken)

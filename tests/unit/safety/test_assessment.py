@@ -43,7 +43,7 @@ def test_the_model_alone_asks_the_safety_question_or_gives_help_by_its_confidenc
         def __init__(self, p):
             self.p = p
 
-        def estimate(self, text):
+        def estimate(self, _text):
             return CrisisEstimate(self.p, "suicide")
 
     for probability, level in ((0.95, "crisis"), (0.7, "check"), (0.2, "none")):
@@ -58,7 +58,7 @@ def test_the_model_alone_asks_the_safety_question_or_gives_help_by_its_confidenc
 
 
 def test_a_failure_inside_is_a_possible_crisis_and_is_logged_without_the_text(monkeypatch, caplog):
-    def broken(text):
+    def broken(_text):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("bot.safety.detector.detect_details", broken)

@@ -42,7 +42,7 @@ def test_every_source_quote_is_verbatim_in_its_seed_file(criteria):
         "003_101b7585de3d740d.txt", "004_d7033eaf91989fec.txt"]
 
 
-def test_verify_quotes_reports_a_changed_quote(criteria, tmp_path):
+def test_verify_quotes_reports_a_changed_quote(tmp_path):
     data = copy.deepcopy(CRITERIA)
     _criterion(data, "stopped_using")["sources"][0]["quote"] = "Individuals who never stopped using drugs."
     path = tmp_path / "criteria.yml"
