@@ -21,6 +21,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.tokens import same_token
@@ -97,8 +98,7 @@ class SafeRestInput(RestInput):
             sender, text = parsed
             collector = CollectingOutputChannel()
             if not text:
-                return response.json([{"recipient_id": sender,
-                                       "text": "I didn't get any text - could you type your message again?"}])
+                return response.json([{"recipient_id": sender, "text": empty_reply(sender)}])
             limited = not self.limiter.allow(sender, request.remote_addr or request.ip)
             await handle(UserMessage(text, collector, sender, input_channel=self.name(),
                                      metadata=self.get_metadata(request)), request.app, limited=limited)

@@ -47,6 +47,7 @@ from sanic import response
 from sanic.request import Request
 from socketio import AsyncServer
 
+from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.release import ReleaseWatch
@@ -61,7 +62,6 @@ WEBCHAT_VERSION = "1.0.1"
 WEBCHAT_BUNDLE = STATIC_DIR / "vendor" / f"rasa-webchat-{WEBCHAT_VERSION}" / "index.js"
 GOOGLE_FONTS_IMPORT = "@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
 ENDED_MARK = {"iopbot_ended": "widget"}  # metadata of the Restarted event "Clear this chat" adds
-EMPTY_REPLY = "I didn't get any text - could you type your message again?"
 
 
 @functools.lru_cache(maxsize=1)
@@ -394,7 +394,7 @@ class WebChatInput(SocketIOInput):
                 text = ""
             text = text.replace("\x00", "").strip()
             if not text:
-                await output.send_text_message(sender_id, EMPTY_REPLY)
+                await output.send_text_message(sender_id, empty_reply(sender_id))
                 return
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):

@@ -58,3 +58,11 @@ def record(session: Session, activity: Activity) -> None:
     else:
         for name, value in values.items():
             setattr(row, name, value)
+
+
+def conversation_language(session: Session, sender_id: str) -> str | None:
+    """The language of the conversation's latest session, from its activity row (no events decrypted)."""
+    stmt = select(ConversationActivity.language).where(
+        ConversationActivity.sender_id == sender_id, ConversationActivity.language.is_not(None),
+    ).order_by(ConversationActivity.last_active_at.desc()).limit(1)
+    return session.execute(stmt).scalar_one_or_none()

@@ -37,6 +37,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.store.activity import conversation_language
 from bot.store.audit_guard import AuditLogIsAppendOnly
 from bot.store.models import (
     CONTACT_PREFERENCES,
@@ -75,6 +76,7 @@ __all__ = [
     "get_staff_by_username",
     "has_staff_messages",
     "is_taken_over",
+    "language_of",
     "known_values",
     "latest_screening",
     "list_audit",
@@ -117,13 +119,20 @@ def _clip(value: str | None, limit: int = MAX_TEXT) -> str | None:
 
 
 def _language(session: Session, sender_id: str, given: str | None) -> str | None:
-    """``given``, else the conversation's latest ``language`` slot (a short code, never free text)."""
-    value = given
+    """``given``, else the conversation's language from its activity row, else (a first message not saved yet,
+    or a conversation from before that table) its latest ``language`` slot. A short code, never free text."""
+    value = given or conversation_language(session, sender_id)
     if value is None:
         from bot.store.slots import latest_slot
 
         value = latest_slot(session, sender_id, "language")
     return value[:8] if isinstance(value, str) and value.isalpha() else None
+
+
+@_auto_session
+def language_of(session: Session, sender_id: str) -> str | None:
+    """The conversation's language code, or None when nothing says."""
+    return _language(session, sender_id, None)
 
 
 def _check(value: str | None, allowed: Sequence[str], name: str) -> None:
