@@ -47,13 +47,16 @@ def _bad_request(reason: str):
     return response.json({"error": reason}, status=400)
 
 
+MAX_SENDER = 128  # characters in a conversation id
+
+
 def parse_message(body: Any) -> tuple[str, str] | str:
     """(sender, text) from a request body of any JSON shape, or why it is refused (never raises)."""
     if not isinstance(body, dict):
         return "body must be a JSON object with sender and message"
     sender, text = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
-        return "sender must be a non-empty string of at most 128 characters"
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
+        return f"sender must be a non-empty string of at most {MAX_SENDER} characters"
     if OTHER_CHANNEL_IDS.match(sender):
         return "sender must not be a phone number or a 32-hex id (other channels' conversations)"
     if not isinstance(text, str):
@@ -80,7 +83,7 @@ class SafeRestInput(RestInput):
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @hook.route("/", methods=["GET"])
-        async def health(request: Request):
+        async def health(_request: Request):
             return response.json({"status": "ok"})
 
         @hook.route("/webhook", methods=["POST"])
