@@ -62,9 +62,11 @@ class ValidateHandoffForm(FormValidationAction):
 
     def validate_contact_method(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: dict) -> dict[str, Any]:
-        method = parse_contact_method(str(value or ""))
-        if method is None and parse_phone(str(value or "")):
-            return {"contact_method": "call", "contact_phone": parse_phone(str(value or ""))}  # "555 010 4242"
+        text = str(value or "")
+        method = parse_contact_method(text)
+        phone = parse_phone(text) if method is None else None
+        if phone:
+            return {"contact_method": "call", "contact_phone": phone}  # "555 010 4242": call me there
         if method is None and _misses_in_a_row(tracker) >= MAX_CONTACT_MISSES:
             say(dispatcher, "utter_contact_here")  # never ask the same thing a fourth time: stay in this chat
             return {"contact_method": "chat"}

@@ -421,6 +421,13 @@ _MONTH_RE = "|".join(sorted(list(_MONTHS) + list(_MONTH_ABBR), key=len, reverse=
 _WEEKDAY_RE = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 
 
+# A bare span ("10 days") is not how long ago when it is a duration of use, the future, an age or a rate
+_NOT_AGO_BEFORE = re.compile(r"\b(?:for|in|every|each|per|a|an|times|using|drinking|smoking|old|age|aged)\s+"
+                             r"(?:about |around |like |maybe |over |nearly |almost |the past |the last )?$")
+_NOT_AGO_AFTER = re.compile(r"\s*(?:old|of|in a row|straight|per|a)\b")
+_RATE = re.compile(r"\b(?:per|every|each|times|a (?:day|week|month|year)|in a row|straight)\b")
+
+
 def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
     """Days since last use from free text (0 = today); None when unclear.
 
@@ -461,18 +468,14 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
         if alone or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|dry|free|prior|"
                               r"its been|it is been|it has been|been clean|been sober|at least|since)\b", context):
             found.append(days)
-        elif not re.search(r"\b(?:for|in|every|each|per|a|an|times|using|drinking|smoking|old|age|aged)\s+"
-                           r"(?:about |around |like |maybe |over |nearly |almost |the past |the last )?$",
-                           nums[:match.start()]) and not re.match(r"\s*(?:old|of|in a row|straight|per|a)\b",
-                                                                  nums[match.end():]):
+        elif not _NOT_AGO_BEFORE.search(nums[:match.start()]) and not _NOT_AGO_AFTER.match(nums[match.end():]):
             # the one span in a reply to "when did you last use?" ("idk, like 10 days") is how long ago
             spans.append(days)
     # bare "weeks ago" / "months ago" / "years ago": the shortest such span, to stay on the safe side
     for match in re.finditer(r"\b(?<!\d )(days|weeks|months|years) ago\b", nums):
         found.append({"days": 2, "weeks": 14, "months": 60, "years": 365}[match.group(1)])
     found += _dates(words, today)
-    if not found and len(spans) == 1 and not re.search(r"\b(?:per|every|each|times|a (?:day|week|month|year)|"
-                                                       r"in a row|straight)\b", words):
+    if not found and len(spans) == 1 and not _RATE.search(words):
         found += spans
     if not found and habitual and not re.search(r"\bused to\b", words):
         found.append(0)
