@@ -18,6 +18,21 @@
       });
   }
 
+  // Every ``ms``, unless the tab is hidden or the last request is still out: fetch ``url``, read the response
+  // with ``read`` and hand the result to ``apply``; on any failure keep what is shown and try again next time.
+  function every(ms, url, read, apply) {
+    var busy = false;
+    window.setInterval(function () {
+      if (busy || document.hidden) { return; }
+      busy = true;
+      getJSON(url)
+        .then(function (r) { return r ? read(r) : null; })
+        .then(apply)
+        .catch(function () { /* keep what is shown; try again next time */ })
+        .then(function () { busy = false; });
+    }, ms);
+  }
+
   function nearBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight < 40; }
 
   function poll(el) {
@@ -25,7 +40,6 @@
     var seconds = parseInt(el.getAttribute("data-poll-seconds") || "5", 10);
     var follow = el.getAttribute("data-follow") === "bottom";
     var button = follow ? document.getElementById("new-messages") : null;
-    var busy = false;
     if (follow) {
       el.scrollTop = el.scrollHeight;
       el.addEventListener("scroll", function () { if (button && nearBottom(el)) { button.hidden = true; } });
@@ -33,38 +47,22 @@
         button.addEventListener("click", function () { el.scrollTop = el.scrollHeight; button.hidden = true; });
       }
     }
-    window.setInterval(function () {
-      if (busy || document.hidden) { return; }
-      busy = true;
-      getJSON(url)
-        .then(function (r) { return r ? r.text() : null; })
-        .then(function (html) {
-          if (html === null || html === undefined || html === el.innerHTML) { return; }
-          var atBottom = follow && nearBottom(el);
-          el.innerHTML = html;
-          el.setAttribute("data-refreshed", String(Date.now()));
-          if (follow && atBottom) { el.scrollTop = el.scrollHeight; }
-          else if (follow && button) { button.hidden = false; }
-        })
-        .catch(function () { /* keep the current content; try again next time */ })
-        .then(function () { busy = false; });
-    }, Math.max(2, seconds) * 1000);
+    every(Math.max(2, seconds) * 1000, url, function (r) { return r.text(); }, function (html) {
+      if (html === null || html === undefined || html === el.innerHTML) { return; }
+      var atBottom = follow && nearBottom(el);
+      el.innerHTML = html;
+      el.setAttribute("data-refreshed", String(Date.now()));
+      if (follow && atBottom) { el.scrollTop = el.scrollHeight; }
+      else if (follow && button) { button.hidden = false; }
+    });
   }
 
   function typingWatch(el) {
-    var url = el.getAttribute("data-typing-url"), text = el.getAttribute("data-typing-text"), busy = false;
-    window.setInterval(function () {
-      if (busy || document.hidden) { return; }
-      busy = true;
-      getJSON(url)
-        .then(function (r) { return r ? r.json() : null; })
-        .then(function (data) {
-          var now = data && data.typing ? text : "";
-          if (el.textContent !== now) { el.textContent = now; }
-        })
-        .catch(function () { /* keep what is shown; try again next time */ })
-        .then(function () { busy = false; });
-    }, 2000);
+    var text = el.getAttribute("data-typing-text");
+    every(2000, el.getAttribute("data-typing-url"), function (r) { return r.json(); }, function (data) {
+      var now = data && data.typing ? text : "";
+      if (el.textContent !== now) { el.textContent = now; }
+    });
   }
 
   function typingPings(area) {
