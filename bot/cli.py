@@ -73,19 +73,35 @@ def _supervise(args: argparse.Namespace) -> int:
     settings = get_settings()
     if not _preflight(settings):
         return 1
-    _migrate(settings, say=True)
+    cluster = None
+    if args.nodes > 1 or args.action_nodes:
+        from bot.cluster.run import ClusterSetupError, prepare
+
+        try:
+            cluster = prepare(settings, args.nodes, args.action_nodes, say=emit)
+        except ClusterSetupError as exc:
+            print(f"!! {exc}", file=sys.stderr, flush=True)
+            return 1
+        settings = cluster.settings
+    if cluster is None or not cluster.backing:
+        _migrate(settings, say=True)
     settings.key("rest_token")  # made once here, before the Rasa server reads it (never printed)
     model = train(settings)
     endpoints = services.write_endpoints(settings, settings.data_dir / "run" / "endpoints.yml")
-    wanted = [services.action_server(settings),
-              services.rasa_server(settings, model, endpoints, services.credentials_path(settings)),
-              services.console(settings)]
+    credentials = services.credentials_path(settings)
+    if cluster is not None:
+        wanted = cluster.services(model, endpoints, credentials)
+        emit(f"==> several nodes: {cluster.summary()}")
+    else:
+        wanted = [services.action_server(settings), services.rasa_server(settings, model, endpoints, credentials),
+                  services.console(settings)]
     rasa = f"http://{settings.host}:{settings.rasa_port}"
     log_dir = settings.data_dir / "logs"
     supervisor = Supervisor(wanted, services.child_env(settings), PROJECT_ROOT, log_dir,
                             stop_timeout=settings.stop_timeout, restart_limit=settings.restart_limit,
                             ready_timeout=args.timeout,
-                            model_check=partial(rasa_model_loaded, rasa, settings.key("rasa_token")))
+                            model_check=partial(rasa_model_loaded, rasa, settings.key("rasa_token")),
+                            on_tier_up=cluster.on_tier_up(partial(_migrate, say=True)) if cluster else None)
     health = HealthServer(settings.host, settings.health_port, supervisor.snapshot, supervisor.alive)
     try:
         health.start()
@@ -263,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="train if needed, start action server, Rasa server and staff console")
     run.add_argument("--timeout", type=float, default=600, help="seconds to wait for readiness")
+    run.add_argument("--nodes", type=int, default=1, metavar="N",
+                     help="Rasa nodes behind a local HAProxy, with Redis locks and PostgreSQL (default 1: no balancer)")
+    run.add_argument("--action-nodes", type=int, default=None, metavar="M", help="action servers (default: N)")
     run.set_defaults(func=_cmd_run)
     train = sub.add_parser("train", help="build the spaCy pipeline and train the Rasa model if changed")
     train.add_argument("--force", action="store_true")

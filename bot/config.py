@@ -56,6 +56,17 @@ class Settings(BaseSettings):
     # bearer token for the REST channel (partners, tests); generated into data_dir/rest_token.txt when unset
     rest_token: str = ""
     model_dir: Path = PROJECT_ROOT / "models"
+
+    # several nodes (`iopbot run --nodes N`, deploy/): Redis for Rasa's lock store, e.g.
+    # redis://:password@127.0.0.1:6380/1 (empty: one process, in-memory locks)
+    redis_url: str = ""
+    # ports of the Rasa and action nodes behind the balancer (which takes rasa_port and action_port);
+    # empty: rasa_port + 101, + 102 ... and action_port + 101, + 102 ...
+    rasa_node_ports: list[int] = Field(default_factory=list)
+    action_node_ports: list[int] = Field(default_factory=list)
+    # the local Redis and PostgreSQL that `iopbot run --nodes N` starts when redis_url / database_url are unset
+    redis_port: int = 6380
+    postgres_port: int = 5433
     # the input channels' settings (rate limits, widget token age); default: credentials.yml in the project
     credentials_file: str = ""
     # public base URL of the staff console, used in notification links
@@ -116,8 +127,8 @@ class Settings(BaseSettings):
         return f"http://{host}:{self.health_port}/healthz"
 
     def key(self, name: str) -> str:
-        """Return ``encryption_key``, ``secret_key`` or ``rasa_token``; for local use generate one into data_dir."""
-        value = getattr(self, name)
+        """A secret setting (``encryption_key``, ``rasa_token`` ...) or, unset, one generated into data_dir."""
+        value = getattr(self, name, "")
         if value:
             return value
         path = self.data_dir / f"{name}.txt"

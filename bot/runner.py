@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +28,14 @@ class StartupError(RuntimeError):
 
 
 def is_healthy(url: str, timeout: float = 2.0) -> bool:
+    """An HTTP URL answers 2xx, or a ``tcp://host:port`` accepts connections."""
+    if url.startswith("tcp://"):
+        host, _, port = url[len("tcp://"):].rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=timeout):
+                return True
+        except (OSError, ValueError):
+            return False
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - local health URL
             return HTTPStatus.OK <= response.status < HTTPStatus.MULTIPLE_CHOICES

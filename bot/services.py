@@ -30,6 +30,7 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)
     stop_rank: int = 0  # stopping goes from low to high: channels first, then actions, then the console
     reload_on_hup: bool = True  # restarted by SIGHUP to re-read settings (not Rasa: its model takes a minute)
+    tier: int = 0  # started once every service of a lower tier is up (databases before the nodes)
 
 
 def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -61,6 +62,10 @@ def write_endpoints(settings: Settings, path: Path, with_tracker_store: bool = T
     endpoints: dict = {"action_endpoint": {"url": f"http://{settings.host}:{settings.action_port}/webhook"}}
     if with_tracker_store:
         endpoints["tracker_store"] = tracker_store_config(settings)
+    if settings.redis_url:  # several nodes: one lock per conversation across them
+        from bot.cluster.local import lock_store_config
+
+        endpoints["lock_store"] = lock_store_config(settings.redis_url)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
     return path

@@ -11,6 +11,8 @@
   everything and exits 1 with one line naming the service and its log file. So does a child that is not
   healthy within ``ready_timeout`` seconds of its start.
 * Children die with the supervisor even on ``kill -9`` (:mod:`bot.die_with_parent`).
+* Services start by ``tier``: a tier starts once every service of the tiers before it is up, after
+  ``on_tier_up(previous tier)`` (several nodes: the databases, then migrating, then the nodes).
 """
 
 from __future__ import annotations
@@ -68,13 +70,17 @@ class Supervisor:
     def __init__(self, services: list[Service], env: dict[str, str], cwd: Path, log_dir: Path, *,
                  stop_timeout: float = 10.0, restart_limit: int = 5, ready_timeout: float = 600.0,
                  backoff: tuple[float, float] = (1.0, 30.0), stable_after: float = 60.0,
-                 model_check: Callable[[], bool] | None = None, say: Callable[[str], None] = emit,
+                 model_check: Callable[[], bool] | None = None, on_tier_up: Callable[[int], None] | None = None,
+                 say: Callable[[str], None] = emit,
                  warn: Callable[[str], None] = lambda text: emit(text, sys.stderr)) -> None:
         self.children = [Child(service) for service in services]
         self.env, self.cwd, self.log_dir = env, cwd, log_dir
         self.stop_timeout, self.restart_limit, self.ready_timeout = stop_timeout, restart_limit, ready_timeout
         self.backoff, self.stable_after = backoff, stable_after
         self.model_check, self.say, self.warn = model_check, say, warn
+        self.on_tier_up = on_tier_up
+        self._tiers = sorted({c.service.tier for c in self.children})
+        self._started_tiers = 0
         self.model_loaded: bool | None = None
         self._model_checked = 0.0
         self._signals: list[int] = []
@@ -105,8 +111,7 @@ class Supervisor:
         for signum in (*STOP_SIGNALS, signal.SIGHUP):
             signal.signal(signum, self._on_signal)
         try:
-            for child in self.children:
-                self._start(child)
+            self._start_next_tier()
             while True:
                 self._beat = time.monotonic()
                 signum = self._signals.pop(0) if self._signals else None
@@ -118,6 +123,10 @@ class Supervisor:
                 for child in self.children:
                     self._watch(child)
                 self._check_model()
+                if self._started_tiers < len(self._tiers) and all(
+                        c.was_up for c in self.children if c.service.tier < self._tiers[self._started_tiers]):
+                    self._tier_up(self._tiers[self._started_tiers - 1])
+                    self._start_next_tier()
                 if not self._ready and all(c.was_up for c in self.children):
                     self._ready = True
                     if on_ready:
@@ -136,6 +145,25 @@ class Supervisor:
 
     def _stop_pending(self) -> bool:
         return self._force or any(s in STOP_SIGNALS for s in self._signals)
+
+    def _tier_up(self, tier: int) -> None:
+        if self.on_tier_up is None:
+            return
+        try:
+            self.on_tier_up(tier)
+        except Exception as exc:  # noqa: BLE001 - e.g. migrating a database that just came up
+            raise GaveUp(f"after starting {self._tier_names(tier)}: {exc}") from exc
+
+    def _tier_names(self, tier: int) -> str:
+        return ", ".join(c.service.name for c in self.children if c.service.tier == tier)
+
+    def _start_next_tier(self) -> None:
+        """Start the services of the next tier (the first: all of them when no service sets a tier)."""
+        tier = self._tiers[self._started_tiers]
+        self._started_tiers += 1
+        for child in self.children:
+            if child.service.tier == tier:
+                self._start(child)
 
     # ---- one child ---------------------------------------------------------------------------------
     def _start(self, child: Child) -> None:

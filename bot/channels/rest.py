@@ -1,7 +1,9 @@
 """REST channel (integrations and tests) with input validation and the safety guard.
 
 Same URL and reply format as Rasa's built-in ``rest`` channel: POST /webhooks/rest/webhook with
-``{"sender": "...", "message": "..."}`` returns a JSON list of bot messages.
+``{"sender": "...", "message": "..."}`` returns a JSON list of bot messages. An optional ``message_id``
+(1-64 letters, digits, ``_.:-``) makes a repeat safe: the same id again returns the stored answer
+(``bot.channels.replay``; e.g. after a node of a cluster died mid-request).
 
 Every POST needs ``Authorization: Bearer <token>`` (``IOPBOT_REST_TOKEN``; locally generated into
 ``var/rest_token.txt``), else 401. A sender id shaped like another channel's conversation (a phone number,
@@ -24,6 +26,7 @@ from sanic.request import Request
 from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
+from bot.channels.replay import stored_replies, valid_message_id
 from bot.channels.tokens import same_token
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ MAX_SENDER = 128  # characters in a conversation id
 
 def parse_message(body: Any) -> tuple[str, str] | str:
     """(sender, text) from a request body of any JSON shape, or why it is refused (never raises)."""
+    if isinstance(body, dict) and body.get("message_id") is not None and not valid_message_id(body["message_id"]):
+        return "message_id must be 1-64 letters, digits or _.:-"
     if not isinstance(body, dict):
         return "body must be a JSON object with sender and message"
     sender, text = body.get("sender"), body.get("message")
@@ -62,6 +67,13 @@ def parse_message(body: Any) -> tuple[str, str] | str:
     if not isinstance(text, str):
         return "message must be a string"
     return sender, text.replace("\x00", "").strip()
+
+
+async def _answer_without_handling(app, sender: str, text: str, message_id: str | None) -> list[dict] | None:
+    """The reply to an empty message, or the stored reply to a repeated ``message_id``; else None."""
+    if not text:
+        return [{"recipient_id": sender, "text": empty_reply(sender)}]
+    return await stored_replies(app, sender, message_id) if message_id is not None else None
 
 
 class SafeRestInput(RestInput):
@@ -100,10 +112,12 @@ class SafeRestInput(RestInput):
                 return _bad_request(parsed)
             sender, text = parsed
             collector = CollectingOutputChannel()
-            if not text:
-                return response.json([{"recipient_id": sender, "text": empty_reply(sender)}])
+            message_id = body.get("message_id")
+            answered = await _answer_without_handling(request.app, sender, text, message_id)
+            if answered is not None:
+                return response.json(answered)
             limited = not self.limiter.allow(sender, request.remote_addr or request.ip)
-            await handle(UserMessage(text, collector, sender, input_channel=self.name(),
+            await handle(UserMessage(text, collector, sender, input_channel=self.name(), message_id=message_id,
                                      metadata=self.get_metadata(request)), request.app, limited=limited)
             if limited and not collector.messages:
                 return response.json({"error": "too many messages; please wait a moment"}, status=429,

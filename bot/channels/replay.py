@@ -1,0 +1,53 @@
+"""A message sent again with the same ``message_id`` gets the stored answer instead of being handled twice.
+
+A client whose request was cut off (the node handling it died, the connection broke) cannot know whether
+the message was handled. It sends it again with the same id: if the conversation already holds a user
+message with that id, the bot messages that followed it are returned as they were sent, and nothing new is
+stored; otherwise the message is handled as usual, with that id on the stored event.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.shared.core.events import BotUttered, UserUttered
+
+log = logging.getLogger(__name__)
+
+MESSAGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+def valid_message_id(value) -> bool:
+    return isinstance(value, str) and bool(MESSAGE_ID.match(value))
+
+
+def replies_after(events, sender: str, message_id: str) -> list[dict] | None:
+    """The bot messages stored after the user message ``message_id``, or None when there is no such message."""
+    replies: list[dict] | None = None
+    for event in events:
+        if isinstance(event, UserUttered):
+            if replies is not None:
+                break
+            if event.message_id == message_id:
+                replies = []
+        elif replies is not None and isinstance(event, BotUttered):
+            data = event.data or {}
+            replies.append(CollectingOutputChannel._message(  # noqa: SLF001 - the channel's own reply shape
+                sender, event.text, data.get("image"), data.get("buttons"), data.get("attachment"),
+                data.get("custom")))
+    return replies
+
+
+async def stored_replies(app, sender: str, message_id: str) -> list[dict] | None:
+    """``replies_after`` on the stored conversation; None when it cannot be read (then the message is handled)."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    if agent is None:
+        return None
+    try:
+        tracker = await agent.tracker_store.retrieve(sender)
+    except Exception:  # noqa: BLE001 - unreadable: handle the message as new rather than drop it
+        log.exception("could not check for an earlier copy of a message")
+        return None
+    return replies_after(tracker.events, sender, message_id) if tracker is not None else None

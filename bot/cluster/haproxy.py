@@ -1,0 +1,76 @@
+"""The balancer's configuration (HAProxy 2.6, Debian's package), generated from a :class:`Topology`.
+
+Each conversation goes to one Rasa node, chosen by consistent hashing on its id, so one node handles all of
+its messages in order (Rasa's RedisLockStore is not atomic across processes, RasaHQ/rasa #9213; the lock
+still guards a conversation that reaches two nodes during a failover):
+
+* REST: the ``sender`` of the JSON body; SMS: Twilio's ``From``; Rasa's API (the console's relay):
+  ``/conversations/<id>/``; the widget's socket.io and its files: the client address (socket.io long
+  polling needs every request of a socket on the node that opened it, Rasa's socket.io has no shared queue).
+* A node that stops answering is taken out at the first refused connection and by health checks every
+  second; its conversations move to the next node on the ring (and come back when it is up again). A request
+  whose connection failed is sent again, to another node; one that a node took and then died on is not
+  (it may have been handled): the client repeats it with the same ``message_id`` and gets the stored answer.
+* Action servers are stateless: round robin with the same health checks and retries.
+* Requests are not logged (URLs carry conversation ids). The nodes trust one proxy for the client address
+  (``SANIC_PROXIES_COUNT=1``), so rate limits still see the person, not the balancer.
+"""
+
+from __future__ import annotations
+
+from bot.cluster.topology import Node, Topology
+
+HEALTH_PATH = "/balancer/health"  # answered by the balancer itself
+
+
+def render(topology: Topology) -> str:
+    host = topology.host
+    return "\n".join([
+        "global",
+        "  maxconn 4096",
+        "  hard-stop-after 15s",
+        "defaults",
+        "  mode http",
+        "  option forwardfor",
+        "  option redispatch 1",
+        "  retries 3",
+        "  retry-on conn-failure",
+        "  timeout connect 1s",
+        "  timeout client 120s",
+        "  timeout server 120s",
+        "  timeout queue 30s",
+        "  timeout tunnel 1h",
+        "  default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down",
+        "",
+        "frontend chat",
+        f"  bind {host}:{topology.rasa_port}",
+        f"  monitor-uri {HEALTH_PATH}",
+        "  option http-buffer-request",
+        "  http-request set-var(txn.conversation) src",
+        "  http-request set-var(txn.conversation) req.body,json_query('$.sender') "
+        "if { path_beg /webhooks/rest/ } { method POST }",
+        "  http-request set-var(txn.conversation) req.body_param(From) "
+        "if { path_beg /webhooks/twilio/ } { method POST }",
+        "  http-request set-var(txn.conversation) path,field(3,/) if { path_beg /conversations/ }",
+        "  default_backend rasa",
+        "",
+        "backend rasa",
+        "  balance hash var(txn.conversation)",
+        "  hash-type consistent",
+        "  option httpchk GET /",
+        *_servers(topology.rasa),
+        "",
+        "frontend actions",
+        f"  bind {host}:{topology.action_port}",
+        "  default_backend actions",
+        "",
+        "backend actions",
+        "  balance roundrobin",
+        "  option httpchk GET /health",
+        *_servers(topology.actions),
+        "",
+    ])
+
+
+def _servers(nodes: tuple[Node, ...]) -> list[str]:
+    return [f"  server {node.name} 127.0.0.1:{node.port} check" for node in nodes]
