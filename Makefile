@@ -29,11 +29,14 @@ $(STAMP): requirements.lock pyproject.toml
 run: install
 	@$(BIN)/iopbot run
 
-# Test-only system packages: a real PostgreSQL server and Chromium for browser tests (Debian packages).
+# Test-only system packages (Debian): a real PostgreSQL server, Chromium for browser tests, and HAProxy and Redis
+# for the multi-node tests (`iopbot run --nodes N` installs those itself when it needs them).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    mkdir -p $(LOGS); start=$$(date +%s); \

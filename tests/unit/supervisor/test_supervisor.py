@@ -185,3 +185,19 @@ def test_a_child_that_never_gets_healthy_stops_everything_with_one_line(toys, tm
     errors = [line for line in toy.out.splitlines() if line.startswith("!!")]
     assert errors == [f"!! stuck was not ready within 1 s; stopping the bot. "
                       f"See its log: {tmp_path / 'logs' / 'stuck.log'}"], toy.out
+
+
+def test_a_tier_starts_only_after_the_tier_before_it_is_up_and_the_hook_ran(toys, tmp_path):
+    tier_log = tmp_path / "tiers.log"
+    toy = toys([{"name": "store", "tier": 0, "args": ["--ready-after", "2"]}, {"name": "node", "tier": 1}],
+               tier_log=str(tier_log))
+    wait_until(lambda: toy.healthz()[0] != 0, 10)
+    time.sleep(1)  # the store is running but not ready yet: the node must not exist
+    assert toy.healthz()[1]["services"]["node"]["status"] == "starting"
+    assert not any(" node " in f" {cmd} " for cmd in descendants(toy.proc.pid).values())
+    assert not tier_log.exists()
+    toy.wait_ok()
+    assert tier_log.read_text() == "tier 0 up\n"
+    assert toy.pid_of("node") > 0
+    toy.proc.send_signal(signal.SIGTERM)
+    assert toy.finish() == 0
