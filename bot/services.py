@@ -46,6 +46,8 @@ def child_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[s
         IOPBOT_CONSOLE_PORT=str(settings.console_port),
         IOPBOT_HOST=settings.host,
     )
+    if settings.redis_url:  # several nodes: the widget's rooms and typing state are shared through Redis
+        env["IOPBOT_REDIS_URL"] = settings.redis_url
     for name in ("rasa_token", "encryption_key", "secret_key"):
         if getattr(settings, name):  # explicit values reach every process; generated ones live in data_dir
             env[f"IOPBOT_{name.upper()}"] = getattr(settings, name)

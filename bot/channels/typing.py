@@ -2,7 +2,8 @@
 
 The widget emits ``user_typing`` ``{"session_id": <its token>, "typing": bool}`` (at most every 2.5 s, and a
 stop); from a socket bound to that token and a conversation under takeover it is kept in ``TypingBoard``:
-in this process's memory, a time per conversation, never any text. Two routes for the staff console,
+in this process's memory (in Redis when there are several nodes: ``bot.channels.shared_state``), a time per
+conversation, never any text. Two routes for the staff console,
 under ``/webhooks/socketio/typing/``, need ``Authorization: Bearer <rasa_token>``:
 
     POST state  {"conversation_id"}                                  -> {"typing": bool}
@@ -56,6 +57,14 @@ class TypingBoard:
     def is_typing(self, conversation_id: str) -> bool:
         at = self._typing.get(conversation_id)
         return at is not None and self.clock() - at < self.ttl
+
+    async def mark(self, conversation_id: str, typing: bool) -> None:
+        """``set`` for the event loop (a shared board also tells the other nodes)."""
+        self.set(conversation_id, typing)
+
+    async def typing_now(self, conversation_id: str) -> bool:
+        """``is_typing`` for the event loop (a shared board asks Redis)."""
+        return self.is_typing(conversation_id)
 
     def forget(self, key: str) -> None:
         self._events.pop(key, None)
@@ -113,7 +122,7 @@ def add_typing(hook: Any, sio: Any, namespace: str | None, board: TypingBoard,
             return
         typing = data.get("typing") is True
         if not typing or _taken_over(conversation_id):
-            board.set(conversation_id, typing)
+            await board.mark(conversation_id, typing)
 
     @hook.route("/typing/state", methods=["POST"])
     async def typing_state(request: Request):
@@ -122,7 +131,7 @@ def add_typing(hook: Any, sio: Any, namespace: str | None, board: TypingBoard,
         conversation_id = _conversation(request.json if request.body else None)
         if conversation_id is None:
             return response.empty(status=400)
-        return response.json({"typing": board.is_typing(conversation_id)})
+        return response.json({"typing": await board.typing_now(conversation_id)})
 
     @hook.route("/typing/staff", methods=["POST"])
     async def typing_staff(request: Request):

@@ -51,6 +51,7 @@ from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.release import ReleaseWatch
+from bot.channels.shared_state import room_manager, typing_board
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
 from bot.channels.typing import TypingBoard, add_typing
 from bot.channels.widget_text import phone_links, widget_message
@@ -251,11 +252,13 @@ class WebChatInput(SocketIOInput):
         handle = guarded(on_new_message)
         # allow_upgrades=False: Sanic 21.12's websocket code fails on Python 3.11 ("Passing coroutines is
         # forbidden" in asyncio.wait), so the widget stays on HTTP long-polling, which works everywhere.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], allow_upgrades=False)
+        # several nodes: rooms shared through Redis, so a reply sent on one node reaches a socket on another
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], allow_upgrades=False,
+                          client_manager=room_manager())
         hook = _WidgetBlueprint(sio, self.socketio_path, f"custom_webhook_{type(self).__name__}", __name__)
         self.sio = sio
         self.release_watch = ReleaseWatch()
-        self.typing = TypingBoard()
+        self.typing = typing_board()
         sessions: dict[str, tuple[str, str]] = {}  # socket id -> (conversation id, token confirmed to it)
         addresses: dict[str, str] = {}  # socket id -> client address (for the per-client rate limit)
         tokens: list[ConversationTokens] = []  # made on first use (the key is read from settings then)
@@ -387,7 +390,7 @@ class WebChatInput(SocketIOInput):
                 sender_id = bound[0]
             else:
                 sender_id = sid
-            self.typing.set(sender_id, False)
+            await self.typing.mark(sender_id, False)
             output = WebChatOutput(sio, self.bot_message_evt, self.release_watch)
             text = data.get("message")
             if not isinstance(text, str):
