@@ -221,3 +221,25 @@ def test_the_image_installs_the_lock_like_make_install_and_bakes_in_no_secret():
     assert not re.search(r"^(ENV|ARG)\b.*(PASSWORD|TOKEN|SECRET|ENCRYPTION_KEY|DATABASE_URL)", docker, re.M)
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {"var", "models", ".venv", ".env", "**/.env"} <= ignored  # local keys, databases and envs stay out
+
+
+# ---- what a container starts -------------------------------------------------------------------------------
+
+def test_a_rasa_container_starts_like_a_local_node_with_endpoints_through_the_balancer(tmp_path, monkeypatch):
+    from bot import training
+    from bot.cluster import container
+
+    model = tmp_path / "model.tar.gz"
+    monkeypatch.setattr(training, "plan", lambda _settings: training.Plan(False, False, None, model))
+    settings = Settings(data_dir=tmp_path, host="balancer", database_url="postgresql+psycopg2://u:p@postgres:5433/db",
+                        redis_url="redis://:pw@redis:6380/1")
+    argv = container.argv_for("rasa", 5107, settings)
+    assert argv[argv.index("--port") + 1] == "5107" and argv[argv.index("--interface") + 1] == deploy.ANY
+    assert argv[argv.index("--model") + 1] == str(model) and "--enable-api" in argv
+    endpoints = yaml.safe_load(Path(argv[argv.index("--endpoints") + 1]).read_text())
+    assert endpoints["action_endpoint"]["url"] == f"http://balancer:{DEFAULTS.action_port}/webhook"
+    assert endpoints["tracker_store"]["type"] == "bot.store.tracker_store.EncryptedSQLTrackerStore"
+    assert endpoints["lock_store"]["url"] == "redis" and endpoints["lock_store"]["port"] == DEFAULTS.redis_port
+    console = container.argv_for("console", None, settings)
+    assert console[console.index("--host") + 1] == deploy.ANY
+    assert console[console.index("--port") + 1] == str(DEFAULTS.console_port)
