@@ -14,16 +14,26 @@ still guards a conversation that reaches two nodes during a failover):
 * Action servers are stateless: round robin with the same health checks and retries.
 * Requests are not logged (URLs carry conversation ids). The nodes trust one proxy for the client address
   (``SANIC_PROXIES_COUNT=1``), so rate limits still see the person, not the balancer.
+
+``python -m bot.cluster.haproxy --for compose|k8s [--write]`` renders the configuration deploy/ uses (servers
+named by their DNS name, see :mod:`bot.cluster.deploy`).
 """
 
 from __future__ import annotations
 
+import argparse
+from typing import Callable
+
 from bot.cluster.topology import Node, Topology
 
 HEALTH_PATH = "/balancer/health"  # answered by the balancer itself
+# containers get a new address when restarted: servers named by DNS are looked up again every few seconds
+RESOLVERS = ["resolvers dns", "  parse-resolv-conf", "  hold valid 5s", ""]
+BY_NAME = " resolvers dns init-addr libc,none"  # start even while a node's name does not resolve yet
 
 
-def render(topology: Topology) -> str:
+def render(topology: Topology, address: Callable[[Node], str] | None = None) -> str:
+    """The configuration; ``address`` gives a node's "name:port" (default: 127.0.0.1, the local run)."""
     host = topology.host
     return "\n".join([
         "global",
@@ -42,6 +52,7 @@ def render(topology: Topology) -> str:
         "  timeout tunnel 1h",
         "  default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down",
         "",
+        *(RESOLVERS if address else []),
         "frontend chat",
         f"  bind {host}:{topology.rasa_port}",
         f"  monitor-uri {HEALTH_PATH}",
@@ -58,7 +69,7 @@ def render(topology: Topology) -> str:
         "  balance hash var(txn.conversation)",
         "  hash-type consistent",
         "  option httpchk GET /",
-        *_servers(topology.rasa),
+        *_servers(topology.rasa, address),
         "",
         "frontend actions",
         f"  bind {host}:{topology.action_port}",
@@ -67,10 +78,32 @@ def render(topology: Topology) -> str:
         "backend actions",
         "  balance roundrobin",
         "  option httpchk GET /health",
-        *_servers(topology.actions),
+        *_servers(topology.actions, address),
         "",
     ])
 
 
-def _servers(nodes: tuple[Node, ...]) -> list[str]:
-    return [f"  server {node.name} 127.0.0.1:{node.port} check" for node in nodes]
+def _servers(nodes: tuple[Node, ...], address: Callable[[Node], str] | None) -> list[str]:
+    if address is None:
+        return [f"  server {node.name} 127.0.0.1:{node.port} check" for node in nodes]
+    return [f"  server {node.name} {address(node)} check{BY_NAME}" for node in nodes]
+
+
+def main(argv: list[str] | None = None) -> None:
+    from bot.cluster import deploy
+
+    parser = argparse.ArgumentParser(prog="python -m bot.cluster.haproxy", description=__doc__.split("\n")[0])
+    parser.add_argument("--for", dest="target", choices=deploy.TARGETS, required=True)
+    parser.add_argument("--nodes", type=int, default=deploy.NODES, help="Rasa nodes (default %(default)s)")
+    parser.add_argument("--action-nodes", type=int, default=None, help="action servers (default: as many)")
+    parser.add_argument("--write", action="store_true", help="write deploy/<target>/haproxy.cfg instead of printing")
+    args = parser.parse_args(argv)
+    text = deploy.haproxy_config(args.target, args.nodes, args.action_nodes)
+    if args.write:
+        deploy.haproxy_path(args.target).write_text(text)
+    else:
+        print(text, end="")
+
+
+if __name__ == "__main__":
+    main()
