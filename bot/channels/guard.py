@@ -22,6 +22,7 @@ gets the crisis texts and an urgent handoff.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Awaitable, Callable
@@ -189,14 +190,15 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
             message.text = message.text[:MAX_MESSAGE_CHARS]  # the rest of the pipeline reads a bounded text
         crisis = verdict.category or "other" if verdict.crisis else None
         if limited:
-            if crisis:  # people in crisis are never blocked from the crisis numbers
-                _raise_urgency(message)
+            if crisis:  # people in crisis are never blocked from the crisis numbers (sent before any storage)
                 await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings,
                                                           lang=verdict.language))
+                await asyncio.to_thread(_raise_urgency, message)
             return
         if message.text and message.text.lstrip().startswith("/"):
             message.text = as_text(message.text, await offered(app, message.sender_id))
-        taken_over = _taken_over(message.sender_id)
+        # database calls run in a thread: a slow database must not hold up every conversation on this server
+        taken_over = await asyncio.to_thread(_taken_over, message.sender_id)
         silent = app is not None and bool(taken_over)
         # database down: Rasa answers from a blank conversation, so the person also gets the numbers
         degraded = taken_over is None
@@ -204,7 +206,8 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
             if silent:
                 await _record_only(app, message)
             else:
-                if app is not None and taken_over is False and _release_may_be_due(message.sender_id):
+                if (app is not None and taken_over is False
+                        and await asyncio.to_thread(_release_may_be_due, message.sender_id)):
                     from bot.channels.release import announce_release
 
                     await announce_release(app, message.sender_id, message.output_channel)
@@ -215,7 +218,7 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
         new = recorder.texts
         answered = any(settings.crisis_line in t for t in new)
         if crisis and (silent or not answered):
-            _raise_urgency(message)  # the dialogue did not (taken over, or it failed)
+            await asyncio.to_thread(_raise_urgency, message)  # the dialogue did not (taken over, or it failed)
         if crisis and not answered:
             await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings, lang=verdict.language))
         elif failed or (not new and not silent) or (degraded and not answered):

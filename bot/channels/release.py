@@ -81,7 +81,7 @@ class ReleaseWatch:
             await asyncio.sleep(self.interval)
             for sender_id in list(self.joined):
                 try:
-                    if is_taken_over(sender_id):
+                    if await asyncio.to_thread(is_taken_over, sender_id):
                         continue
                     self.joined.discard(sender_id)
                     await announce_release(app_of(), sender_id, output_for())

@@ -14,6 +14,7 @@ gets the crisis texts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -72,7 +73,7 @@ def parse_message(body: Any) -> tuple[str, str] | str:
 async def _answer_without_handling(app, sender: str, text: str, message_id: str | None) -> list[dict] | None:
     """The reply to an empty message, or the stored reply to a repeated ``message_id``; else None."""
     if not text:
-        return [{"recipient_id": sender, "text": empty_reply(sender)}]
+        return [{"recipient_id": sender, "text": await asyncio.to_thread(empty_reply, sender)}]
     return await stored_replies(app, sender, message_id) if message_id is not None else None
 
 

@@ -17,6 +17,7 @@ input) is ignored without a word in the log about what was sent.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import time
@@ -121,7 +122,7 @@ def add_typing(hook: Any, sio: Any, namespace: str | None, board: TypingBoard,
         if conversation_id is None:
             return
         typing = data.get("typing") is True
-        if not typing or _taken_over(conversation_id):
+        if not typing or await asyncio.to_thread(_taken_over, conversation_id):
             await board.mark(conversation_id, typing)
 
     @hook.route("/typing/state", methods=["POST"])
@@ -142,7 +143,8 @@ def add_typing(hook: Any, sio: Any, namespace: str | None, board: TypingBoard,
         if conversation_id is None:
             return response.empty(status=400)
         typing = body.get("typing") is True
-        if (not typing or board.allow(f"staff:{conversation_id}")) and _taken_over(conversation_id):
+        allowed = not typing or board.allow(f"staff:{conversation_id}")
+        if allowed and await asyncio.to_thread(_taken_over, conversation_id):
             text = staff_typing_text(body.get("language"), body.get("name")) if typing else ""
             await sio.emit(STAFF_EVENT, {"typing": typing, "text": text}, room=conversation_id, namespace=namespace)
         return response.empty(status=204)

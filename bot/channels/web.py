@@ -34,6 +34,7 @@ room went nowhere), messages are size-limited, and every message goes through
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -397,7 +398,7 @@ class WebChatInput(SocketIOInput):
                 text = ""
             text = text.replace("\x00", "").strip()
             if not text:
-                await output.send_text_message(sender_id, empty_reply(sender_id))
+                await output.send_text_message(sender_id, await asyncio.to_thread(empty_reply, sender_id))
                 return
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
