@@ -40,19 +40,24 @@ WIDGET_GREET = re.compile(r'/greet\{"language":"[a-z]{2}"\}')  # the widget's fi
 TEXT_MARK = "\u2060"  # WORD JOINER: invisible; makes a typed "/..." plain text for Rasa
 
 
-def offered_payloads(events) -> set[str]:
-    """Payloads of the buttons / quick replies in the bot's last turn (bot messages after the last user one)."""
-    offered: set[str] = set()
+def last_turn(events) -> list[tuple[str, list[dict]]]:
+    """The bot's last turn (bot messages after the last user one), in order: (text, buttons and quick replies)."""
+    turn: list[tuple[str, list[dict]]] = []
     for event in reversed(list(events or [])):
         if isinstance(event, UserUttered):
             break
         if isinstance(event, BotUttered):
             data = event.data if isinstance(event.data, dict) else {}
-            for button in [*(data.get("buttons") or []), *(data.get("quick_replies") or [])]:
-                payload = button.get("payload") if isinstance(button, dict) else None
-                if isinstance(payload, str):
-                    offered.add(payload.strip())
-    return offered
+            buttons = [b for b in [*(data.get("buttons") or []), *(data.get("quick_replies") or [])]
+                       if isinstance(b, dict)]
+            turn.insert(0, (event.text or "", buttons))
+    return turn
+
+
+def offered_payloads(events) -> set[str]:
+    """Payloads of the buttons / quick replies in the bot's last turn (bot messages after the last user one)."""
+    return {b["payload"].strip() for _text, buttons in last_turn(events) for b in buttons
+            if isinstance(b.get("payload"), str)}
 
 
 def as_text(text: str, offered: set[str]) -> str:
@@ -163,7 +168,8 @@ async def _record_only(app, message: UserMessage) -> None:
     async with agent.lock_store.lock(message.sender_id):
         tracker = await agent.processor.fetch_tracker_and_update_session(
             message.sender_id, message.output_channel, message.metadata)
-        tracker.update(UserUttered(message.text, input_channel=message.input_channel, metadata=message.metadata))
+        tracker.update(UserUttered(message.text, input_channel=message.input_channel, metadata=message.metadata,
+                                   message_id=message.message_id))  # a repeated delivery is then recognised
         await agent.processor.save_tracker(tracker)
 
 

@@ -6,12 +6,19 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
   from settings); otherwise 403 and nothing is stored or processed. Behind a proxy the URL Twilio signed is
   rebuilt from ``public_url`` (credentials) / ``settings.public_url`` when set, else from the request and
   its ``X-Forwarded-Proto`` / ``X-Forwarded-Host`` headers.
-* A MessageSid seen before is acknowledged and ignored (Twilio can deliver twice).
+* A MessageSid seen before is acknowledged (empty TwiML) and ignored (Twilio can deliver twice, after a
+  failover to another node): first this process's memory, then the conversation, where the MessageSid is
+  stored as the user message's ``message_id`` (``bot.channels.replay``). Not caught across processes: a
+  duplicate of a message that is not stored in the conversation (STOP, HELP, START, an opted-out number's, a
+  rate-limited one) or one arriving while the first copy is still being handled elsewhere.
 * STOP (and Twilio's other opt-out words) -> one confirmation, nothing goes to the bot, nothing is sent
-  until START / UNSTOP / YES. HELP / INFO -> clinic name, helpline number and crisis line.
+  until START / UNSTOP / YES (the list is in the database, shared by every node: ``sms_state.OptOuts``).
+  HELP / INFO -> clinic name, helpline number and crisis line.
 * Bot buttons are rendered as "Reply 1 …, 2 …"; a reply "1", "#2" or an option's title is mapped back to
-  that button's payload (see ``sms_state.ShownOptions``). A turn's messages are packed into SMS of at most
-  320 characters, split at sentence boundaries, with markdown and links removed.
+  that button's payload (see ``sms_state.ShownOptions``; when this process has not seen the sender's last
+  turn, e.g. after a failover or restart, the buttons of the last bot turn stored in the conversation). A
+  turn's messages are packed into SMS of at most 320 characters, split at sentence boundaries, with markdown
+  and links removed.
 * Rate limit per phone number (``bot.channels.limits``, ``rate_limit`` credentials): over it, nothing is
   sent (no SMS cost) and the bot does not run, except that a crisis still gets the crisis texts. STOP always
   works.
@@ -30,8 +37,9 @@ from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.guard import guarded
+from bot.channels.guard import guarded, last_turn
 from bot.channels.limits import RateLimiter
+from bot.channels.replay import stored_replies, valid_message_id
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
 from bot.channels.sms_text import (
     SMS_LIMIT,
@@ -48,6 +56,16 @@ log = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 UNSUBSCRIBED = 21610  # Twilio error: the recipient has replied STOP
+
+
+def shown_options(messages: Iterable[tuple[str, list[dict]]]) -> list[tuple[str, str]] | None:
+    """[(title, payload)] a numbered reply refers to after a turn of (text, buttons) messages: those of the last
+    message that offered numbered choices ([] when that one numbered its own text); None when none did."""
+    numbered = [(text, buttons) for text, buttons in messages if buttons or already_numbered(text)]
+    if not numbered:
+        return None
+    return [(str(b.get("title") or b.get("payload") or ""), str(b.get("payload") or b.get("title")))
+            for b in numbered[-1][1]]
 
 
 def _keyword_reply(name: str, settings, lang: str) -> str:
@@ -163,14 +181,10 @@ class SmsOutput(OutputChannel):
         pending, self._pending = self._pending, []
         if not pending:
             return []
-        # the numbers a reply refers to are those of the last message that offered numbered choices
-        numbered = [m for m in pending if m["buttons"] or already_numbered(m["text"])]
-        if numbered and numbered[-1]["buttons"]:
-            options = [(str(b.get("title") or b.get("payload") or ""), str(b.get("payload") or b.get("title")))
-                       for b in numbered[-1]["buttons"]]
-            self.channel.shown.set(recipient_id, options)
-        elif numbered or not self.immediate:
-            self.channel.shown.set(recipient_id, [])
+        options = shown_options((m["text"], m["buttons"]) for m in pending)
+        if options is not None or not self.immediate:
+            self.channel.shown.set(recipient_id, options or [])
+        # None (the database cannot say) sends: Twilio itself refuses a number that replied STOP (21610)
         if self.channel.opt_outs.is_opted_out(recipient_id):
             log.info("not sending %d message(s): the recipient has opted out (STOP)", len(pending))
             return []
@@ -220,7 +234,7 @@ class TwilioSmsInput(TwilioInput):
             from bot.config import get_settings
 
             settings = get_settings()
-            self._opt_outs = OptOuts(settings.data_dir / "sms_opt_outs.json", settings.key("secret_key"))
+            self._opt_outs = OptOuts(settings.key("secret_key"), data_dir=settings.data_dir)
         return self._opt_outs
 
     def get_output_channel(self) -> OutputChannel:
@@ -272,24 +286,33 @@ class TwilioSmsInput(TwilioInput):
             if not sender:
                 return response.text("From is required", status=400)
             message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
+            if not valid_message_id(message_sid):
+                message_sid = ""
             if message_sid and not self.seen.first_time(message_sid):
                 log.info("duplicate delivery of a message ignored")
                 return _twiml()
+            if message_sid and await stored_replies(request.app, sender, message_sid) is not None:
+                log.info("duplicate delivery of a message already in the conversation ignored")
+                return _twiml()
             text = (form.get("Body") or "").replace("\x00", "").strip()
             await self.process(sender, text, handle, metadata={"message_sid": message_sid} if message_sid else None,
-                               app=request.app)
+                               app=request.app, message_id=message_sid or None)
             return _twiml()
 
         return hook
 
     async def process(self, sender: str, text: str, handle: Callable[..., Awaitable[None]],
-                      metadata: dict | None = None, app: Any = None) -> None:
+                      metadata: dict | None = None, app: Any = None, message_id: str | None = None) -> None:
         """Carrier keywords first, then the bot; a number reply is mapped to the last shown buttons."""
         from bot.config import get_settings
 
         settings = get_settings()
         word = keyword(text)
         lang = keyword_language(text)
+        # None: the database cannot say. Then the message is handled as from a subscribed number, so a crisis is
+        # still answered; a STOP is confirmed though it could not be stored, and START reaches the bot as text.
+        # Twilio itself keeps its own opt-out list and refuses to text a number that replied STOP (error 21610,
+        # logged by SmsSender), so nothing reaches someone who opted out while our list is unreadable.
         opted_out = self.opt_outs.is_opted_out(sender)
         if word == "stop":
             if not opted_out:
@@ -316,10 +339,27 @@ class TwilioSmsInput(TwilioInput):
         if not text:
             await self.sender.send(sender, _keyword_reply("no_text", settings, "en"))
             return
-        payload = match_option(text, self.shown.get(sender))
+        payload = match_option(text, await self.options_for(sender, app))
         output = SmsOutput(self, immediate=False)
-        await handle(UserMessage(payload or text, output, sender, input_channel=self.name(), metadata=metadata), app)
+        await handle(UserMessage(payload or text, output, sender, input_channel=self.name(), metadata=metadata,
+                                 message_id=message_id), app)
         await output.flush(sender)
+
+    async def options_for(self, sender: str, app: Any) -> list[tuple[str, str]]:
+        """The options of the sender's last bot turn: this process's memory, else the stored conversation."""
+        if self.shown.remembers(sender):
+            return self.shown.get(sender)
+        agent = getattr(getattr(app, "ctx", None), "agent", None)
+        if agent is None:
+            return []
+        try:
+            tracker = await agent.tracker_store.retrieve(sender)
+        except Exception:  # noqa: BLE001 - unreadable: the reply goes to the bot as typed
+            log.exception("could not read the options last shown")
+            return []
+        if tracker is None:
+            return []
+        return shown_options(last_turn(tracker.events)) or []
 
 
 def _twiml():

@@ -1,65 +1,79 @@
 """What the SMS channel remembers between webhooks.
 
-* ``OptOuts`` — who sent STOP. Kept in ``<data_dir>/sms_opt_outs.json`` so a restart does not start texting
-  someone who opted out. The file holds HMAC-SHA256 digests of phone numbers (keyed with the settings'
-  ``secret_key``), never the numbers themselves.
+* ``OptOuts`` — who sent STOP: the database table ``sms_opt_outs`` (``bot.store.sms_opt_outs``), shared by every
+  node and read on each check (no copy in memory), so a STOP taken by one node holds on all others at once.
+  Rows hold HMAC-SHA256 digests of phone numbers (keyed with the settings' ``secret_key``), never the numbers.
+  The first use in a process imports an old ``<data_dir>/sms_opt_outs.json`` and renames it.
 * ``SeenMessages`` — MessageSids already handled (Twilio may deliver a webhook twice). In memory, bounded,
-  24 hours: a duplicate after a restart would be processed again.
-* ``ShownOptions`` — per sender, the buttons [(title, payload)] of the last bot turn that showed buttons,
-  so "1"/"2" can be mapped back to the payload. In memory: after a restart a bare "1" goes to the bot as
-  typed, where the screening form's own parser still reads option numbers.
+  24 hours: the first, cheap check. A duplicate this process has not seen (a restart, another node) is caught
+  by the MessageSid stored on the conversation's user message (``bot.channels.sms``).
+* ``ShownOptions`` — per sender, the buttons [(title, payload)] of the last bot turn, so "1"/"2" can be mapped
+  back to the payload; ``remembers(sender)`` says whether this process has seen a turn for the sender at all
+  (if not, the SMS channel reads the last bot turn from the stored conversation).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import os
+import logging
 import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 
 class OptOuts:
-    def __init__(self, path: Path, secret: str) -> None:
-        self._path = path
-        self._secret = secret.encode()
-        self._lock = threading.Lock()
-        self._digests: set[str] | None = None
+    """The shared opt-out list. ``is_opted_out`` returns None when the database cannot say (see ``sms.py`` for
+    what the channel then does); ``opt_out`` / ``opt_in`` return False when nothing could be stored."""
 
-    def _digest(self, number: str) -> str:
+    def __init__(self, secret: str, settings=None, data_dir: Path | None = None) -> None:
+        self._secret = secret.encode()
+        self._settings = settings  # None: the process settings' database
+        self._data_dir = data_dir  # where an old opt-out file may be; None: nothing to import
+        self._lock = threading.Lock()
+
+    def digest(self, number: str) -> str:
         return hmac.new(self._secret, number.strip().encode(), hashlib.sha256).hexdigest()
 
-    def _load(self) -> set[str]:
-        if self._digests is None:
+    def _import_old_file(self) -> None:
+        """Import ``sms_opt_outs.json`` once per process (retried while the database fails)."""
+        if self._data_dir is None:
+            return
+        from bot.store.sms_opt_outs import import_legacy_file
+
+        with self._lock:
+            if self._data_dir is None:
+                return
             try:
-                self._digests = set(json.loads(self._path.read_text()).get("opted_out", []))
-            except FileNotFoundError:
-                self._digests = set()
-        return self._digests
+                added = import_legacy_file(self._data_dir, self._settings)
+            except ValueError:
+                log.error("the old SMS opt-out file is unreadable and was not imported")
+            except Exception:  # noqa: BLE001 - database trouble: try again on the next message
+                log.exception("importing the old SMS opt-out file failed")
+                return
+            else:
+                if added:
+                    log.info("imported %d SMS opt-out(s) from the old opt-out file", added)
+            self._data_dir = None
 
-    def _save(self) -> None:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"opted_out": sorted(self._digests or ())}))
-        os.chmod(tmp, 0o600)
-        tmp.replace(self._path)
+    def _call(self, name: str, number: str):
+        from bot.store.gateway import store
 
-    def is_opted_out(self, number: str) -> bool:
-        with self._lock:
-            return self._digest(number) in self._load()
+        self._import_old_file()
+        with store(self._settings) as s:
+            return getattr(s, name)(self.digest(number))
 
-    def opt_out(self, number: str) -> None:
-        with self._lock:
-            self._load().add(self._digest(number))
-            self._save()
+    def is_opted_out(self, number: str) -> bool | None:
+        return self._call("sms_opted_out", number)
 
-    def opt_in(self, number: str) -> None:
-        with self._lock:
-            self._load().discard(self._digest(number))
-            self._save()
+    def opt_out(self, number: str) -> bool:
+        return self._call("sms_opt_out", number) is not None
+
+    def opt_in(self, number: str) -> bool:
+        return self._call("sms_opt_in", number) is not None
 
 
 class SeenMessages:
@@ -87,9 +101,11 @@ class ShownOptions:
     def get(self, sender: str) -> list[tuple[str, str]]:
         return list(self._options.get(sender, []))
 
+    def remembers(self, sender: str) -> bool:
+        return sender in self._options
+
     def set(self, sender: str, options: list[tuple[str, str]]) -> None:
         self._options.pop(sender, None)
-        if options:
-            self._options[sender] = list(options)
-            while len(self._options) > self._max:
-                self._options.popitem(last=False)
+        self._options[sender] = list(options)
+        while len(self._options) > self._max:
+            self._options.popitem(last=False)

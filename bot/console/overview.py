@@ -22,6 +22,7 @@ from bot.console import overview_report as report
 from bot.console.svg_chart import bar_chart, column_chart
 from bot.store import overview_queries as q
 from bot.store import repositories as repo
+from bot.store import sms_opt_outs
 from bot.store.models import StaffUser, utcnow
 
 DEFAULT_DAYS = 30
@@ -56,7 +57,8 @@ def figures(session, settings, filters: dict[str, Any]) -> tuple[list[report.Gro
     raw = q.overview(session, q.Period(start, end, filters["channel"], filters["language"]),
                      hours=settings.staffed_hours,
                      idle_since=now - dt.timedelta(minutes=settings.session_expiration_minutes))
-    groups = report.build(raw, settings.overview_min_cell, report.sms_opted_out(settings.data_dir))
+    opted_out = 0 if filters["channel"] == "web" else sms_opt_outs.count_between(session, start, end)
+    groups = report.build(raw, settings.overview_min_cell, opted_out)
     meta = {
         "generated_at": now.replace(microsecond=0).isoformat() + "Z",
         "period": {"from": filters["date_from"].isoformat(), "to": filters["date_to"].isoformat()},

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 _MINUTES_SHOWN_UP_TO = 90  # a duration shorter than this reads in minutes, a longer one in hours
@@ -62,18 +60,9 @@ def wait(key: str, label: str, seconds: float | None, answered: int, min_cell: i
     return Cell(key, label, minutes, duration(seconds), False, "minutes")
 
 
-def sms_opted_out(data_dir: Path) -> int | None:
-    """Numbers on the SMS channel's opt-out list now (the list keeps no dates); None if unreadable."""
-    try:
-        return len(json.loads((data_dir / "sms_opt_outs.json").read_text()).get("opted_out", []))
-    except FileNotFoundError:
-        return 0
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def build(raw: dict[str, Any], min_cell: int, opted_out: int | None) -> list[Group]:
-    """Groups of cells for the page, CSV and JSON (the same numbers everywhere)."""
+def build(raw: dict[str, Any], min_cell: int, opted_out: int) -> list[Group]:
+    """Groups of cells for the page, CSV and JSON (the same numbers everywhere); ``opted_out``: numbers that
+    replied STOP in the period and are still opted out (``bot.store.sms_opt_outs.count_between``)."""
     conv, scr, cri, hand, rep = (raw[k] for k in ("conversations", "screenings", "crisis", "handoffs",
                                                   "reply_times"))
     groups = [
@@ -109,10 +98,10 @@ def build(raw: dict[str, Any], min_cell: int, opted_out: int | None) -> list[Gro
             wait(f"{hours}_median", f"Median wait, {name}", r["median_seconds"], r["replied"], min_cell),
             wait(f"{hours}_p90", f"90th percentile wait, {name}", r["p90_seconds"], r["replied"], min_cell)]
     groups.append(replies)
-    opt = (Cell("opted_out_now", "Numbers opted out now", None, "unknown", False) if opted_out is None
-           else count("opted_out_now", opted_out, min_cell, "Numbers opted out now (all time)", "numbers"))
+    opt = count("opted_out", opted_out, min_cell, "Numbers that opted out in the period (still opted out)", "numbers")
     groups.append(Group("sms_opt_outs", "SMS opt-outs (STOP)", [opt], chart="none",
-                        note="The opt-out list keeps no dates, so this is not limited to the period or channel."))
+                        note="By the date of the STOP (numbers on the list before the upgrade to the database are "
+                             "dated at the upgrade); none on the web; the language filter does not apply."))
     return groups
 
 

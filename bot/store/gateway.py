@@ -1,4 +1,5 @@
-"""The storage gateway the actions use: a typed unit of work that never lets database trouble reach a person.
+"""The storage gateway the actions and the SMS opt-out list use: a typed unit of work that keeps database trouble
+from reaching a person.
 
     from bot.store.gateway import store
 
@@ -22,7 +23,7 @@ from typing import Any, Callable, Concatenate, Iterator, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
-from bot.store import db
+from bot.store import db, sms_opt_outs
 from bot.store import repositories as repo
 
 __all__ = ["Store", "store"]
@@ -74,6 +75,9 @@ class Store:
     save_screening = _call(repo.save_screening)
     pending_staff_messages = _call(repo.pending_staff_messages)
     mark_delivered = _call(repo.mark_delivered)
+    sms_opted_out = _call(sms_opt_outs.is_opted_out)
+    sms_opt_out = _call(sms_opt_outs.opt_out)
+    sms_opt_in = _call(sms_opt_outs.opt_in)
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """SQLAlchemy models. All timestamps are naive UTC (``utcnow()``); health text is encrypted at rest.
 
 Tables: ``screenings``, ``handoffs``, ``staff_users``, ``console_sessions``, ``notes``, ``staff_messages``,
-``audit_log``, ``conversation_activity`` and
+``audit_log``, ``conversation_activity``, ``sms_opt_outs`` and
 Rasa's tracker table ``events`` (written by :mod:`bot.store.tracker_store`, read for transcripts and purge).
 The schema is created by the Alembic migrations in ``bot/store/migrations`` (``db.migrate(url)``).
 """
@@ -208,6 +208,17 @@ class ConversationActivity(Base):
         Index("ix_conversation_activity_opened", "screening_opened_at", "sender_id", "question", "channel",
               "language"),
     )
+
+
+class SmsOptOut(Base):
+    """A phone number that replied STOP on the SMS channel, shared by every node. ``digest`` is the number's
+    HMAC-SHA256 (keyed with the settings' ``secret_key``, see ``bot.channels.sms_state``), never the number.
+    START deletes the row. Rows imported from the old ``sms_opt_outs.json`` are dated at the import."""
+
+    __tablename__ = "sms_opt_outs"
+
+    digest = Column(String(64), primary_key=True)
+    opted_out_at = Column(DateTime, nullable=False, default=utcnow, index=True)
 
 
 class AuditEntry(Base):
