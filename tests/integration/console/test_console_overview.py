@@ -246,3 +246,24 @@ def test_overview_indexes_are_migrated(console_settings):
         "screening_opened_at", "sender_id", "question"]
     assert indexes["screenings"]["ix_screenings_sender_created"] == ["sender_id", "created_at"]
     assert indexes["handoffs"]["ix_handoffs_created_cover"][:2] == ["created_at", "sender_id"]
+
+
+def test_sms_opt_outs_are_counted_in_the_period_from_the_table(admin_client, seeded):
+    from bot.store import sms_opt_outs
+
+    with db.session_scope(seeded) as s:
+        for n in range(6):  # six STOPs in the period, one before it, one in it but START since
+            sms_opt_outs.opt_out(s, f"{n:064x}", dt.datetime.combine(TODAY - dt.timedelta(days=n), dt.time(12)))
+        sms_opt_outs.opt_out(s, "e" * 64, dt.datetime.combine(TODAY - dt.timedelta(days=10), dt.time(12)))
+        sms_opt_outs.opt_out(s, "f" * 64, dt.datetime.combine(TODAY, dt.time(1)))
+        sms_opt_outs.opt_in(s, "f" * 64)
+    cell = cells(admin_client.get("/overview.json", params=PERIOD).json(), "sms_opt_outs")["opted_out"]
+    assert cell["value"] == 6 and "in the period" in cell["label"]
+    longer = {**PERIOD, "date_from": (TODAY - dt.timedelta(days=10)).isoformat()}
+    assert cells(admin_client.get("/overview.json", params=longer).json(), "sms_opt_outs")["opted_out"]["value"] == 7
+    two_days = {**PERIOD, "date_from": (TODAY - dt.timedelta(days=1)).isoformat()}
+    assert cells(admin_client.get("/overview.json", params=two_days).json(),
+                 "sms_opt_outs")["opted_out"]["display"] == "< 5"
+    web = cells(admin_client.get("/overview.json", params={**PERIOD, "channel": "web"}).json(), "sms_opt_outs")
+    assert web["opted_out"]["value"] == 0
+    assert "Numbers that opted out in the period" in admin_client.get("/overview", params=PERIOD).text

@@ -1,20 +1,7 @@
-"""Opt-out list (persisted, hashed numbers), duplicate MessageSids, options shown per sender."""
+"""Duplicate MessageSids and options shown per sender (the opt-out list, in the database, is tested in
+tests/integration/store/test_store_sms_opt_outs.py)."""
 
-from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
-
-
-def test_opt_outs_persist_across_instances_without_storing_numbers(tmp_path):
-    path = tmp_path / "sms_opt_outs.json"
-    first = OptOuts(path, "secret")
-    assert not first.is_opted_out("+15551234567")
-    first.opt_out("+15551234567")
-    assert first.is_opted_out("+15551234567")
-    assert "5551234567" not in path.read_text()
-    again = OptOuts(path, "secret")
-    assert again.is_opted_out("+15551234567")
-    assert not again.is_opted_out("+15557654321")
-    again.opt_in("+15551234567")
-    assert not OptOuts(path, "secret").is_opted_out("+15551234567")
+from bot.channels.sms_state import SeenMessages, ShownOptions
 
 
 def test_duplicate_message_sids_are_recognised():
@@ -37,5 +24,6 @@ def test_shown_options_per_sender():
     shown.set("+1", [("Yes", "/affirm")])
     assert shown.get("+1") == [("Yes", "/affirm")]
     assert shown.get("+2") == []
-    shown.set("+1", [])
-    assert shown.get("+1") == []
+    assert not shown.remembers("+2")
+    shown.set("+1", [])  # a turn without options is remembered too: no need to read the stored conversation
+    assert shown.get("+1") == [] and shown.remembers("+1")
