@@ -29,6 +29,7 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Iterable
 
@@ -185,7 +186,7 @@ class SmsOutput(OutputChannel):
         if options is not None or not self.immediate:
             self.channel.shown.set(recipient_id, options or [])
         # None (the database cannot say) sends: Twilio itself refuses a number that replied STOP (21610)
-        if self.channel.opt_outs.is_opted_out(recipient_id):
+        if await asyncio.to_thread(self.channel.opt_outs.is_opted_out, recipient_id):
             log.info("not sending %d message(s): the recipient has opted out (STOP)", len(pending))
             return []
         bodies = pack((render(m["text"], m["buttons"]) for m in pending), SMS_LIMIT)
@@ -313,10 +314,11 @@ class TwilioSmsInput(TwilioInput):
         # still answered; a STOP is confirmed though it could not be stored, and START reaches the bot as text.
         # Twilio itself keeps its own opt-out list and refuses to text a number that replied STOP (error 21610,
         # logged by SmsSender), so nothing reaches someone who opted out while our list is unreadable.
-        opted_out = self.opt_outs.is_opted_out(sender)
+        # Database calls run in a thread, as in the guard: a slow database must not hold up every conversation.
+        opted_out = await asyncio.to_thread(self.opt_outs.is_opted_out, sender)
         if word == "stop":
             if not opted_out:
-                self.opt_outs.opt_out(sender)
+                await asyncio.to_thread(self.opt_outs.opt_out, sender)
                 self.shown.set(sender, [])
                 await self.sender.send(sender, stop_text(settings, lang))
             return
@@ -331,7 +333,7 @@ class TwilioSmsInput(TwilioInput):
             return
         if opted_out:
             if resubscribes(text):
-                self.opt_outs.opt_in(sender)
+                await asyncio.to_thread(self.opt_outs.opt_in, sender)
                 await self.sender.send(sender, start_text(settings, lang))
             else:
                 log.info("message from an opted-out number not processed (START to resubscribe)")
