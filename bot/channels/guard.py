@@ -160,6 +160,26 @@ def _release_may_be_due(sender_id: str) -> bool:
         return True
 
 
+async def _crisis_first(message: UserMessage, app, limited: bool, lines: list[str]) -> None:
+    """The crisis numbers before the dialogue runs, when it will not run (rate limited: never blocked from
+    them, sent before any storage) or must first wait for the conversation's lock (an earlier message still
+    running, or a node that died holding it: up to a minute)."""
+    if limited or await asyncio.to_thread(_conversation_busy, app, message.sender_id):
+        await _send_lines(message, lines)
+    if limited:
+        await asyncio.to_thread(_raise_urgency, message)
+
+
+def _conversation_busy(app, sender_id: str) -> bool:
+    """Whether another message of this conversation holds or waits for its lock (False when unknown)."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    try:
+        return agent is not None and bool(agent.lock_store.is_someone_waiting(sender_id))
+    except Exception:  # noqa: BLE001 - lock store down: the dialogue reports it, the guard answers a crisis
+        log.warning("could not check a conversation's lock")
+        return False
+
+
 async def _record_only(app, message: UserMessage) -> None:
     """Add the person's message to the conversation without running NLU or the dialogue."""
     from rasa.shared.core.events import UserUttered
@@ -195,11 +215,10 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
         if message.text and len(message.text) > MAX_MESSAGE_CHARS:
             message.text = message.text[:MAX_MESSAGE_CHARS]  # the rest of the pipeline reads a bounded text
         crisis = verdict.category or "other" if verdict.crisis else None
+        if crisis:
+            await _crisis_first(message, app, limited,
+                                crisis_message(crisis, channel=kind, settings=settings, lang=verdict.language))
         if limited:
-            if crisis:  # people in crisis are never blocked from the crisis numbers (sent before any storage)
-                await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings,
-                                                          lang=verdict.language))
-                await asyncio.to_thread(_raise_urgency, message)
             return
         if message.text and message.text.lstrip().startswith("/"):
             message.text = as_text(message.text, await offered(app, message.sender_id))

@@ -91,3 +91,27 @@ def test_the_dialogue_and_the_handoff_get_text_without_lone_surrogates():
         open_one = repo.get_active_handoff(s, "guard-1")
         assert open_one is not None and open_one.urgency == "urgent"
         assert open_one.trigger_message == "I want to kill myself"
+
+
+@pytest.mark.usefixtures("database")
+@pytest.mark.parametrize(("busy", "early"), [(True, True), (False, False)])
+def test_a_crisis_gets_the_numbers_before_the_dialogue_when_the_conversation_is_locked(busy, early):
+    """A ticket on the conversation's lock (an earlier message running, a dead node's ticket) would make the
+    dialogue wait up to a minute: the numbers go out first. An idle conversation is answered by the dialogue."""
+    from types import SimpleNamespace
+
+    from rasa.core.lock_store import InMemoryLockStore
+
+    locks = InMemoryLockStore()
+    if busy:
+        locks.issue_ticket("guard-1")
+    sent_before: list[bool] = []
+
+    async def _notes(message: UserMessage) -> None:
+        sent_before.append(any("988" in m.get("text", "") for m in message.output_channel.inner.messages))
+        await message.output_channel.send_text_message(message.sender_id, "Please call or text 988 now.")
+
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(lock_store=locks)))
+    texts = _run(_notes, "i want to kill myself", app=app)
+    assert sent_before == [early]
+    assert any("988" in t for t in texts)
