@@ -71,6 +71,9 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         settings: Any = None,
         **kwargs: Any,
     ) -> None:
+        from bot.nlu.action_results import install
+
+        install()  # the Rasa server builds this store once at start: its action-reply check, built once
         if settings is None:
             from bot.config import get_settings
 
