@@ -17,6 +17,8 @@ Importing this module imports Rasa; the console reads transcripts through :mod:`
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +36,19 @@ SCREENING_FORM = "screening_form"
 
 # the screening form's loop and the slot naming the open question (a question id, never an answer)
 CLEAR_ACTION_NAMES = frozenset({"screening_form", "screening_current"})
+# conversations whose last saved tracker stays in memory (LRU); a few MB for a long one
+KEPT_TRACKERS = 64
+
+
+@dataclass
+class _Kept:
+    """A tracker as this process saved it, and what the database held for its session right after."""
+
+    tracker: DialogueStateTracker
+    events: int  # len(tracker.events) when saved
+    followup: str | None  # the one piece of tracker state Rasa changes without an event (predicting clears it)
+    head: tuple[int, int | None]  # (rows of the current session, highest row id) after the save
+    domain: Any
 
 
 class EncryptedSQLTrackerStore(SQLTrackerStore):
@@ -41,7 +56,14 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     clear ``intent_name`` / ``action_name`` columns left empty: beside a phone-number sender id they would
     tell anyone reading the table who had a crisis. Rasa never reads them back; ``data`` keeps both. Only
     the names in ``CLEAR_ACTION_NAMES`` stay (they say nothing about a person's health; the console's
-    Overview counts screenings and where people stop by them)."""
+    Overview counts screenings and where people stop by them).
+
+    Loading a conversation does not grow with its length: the tracker this process last saved is kept
+    (``KEPT_TRACKERS``, least recently used dropped) and handed back as long as one small query shows the
+    database still holds exactly what was saved (same number of rows in the session, same last row id) and
+    nobody changed the tracker without saving it. Anything else (another node or process wrote, a new
+    session began, rows were purged, a failed turn left unsaved events, a new model's domain) loads from
+    the database as Rasa does."""
 
     Base = declarative_base()
 
@@ -71,9 +93,11 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         settings: Any = None,
         **kwargs: Any,
     ) -> None:
-        from bot.nlu.action_results import install
+        from bot.nlu import action_results, applied_events
 
-        install()  # the Rasa server builds this store once at start: its action-reply check, built once
+        # the Rasa server builds this store once at start: its speed-ups for Rasa's own per-message work
+        action_results.install()
+        applied_events.install()
         if settings is None:
             from bot.config import get_settings
 
@@ -90,11 +114,39 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             super().__init__(domain=domain, host=host, db=db, event_broker=event_broker, **kwargs)
         self._check_connections_before_use()
         setattr(self.engine.dialect, CIPHER_ATTR, cipher_for(settings.key("encryption_key")))
+        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        kept = None if fetch_events_from_all_sessions else self._kept.pop(sender_id, None)
+        if (kept is not None and kept.domain is self.domain and len(kept.tracker.events) == kept.events
+                and kept.tracker.followup_action == kept.followup and self._head(sender_id) == kept.head):
+            self._kept[sender_id] = kept
+            return kept.tracker
+        return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+
+    def _head(self, sender_id: str) -> tuple[int, int | None]:
+        """(rows, highest id) of the conversation's current session, by Rasa's own session query."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).order_by(None)
+            count, last = query.with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).one()
+        return int(count), last
+
+    def _keep(self, tracker: DialogueStateTracker) -> None:
+        self._kept.pop(tracker.sender_id, None)
+        head = self._head(tracker.sender_id)
+        if head[0] != len(tracker.events):  # e.g. a new session: the next load reads the database
+            return
+        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), tracker.followup_action, head,
+                                               self.domain)
+        while len(self._kept) > KEPT_TRACKERS:
+            self._kept.popitem(last=False)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Save the new events, then the conversation's row in ``conversation_activity`` (for the Overview).
         A failure there is logged and never costs the conversation its events."""
+        self._kept.pop(tracker.sender_id, None)
         await super().save(tracker)
+        self._keep(tracker)
         facts = activity_of(tracker)
         if facts is None:
             return
