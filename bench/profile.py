@@ -175,7 +175,8 @@ async def action_own_work(payloads: list[dict]) -> list[float]:
     executor = ActionExecutor()
     executor.register_package("actions")
     for payload in payloads:  # first pass loads what the actions load lazily
-        await executor.run(payload)
+        if await executor.run(payload) is None:
+            raise RuntimeError(f"replay failed: {sorted(payload)}")
     times = []
     for payload in payloads:
         began = time.perf_counter()
