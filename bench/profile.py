@@ -185,6 +185,19 @@ async def action_own_work(payloads: list[dict]) -> list[float]:
     return times
 
 
+def crisis_assessment(texts: list[str], rounds: int = 5) -> list[float]:
+    """The crisis check the channel guard runs on every message before Rasa (NLU reuses its cached verdict)."""
+    from bot.safety import assessment
+
+    times = []
+    for _ in range(rounds):
+        for text in texts:
+            began = time.perf_counter()
+            assessment._safe(text, True)  # uncached
+            times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
 
@@ -243,9 +256,10 @@ async def profile(args) -> dict:
         if args.cprofile:
             profiler.dump_stats(str(args.cprofile))
         own = await action_own_work(payloads)
+        crisis = crisis_assessment(OUR_SCRIPT + FAQS)
     finally:
         group.stop()
-    return {"load_s": load_s, "messages": messages, "long": long_runs, "action_own_ms": own,
+    return {"load_s": load_s, "messages": messages, "long": long_runs, "action_own_ms": own, "crisis_ms": crisis,
             "payload_kb": [len(json.dumps(p)) / 1024 for p in payloads], "loadavg": os.getloadavg()}
 
 
@@ -266,6 +280,9 @@ def report(data: dict) -> str:
     lines += ["", f"Actions' own work (recorded requests replayed in-process, {len(own)} calls): median "
               f"{median(own):.1f} ms, mean {mean(own) if own else 0:.1f} ms; request size median "
               f"{median(data['payload_kb']):.1f} kB, max {max(data['payload_kb'], default=0):.1f} kB."]
+    crisis = data.get("crisis_ms") or []
+    lines += [f"Crisis assessment (channel guard, before Rasa; uncached, {len(crisis)} calls): median "
+              f"{median(crisis):.1f} ms, mean {mean(crisis):.1f} ms."]
     if data["long"]:
         lines += ["", "Long conversation (median over conversations, and over messages 3-7 vs the last 5):", "",
                   "| message | whole ms | tracker load ms | tracker save ms | decryptions |", "|---|---|---|---|---|"]
