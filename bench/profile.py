@@ -305,15 +305,50 @@ def report(data: dict) -> str:
     return "\n".join(lines)
 
 
+def compare(before: dict, after: dict) -> str:
+    """Median ms per message of each step, before and after (two ``--json`` files of this script)."""
+    def medians(data: dict) -> dict[str, float]:
+        messages = data["messages"]
+        keys = {k for m in messages for k in m["steps"]}
+        return {"**whole message**": median([m["total"] for m in messages]),
+                **{k: median([m["steps"].get(k, 0.0) for m in messages]) for k in keys}}
+
+    def long_rows(data: dict) -> dict[str, float]:
+        runs = data["long"]
+        if not runs:
+            return {}
+        length = len(runs[0])
+        early = [run[i] for run in runs for i in range(2, 7)]
+        late = [run[i] for run in runs for i in range(length - 5, length)]
+        rows = {}
+        for label, chosen in (("3-7", early), (f"{length - 4}-{length}", late)):
+            for key, name in (("total", "whole message"), ("load", "tracker load")):
+                rows[f"long conversation, messages {label}: {name}"] = median([r[key] for r in chosen])
+        return rows
+
+    b, a = medians(before) | long_rows(before), medians(after) | long_rows(after)
+    lines = [f"Load average: before {before['loadavg'][0]:.2f}, after {after['loadavg'][0]:.2f}.", "",
+             "| step (median ms per message) | before | after |", "|---|---|---|"]
+    for key in sorted(set(b) | set(a), key=lambda k: -max(b.get(k, 0.0), a.get(k, 0.0))):
+        if max(b.get(key, 0.0), a.get(key, 0.0)) >= 0.2:
+            lines.append(f"| {key} | {b.get(key, 0.0):.1f} | {a.get(key, 0.0):.1f} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=5)
     parser.add_argument("--long", type=int, default=3)
     parser.add_argument("--long-length", type=int, default=84)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"),
+                        help="print two --json results side by side instead of measuring")
     parser.add_argument("--cprofile", type=Path,
                         help="write cProfile stats of the last 10 messages of the first long conversation here")
     args = parser.parse_args()
+    if args.compare:
+        print(compare(*(json.loads(path.read_text()) for path in args.compare)))
+        return 0
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     from rasa.utils.log_utils import configure_structlog
 

@@ -47,7 +47,7 @@ class _Kept:
     tracker: DialogueStateTracker
     events: int  # len(tracker.events) when saved
     followup: str | None  # the one piece of tracker state Rasa changes without an event (predicting clears it)
-    head: tuple[int, int | None]  # (rows of the current session, highest row id) after the save
+    rows: tuple[int, int | None]  # (rows of the conversation, highest row id) after the save
     domain: Any
 
 
@@ -59,9 +59,9 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     Overview counts screenings and where people stop by them).
 
     Loading a conversation does not grow with its length: the tracker this process last saved is kept
-    (``KEPT_TRACKERS``, least recently used dropped) and handed back as long as one small query shows the
-    database still holds exactly what was saved (same number of rows in the session, same last row id) and
-    nobody changed the tracker without saving it. Anything else (another node or process wrote, a new
+    (``KEPT_TRACKERS``, least recently used dropped) and handed back as long as one index-only query shows
+    the database still holds exactly what was saved (same number of the conversation's rows, same last row
+    id) and nobody changed the tracker without saving it. Anything else (another node or process wrote, a new
     session began, rows were purged, a failed turn left unsaved events, a new model's domain) loads from
     the database as Rasa does."""
 
@@ -119,25 +119,27 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         kept = None if fetch_events_from_all_sessions else self._kept.pop(sender_id, None)
         if (kept is not None and kept.domain is self.domain and len(kept.tracker.events) == kept.events
-                and kept.tracker.followup_action == kept.followup and self._head(sender_id) == kept.head):
+                and kept.tracker.followup_action == kept.followup and self._rows(sender_id) == kept.rows):
             self._kept[sender_id] = kept
             return kept.tracker
         return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
 
-    def _head(self, sender_id: str) -> tuple[int, int | None]:
-        """(rows, highest id) of the conversation's current session, by Rasa's own session query."""
-        with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).order_by(None)
-            count, last = query.with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).one()
+    def _rows(self, sender_id: str) -> tuple[int, int | None]:
+        """(rows, highest id) of all the conversation's events: from the sender index alone, no row is read."""
+        table = self.SQLEvent.__table__
+        query = sa.select(sa.func.count(table.c.id), sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)
+        with self.engine.connect() as connection:
+            count, last = connection.execute(query).one()
         return int(count), last
 
     def _keep(self, tracker: DialogueStateTracker) -> None:
         self._kept.pop(tracker.sender_id, None)
-        head = self._head(tracker.sender_id)
-        if head[0] != len(tracker.events):  # e.g. a new session: the next load reads the database
+        with self.session_scope() as session:  # what Rasa would load: its own session query
+            loaded = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+        if loaded != len(tracker.events):  # e.g. a new session: the next load reads the database
             return
-        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), tracker.followup_action, head,
-                                               self.domain)
+        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), tracker.followup_action,
+                                               self._rows(tracker.sender_id), self.domain)
         while len(self._kept) > KEPT_TRACKERS:
             self._kept.popitem(last=False)
 
