@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -127,6 +128,17 @@ def instrument() -> None:
             return await original_request(self, *args, **kwargs)
 
     EndpointConfig.request = request
+    gc_began: list[float] = []
+
+    def collecting(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_began.append(time.perf_counter())
+        elif gc_began:
+            key = f"garbage collection (generation {info['generation']})"
+            CLOCK.steps[key] += (time.perf_counter() - gc_began.pop()) * 1000
+            CLOCK.counts[key] += 1
+
+    gc.callbacks.append(collecting)
 
     @sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
     def _before(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
