@@ -42,7 +42,7 @@ KEPT_TRACKERS = 64
 
 @dataclass
 class _Kept:
-    """A tracker as this process saved it, and what the database held for its session right after."""
+    """A tracker as this process saved it, and what the database held for the conversation right after."""
 
     tracker: DialogueStateTracker
     events: int  # len(tracker.events) when saved
@@ -133,13 +133,20 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         return int(count), last
 
     def _keep(self, tracker: DialogueStateTracker) -> None:
+        """Keep the saved tracker if it equals what Rasa would load; a failure here only means not keeping it
+        (the events are saved: never an error for the turn)."""
         self._kept.pop(tracker.sender_id, None)
-        with self.session_scope() as session:  # what Rasa would load: its own session query
-            loaded = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-        if loaded != len(tracker.events):  # e.g. a new session: the next load reads the database
+        try:
+            with self.session_scope() as session:  # what Rasa would load: its own session query
+                loaded = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            if loaded != len(tracker.events):  # e.g. a new session: the next load reads the database
+                return
+            rows = self._rows(tracker.sender_id)
+        except sa.exc.SQLAlchemyError as error:
+            logger.warning("conversation not kept in memory (%s)", type(error).__name__)
             return
-        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), tracker.followup_action,
-                                               self._rows(tracker.sender_id), self.domain)
+        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), tracker.followup_action, rows,
+                                               self.domain)
         while len(self._kept) > KEPT_TRACKERS:
             self._kept.popitem(last=False)
 

@@ -99,3 +99,16 @@ async def test_only_the_most_recent_conversations_are_kept(process_settings, mon
         await _started(store, sender)
     assert list(store._kept) == ["kept-7", "kept-8"]
     assert await store.retrieve("kept-6") is not first
+
+
+async def test_a_failure_while_keeping_never_fails_the_save(process_settings, monkeypatch):
+    store = _store(process_settings.database_url)
+
+    def broken(_sender_id):
+        raise sa.exc.OperationalError("SELECT", {}, Exception("database went away"))
+
+    monkeypatch.setattr(store, "_rows", broken)
+    tracker = await _started(store, "kept-9")  # saved without an error
+    monkeypatch.undo()
+    loaded = await store.retrieve("kept-9")
+    assert loaded is not tracker and _as_saved(loaded) == _as_saved(tracker)
