@@ -21,6 +21,7 @@ import gc
 import json
 import logging
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -271,6 +272,7 @@ async def profile(args) -> dict:
         crisis = crisis_assessment(OUR_SCRIPT + FAQS)
     finally:
         group.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
     return {"load_s": load_s, "messages": messages, "long": long_runs, "action_own_ms": own, "crisis_ms": crisis,
             "payload_kb": [len(json.dumps(p)) / 1024 for p in payloads], "loadavg": os.getloadavg()}
 
