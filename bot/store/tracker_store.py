@@ -17,6 +17,8 @@ Importing this module imports Rasa; the console reads transcripts through :mod:`
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +36,19 @@ SCREENING_FORM = "screening_form"
 
 # the screening form's loop and the slot naming the open question (a question id, never an answer)
 CLEAR_ACTION_NAMES = frozenset({"screening_form", "screening_current"})
+# conversations whose last saved tracker stays in memory (LRU); a few MB for a long one
+KEPT_TRACKERS = 64
+
+
+@dataclass
+class _Kept:
+    """A tracker as this process saved it, and what the database held for the conversation right after."""
+
+    tracker: DialogueStateTracker
+    events: int  # len(tracker.events) when saved
+    followup: str | None  # the one piece of tracker state Rasa changes without an event (predicting clears it)
+    rows: tuple[int, int | None]  # (rows of the conversation, highest row id) after the save
+    domain: Any
 
 
 class EncryptedSQLTrackerStore(SQLTrackerStore):
@@ -41,7 +56,14 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     clear ``intent_name`` / ``action_name`` columns left empty: beside a phone-number sender id they would
     tell anyone reading the table who had a crisis. Rasa never reads them back; ``data`` keeps both. Only
     the names in ``CLEAR_ACTION_NAMES`` stay (they say nothing about a person's health; the console's
-    Overview counts screenings and where people stop by them)."""
+    Overview counts screenings and where people stop by them).
+
+    Loading a conversation does not grow with its length: the tracker this process last saved is kept
+    (``KEPT_TRACKERS``, least recently used dropped) and handed back as long as one index-only query shows
+    the database still holds exactly what was saved (same number of the conversation's rows, same last row
+    id) and nobody changed the tracker without saving it. Anything else (another node or process wrote, a new
+    session began, rows were purged, a failed turn left unsaved events, a new model's domain) loads from
+    the database as Rasa does."""
 
     Base = declarative_base()
 
@@ -71,6 +93,11 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         settings: Any = None,
         **kwargs: Any,
     ) -> None:
+        from bot.nlu import action_results, applied_events
+
+        # the Rasa server builds this store once at start: its speed-ups for Rasa's own per-message work
+        action_results.install()
+        applied_events.install()
         if settings is None:
             from bot.config import get_settings
 
@@ -87,11 +114,48 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             super().__init__(domain=domain, host=host, db=db, event_broker=event_broker, **kwargs)
         self._check_connections_before_use()
         setattr(self.engine.dialect, CIPHER_ATTR, cipher_for(settings.key("encryption_key")))
+        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        kept = None if fetch_events_from_all_sessions else self._kept.pop(sender_id, None)
+        if (kept is not None and kept.domain is self.domain and len(kept.tracker.events) == kept.events
+                and kept.tracker.followup_action == kept.followup and self._rows(sender_id) == kept.rows):
+            self._kept[sender_id] = kept
+            return kept.tracker
+        return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+
+    def _rows(self, sender_id: str) -> tuple[int, int | None]:
+        """(rows, highest id) of all the conversation's events: from the sender index alone, no row is read."""
+        table = self.SQLEvent.__table__
+        query = sa.select(sa.func.count(table.c.id), sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)
+        with self.engine.connect() as connection:
+            count, last = connection.execute(query).one()
+        return int(count), last
+
+    def _keep(self, tracker: DialogueStateTracker) -> None:
+        """Keep the saved tracker if it equals what Rasa would load; a failure here only means not keeping it
+        (the events are saved: never an error for the turn)."""
+        self._kept.pop(tracker.sender_id, None)
+        try:
+            with self.session_scope() as session:  # what Rasa would load: its own session query
+                loaded = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            if loaded != len(tracker.events):  # e.g. a new session: the next load reads the database
+                return
+            rows = self._rows(tracker.sender_id)
+        except sa.exc.SQLAlchemyError as error:
+            logger.warning("conversation not kept in memory (%s)", type(error).__name__)
+            return
+        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), tracker.followup_action, rows,
+                                               self.domain)
+        while len(self._kept) > KEPT_TRACKERS:
+            self._kept.popitem(last=False)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Save the new events, then the conversation's row in ``conversation_activity`` (for the Overview).
         A failure there is logged and never costs the conversation its events."""
+        self._kept.pop(tracker.sender_id, None)
         await super().save(tracker)
+        self._keep(tracker)
         facts = activity_of(tracker)
         if facts is None:
             return

@@ -42,7 +42,7 @@ async def test_tracker_rows_name_no_crisis_intent_or_action_in_clear(process_set
     assert {r.type_name for r in rows} >= {"user", "action"}
     assert all(r.intent_name is None and r.action_name is None for r in rows)
     assert not any("crisis" in " ".join(str(v) for v in r) for r in rows)
-    restored = await store.retrieve(PHONE)
+    restored = await EncryptedSQLTrackerStore(host=process_settings.database_url).retrieve(PHONE)  # not the kept one
     assert restored.latest_message.intent["name"] == "crisis"
     assert restored.latest_action_name == "action_handle_crisis"
 
