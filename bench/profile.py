@@ -225,9 +225,12 @@ async def profile(args) -> dict:
     from rasa.core.utils import AvailableEndpoints
 
     from bot import services
+    from bot.nlu import action_results, applied_events
     from bot.runner import ProcessGroup
     from bot.training import latest_model
 
+    action_results.install()  # as bot.serve does for the Rasa server
+    applied_events.install()
     tmp = Path(tempfile.mkdtemp(prefix="iopbot-profile-"))
     settings, endpoints = prepare(tmp)
     group = ProcessGroup(services.child_env(settings), ROOT, log_dir=tmp / "logs")

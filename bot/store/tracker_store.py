@@ -93,11 +93,6 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         settings: Any = None,
         **kwargs: Any,
     ) -> None:
-        from bot.nlu import action_results, applied_events
-
-        # the Rasa server builds this store once at start: its speed-ups for Rasa's own per-message work
-        action_results.install()
-        applied_events.install()
         if settings is None:
             from bot.config import get_settings
 
