@@ -6,11 +6,15 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
   from settings); otherwise 403 and nothing is stored or processed. Behind a proxy the URL Twilio signed is
   rebuilt from ``public_url`` (credentials) / ``settings.public_url`` when set, else from the request and
   its ``X-Forwarded-Proto`` / ``X-Forwarded-Host`` headers.
-* A MessageSid seen before is acknowledged and ignored (Twilio can deliver twice).
+* A MessageSid seen before is acknowledged and ignored (Twilio can deliver twice). It is also the stored
+  message's ``message_id``: a delivery repeated to another node (the first one died, Twilio retried) finds
+  it in the conversation and sends its stored answer again instead of handling it twice
+  (``bot.channels.replay``).
 * STOP (and Twilio's other opt-out words) -> one confirmation, nothing goes to the bot, nothing is sent
   until START / UNSTOP / YES. HELP / INFO -> clinic name, helpline number and crisis line.
 * Bot buttons are rendered as "Reply 1 …, 2 …"; a reply "1", "#2" or an option's title is mapped back to
-  that button's payload (see ``sms_state.ShownOptions``). A turn's messages are packed into SMS of at most
+  that button's payload (see ``sms_state.ShownOptions``; a node that did not send the last question, e.g.
+  after a failover, reads its buttons from the stored conversation). A turn's messages are packed into SMS of at most
   320 characters, split at sentence boundaries, with markdown and links removed.
 * Rate limit per phone number (``bot.channels.limits``, ``rate_limit`` credentials): over it, nothing is
   sent (no SMS cost) and the bot does not run, except that a crisis still gets the crisis texts. STOP always
@@ -27,11 +31,13 @@ from typing import Any, Awaitable, Callable, Iterable
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
+from bot.channels.replay import send_again, stored_replies, valid_message_id
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
 from bot.channels.sms_text import (
     SMS_LIMIT,
@@ -276,14 +282,24 @@ class TwilioSmsInput(TwilioInput):
                 log.info("duplicate delivery of a message ignored")
                 return _twiml()
             text = (form.get("Body") or "").replace("\x00", "").strip()
+            message_id = message_sid if valid_message_id(message_sid) else None
+            stored = await stored_replies(request.app, sender, message_id) if message_id else None
+            if stored is not None:  # handled already (by a node that died before answering Twilio)
+                await self.resend(sender, stored)
+                return _twiml()
             await self.process(sender, text, handle, metadata={"message_sid": message_sid} if message_sid else None,
-                               app=request.app)
+                               app=request.app, message_id=message_id)
             return _twiml()
 
         return hook
 
-    async def process(self, sender: str, text: str, handle: Callable[..., Awaitable[None]],
-                      metadata: dict | None = None, app: Any = None) -> None:
+    async def resend(self, sender: str, replies: list[dict]) -> None:
+        output = SmsOutput(self, immediate=False)
+        await send_again(output, sender, replies)
+        await output.flush(sender)
+
+    async def process(self, sender: str, text: str, handle: Callable[..., Awaitable[None]],  # noqa: PLR0913
+                      metadata: dict | None = None, app: Any = None, message_id: str | None = None) -> None:
         """Carrier keywords first, then the bot; a number reply is mapped to the last shown buttons."""
         from bot.config import get_settings
 
@@ -299,8 +315,8 @@ class TwilioSmsInput(TwilioInput):
             return
         if not self.limiter.allow(sender):
             output = SmsOutput(self, immediate=False)
-            await handle(UserMessage(text or " ", output, sender, input_channel=self.name(), metadata=metadata),
-                         app, limited=True)  # only a crisis is answered
+            await handle(UserMessage(text or " ", output, sender, input_channel=self.name(), metadata=metadata,
+                                     message_id=message_id), app, limited=True)  # only a crisis is answered
             await output.flush(sender)
             return
         if word == "help":
@@ -316,10 +332,38 @@ class TwilioSmsInput(TwilioInput):
         if not text:
             await self.sender.send(sender, _keyword_reply("no_text", settings, "en"))
             return
-        payload = match_option(text, self.shown.get(sender))
+        payload = match_option(text, await self.shown_options(app, sender))
         output = SmsOutput(self, immediate=False)
-        await handle(UserMessage(payload or text, output, sender, input_channel=self.name(), metadata=metadata), app)
+        await handle(UserMessage(payload or text, output, sender, input_channel=self.name(), metadata=metadata,
+                                 message_id=message_id), app)
         await output.flush(sender)
+
+
+    async def shown_options(self, app: Any, sender: str) -> list[tuple[str, str]]:
+        """The numbered choices last sent to ``sender``: remembered here, else read from the conversation."""
+        if self.shown.knows(sender):
+            return self.shown.get(sender)
+        agent = getattr(getattr(app, "ctx", None), "agent", None)
+        try:
+            tracker = await agent.tracker_store.retrieve(sender) if agent is not None else None
+        except Exception:  # noqa: BLE001 - unreadable: the reply is read as typed
+            log.exception("could not read the last numbered choices")
+            tracker = None
+        return last_options(tracker.events) if tracker is not None else []
+
+
+def last_options(events) -> list[tuple[str, str]]:
+    """(title, payload) of the buttons of the bot's last turn, as ``SmsOutput.flush`` numbered them."""
+    turn = []
+    for event in events:
+        if isinstance(event, UserUttered):
+            turn = []
+        elif isinstance(event, BotUttered):
+            turn.append(event)
+    numbered = [e for e in turn if (e.data or {}).get("buttons") or already_numbered(e.text or "")]
+    buttons = (numbered[-1].data or {}).get("buttons") if numbered else None
+    return [(str(b.get("title") or b.get("payload") or ""), str(b.get("payload") or b.get("title")))
+            for b in buttons or []]
 
 
 def _twiml():

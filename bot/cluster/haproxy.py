@@ -11,7 +11,10 @@ still guards a conversation that reaches two nodes during a failover):
   second; its conversations move to the next node on the ring (and come back when it is up again). A request
   whose connection failed is sent again, to another node; one that a node took and then died on is not
   (it may have been handled): the client repeats it with the same ``message_id`` and gets the stored answer.
-* Action servers are stateless: round robin with the same health checks and retries.
+* Action servers are stateless: round robin with the same health checks; a call whose server died before
+  answering (empty response) is sent again to another one, so an action may run twice but is not lost.
+* The balancer's own health (``HEALTH_PATH``) fails while any node is out, so `iopbot run` is ready only when
+  the balancer routes to every node, and reports the cluster degraded while one is down.
 * Requests are not logged (URLs carry conversation ids). The nodes trust one proxy for the client address
   (``SANIC_PROXIES_COUNT=1``), so rate limits still see the person, not the balancer.
 """
@@ -40,11 +43,15 @@ def render(topology: Topology) -> str:
         "  timeout server 120s",
         "  timeout queue 30s",
         "  timeout tunnel 1h",
+        "  timeout check 5s",  # a busy node answers its check late; a dead one refuses at once (layer 4)
         "  default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down",
         "",
         "frontend chat",
         f"  bind {host}:{topology.rasa_port}",
         f"  monitor-uri {HEALTH_PATH}",
+        # healthy (and so `iopbot run` ready) only once every node passed the balancer's own checks
+        f"  monitor fail if {{ nbsrv(rasa) lt {len(topology.rasa)} }} "
+        f"|| {{ nbsrv(actions) lt {len(topology.actions)} }}",
         "  option http-buffer-request",
         "  http-request set-var(txn.conversation) src",
         "  http-request set-var(txn.conversation) req.body,json_query('$.sender') "
@@ -62,10 +69,14 @@ def render(topology: Topology) -> str:
         "",
         "frontend actions",
         f"  bind {host}:{topology.action_port}",
+        "  option http-buffer-request",  # kept, so a cut-off call can be sent again
         "  default_backend actions",
         "",
         "backend actions",
         "  balance roundrobin",
+        # an action call cut off by a dying action server is run again on another (at least once): else Rasa
+        # drops the action's events and the conversation goes on without them (e.g. an answer not stored)
+        "  retry-on conn-failure empty-response",
         "  option httpchk GET /health",
         *_servers(topology.actions),
         "",

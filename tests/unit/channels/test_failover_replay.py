@@ -1,0 +1,36 @@
+"""What a node that did not handle the previous turn needs (after a failover): the last numbered SMS choices
+from the stored conversation, and stored replies sent again through an output channel."""
+
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.shared.core.events import BotUttered, UserUttered
+
+from bot.channels.replay import replies_after, send_again
+from bot.channels.sms import last_options
+from bot.channels.sms_state import ShownOptions
+
+YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+
+
+def test_last_options_are_the_buttons_of_the_bots_last_turn():
+    events = [BotUttered("Ready?", {"buttons": YES_NO}), UserUttered("1"),
+              BotUttered("Thanks."), BotUttered("How often?", {"buttons": [{"title": "Daily", "payload": "daily"}]})]
+    assert last_options(events) == [("Daily", "daily")]
+    assert last_options([*events, UserUttered("1"), BotUttered("Noted, thank you.")]) == []
+    assert last_options([]) == []
+
+
+def test_shown_options_tell_an_empty_turn_from_an_unknown_sender():
+    shown = ShownOptions()
+    assert not shown.knows("+1")
+    shown.set("+1", [])
+    assert shown.knows("+1") and shown.get("+1") == []
+
+
+async def test_stored_replies_are_sent_again_as_first_sent():
+    events = [UserUttered("hi", message_id="m1"), BotUttered("Hello", {"buttons": YES_NO}), BotUttered("Ready?"),
+              UserUttered("yes", message_id="m2"), BotUttered("Next")]
+    stored = replies_after(events, "s1", "m1")
+    output = CollectingOutputChannel()
+    await send_again(output, "s1", stored)
+    assert [(m["text"], m.get("buttons")) for m in output.messages] == [("Hello", YES_NO), ("Ready?", None)]
+    assert all(m["recipient_id"] == "s1" for m in output.messages)
