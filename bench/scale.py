@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/scale.py [--conversations 20] [--out bench/SCALE_RESULTS.md]
 
-Each setup is started as `iopbot run` in a temporary data folder on free ports (the ready time is from start to
-its "==> ready" line, with a trained model), then driven over REST at 1, 10 and 50 concurrent conversations
-(bench/latency.py's script, client and bare bot; at least as many conversations as the concurrency), then the
-resident memory of every process it started is read from /proc.
+Our setups: plain `iopbot run` (one Rasa server, one action server, SQLite), and the cluster of
+`iopbot run --nodes N` with one and with two nodes. Each is started in a temporary data folder on free ports
+(ready time: from start to its "==> ready" line, with a trained model), then driven over REST at 1, 10 and
+50 concurrent conversations (bench/latency.py's script, client and bare bot; at least as many conversations
+as the concurrency), then the resident memory of every process it started is read from /proc.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ from tests.support.proc import descendants  # noqa: E402
 from tests.support.stack import free_port, stack_settings, trained_model  # noqa: E402
 
 LEVELS = (1, 10, 50)
+SETUPS = (  # name, `iopbot run` arguments, Rasa nodes
+    ("ours, single process (SQLite)", (), 1),
+    ("ours, 1 node (HAProxy, PostgreSQL, Redis)", ("--nodes", "1", "--action-nodes", "1"), 1),
+    ("ours, 2 nodes (HAProxy, PostgreSQL, Redis)", ("--nodes", "2"), 2),
+)
 KINDS = (("bot.serve rasa", "Rasa node"), ("bot.serve actions", "action server"), ("bot.serve console", "console"),
          ("haproxy", "HAProxy"), ("redis-server", "Redis"), ("postgres", "PostgreSQL"),
          ("die_with_parent", "die-with-parent guards"))
@@ -54,13 +60,13 @@ def memory(root: int) -> dict[str, tuple[int, float]]:
     return out
 
 
-def run_ours(nodes: int, conversations: int) -> dict:
+def run_ours(args: tuple[str, ...], nodes: int, conversations: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = {"IOPBOT_REDIS_PORT": str(free_port()), "IOPBOT_POSTGRES_PORT": str(free_port()),
                "IOPBOT_RASA_NODE_PORTS": json.dumps([free_port() for _ in range(nodes)]),
                "IOPBOT_ACTION_NODE_PORTS": json.dumps([free_port() for _ in range(nodes)])}
         began = time.monotonic()
-        bot = RunningBot(Path(tmp) / "data", env=env, args=("--nodes", str(nodes)) if nodes > 1 else ())
+        bot = RunningBot(Path(tmp) / "data", env=env, args=args)
         try:
             bot.wait_for("==> ready", timeout=400)
             ready = time.monotonic() - began
@@ -120,9 +126,9 @@ def main() -> int:
     before = _load()
     trained_model(stack_settings(Path(tempfile.mkdtemp())))  # trained once, before any ready time is taken
     results = {"bare rasa init": run_bare(args.conversations)}
-    for nodes in (1, 2):
-        print(f"==> {nodes} node(s)", flush=True)
-        results[f"ours, {nodes} node{'s' if nodes > 1 else ''}"] = run_ours(nodes, args.conversations)
+    for name, argv, nodes in SETUPS:
+        print(f"==> {name}", flush=True)
+        results[name] = run_ours(argv, nodes, args.conversations)
     text = report(results, args.conversations, (before, _load()))
     args.out.write_text(text)
     print(text)

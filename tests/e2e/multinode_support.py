@@ -2,7 +2,8 @@
 
 * REST: the same ``message_id`` again (the channel's contract: a repeat returns the stored answer).
 * SMS: the same webhook again, same ``MessageSid`` (what Twilio does with a retry connection override);
-  the bot treats a MessageSid already in the conversation as a repeat.
+  the bot treats a MessageSid already in the conversation as a repeat. This client waits up to 130 s for an
+  answer; Twilio waits 15 s, then its retry waits for the first copy (the conversation's lock).
 * Widget (socket.io): reconnects (a new socket, likely on another node), asks for its session with its
   token, then sends a message whose answer did not arrive again with the same ``message_id``.
 """
@@ -17,10 +18,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from tests.e2e.channel_support import post_sms, sms_params
+from twilio.request_validator import RequestValidator
+
+from tests.e2e.channel_support import AUTH_TOKEN, sms_params
 from tests.e2e.conversation import asked_question, is_confirm_back
 
-RETRY_FOR = 150  # seconds a client keeps repeating one message (a dead node's Redis lock lasts up to 60 s)
+RETRY_FOR = 150  # seconds a client keeps repeating one message
+# A conversation whose node died mid-message waits for its Redis lock to expire (Rasa's 60 s ticket lifetime),
+# so one answer can take over a minute during a failover.
 CUT_OFF = {0, 502, 503, 504}  # no answer, or the balancer's answer for a node that died mid-request
 
 
@@ -87,7 +92,10 @@ class SmsClient:
         before = len(self.twilio.to(sender))
         params = sms_params(sender, body)
         self.sent.setdefault(sender, []).append(params["MessageSid"])
-        status, _ = repeat_until_answered(lambda: (post_sms(self.url, params), b""), "sms", self.retries)
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(self.url, params)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
+        body = urllib.parse.urlencode(params).encode()
+        status, _ = repeat_until_answered(lambda: _post(self.url, body, headers), "sms", self.retries)
         assert status == 200, (sender, body, status)
         return self.twilio.to(sender)[before:]
 
