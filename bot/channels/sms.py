@@ -13,9 +13,9 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
 * STOP (and Twilio's other opt-out words) -> one confirmation, nothing goes to the bot, nothing is sent
   until START / UNSTOP / YES. HELP / INFO -> clinic name, helpline number and crisis line.
 * Bot buttons are rendered as "Reply 1 …, 2 …"; a reply "1", "#2" or an option's title is mapped back to
-  that button's payload (see ``sms_state.ShownOptions``; a node that did not send the last question, e.g.
-  after a failover, reads its buttons from the stored conversation). A turn's messages are packed into SMS of at most
-  320 characters, split at sentence boundaries, with markdown and links removed.
+  that button's payload (the buttons of the bot's last turn in the stored conversation, so any node maps it
+  the same way, also after a failover). A turn's messages are packed into SMS of at most 320 characters,
+  split at sentence boundaries, with markdown and links removed.
 * Rate limit per phone number (``bot.channels.limits``, ``rate_limit`` credentials): over it, nothing is
   sent (no SMS cost) and the bot does not run, except that a crisis still gets the crisis texts. STOP always
   works.
@@ -338,18 +338,18 @@ class TwilioSmsInput(TwilioInput):
                                  message_id=message_id), app)
         await output.flush(sender)
 
-
     async def shown_options(self, app: Any, sender: str) -> list[tuple[str, str]]:
-        """The numbered choices last sent to ``sender``: remembered here, else read from the conversation."""
-        if self.shown.knows(sender):
-            return self.shown.get(sender)
+        """The numbered choices of the bot's last turn, read from the stored conversation (another node may
+        have sent them, and this process's memory may be from before a failover); memory only as a fallback."""
         agent = getattr(getattr(app, "ctx", None), "agent", None)
-        try:
-            tracker = await agent.tracker_store.retrieve(sender) if agent is not None else None
-        except Exception:  # noqa: BLE001 - unreadable: the reply is read as typed
-            log.exception("could not read the last numbered choices")
-            tracker = None
-        return last_options(tracker.events) if tracker is not None else []
+        if agent is not None:
+            try:
+                tracker = await agent.tracker_store.retrieve(sender)
+            except Exception:  # noqa: BLE001 - unreadable: this process's memory of them
+                log.exception("could not read the last numbered choices")
+            else:
+                return last_options(tracker.events) if tracker is not None else []
+        return self.shown.get(sender)
 
 
 def last_options(events) -> list[tuple[str, str]]:

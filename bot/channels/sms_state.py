@@ -87,12 +87,9 @@ class ShownOptions:
     def get(self, sender: str) -> list[tuple[str, str]]:
         return list(self._options.get(sender, []))
 
-    def knows(self, sender: str) -> bool:
-        """Whether this process sent ``sender``'s last turn (else another node did, or it was restarted)."""
-        return sender in self._options
-
     def set(self, sender: str, options: list[tuple[str, str]]) -> None:
         self._options.pop(sender, None)
-        self._options[sender] = list(options)  # empty too: "no choices shown" is known here
-        while len(self._options) > self._max:
-            self._options.popitem(last=False)
+        if options:
+            self._options[sender] = list(options)
+            while len(self._options) > self._max:
+                self._options.popitem(last=False)

@@ -6,7 +6,6 @@ from rasa.shared.core.events import BotUttered, UserUttered
 
 from bot.channels.replay import replies_after, send_again
 from bot.channels.sms import last_options
-from bot.channels.sms_state import ShownOptions
 
 YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 
@@ -17,13 +16,6 @@ def test_last_options_are_the_buttons_of_the_bots_last_turn():
     assert last_options(events) == [("Daily", "daily")]
     assert last_options([*events, UserUttered("1"), BotUttered("Noted, thank you.")]) == []
     assert last_options([]) == []
-
-
-def test_shown_options_tell_an_empty_turn_from_an_unknown_sender():
-    shown = ShownOptions()
-    assert not shown.knows("+1")
-    shown.set("+1", [])
-    assert shown.knows("+1") and shown.get("+1") == []
 
 
 async def test_stored_replies_are_sent_again_as_first_sent():
