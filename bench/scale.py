@@ -35,9 +35,9 @@ SETUPS = (  # name, `iopbot run` arguments, Rasa nodes
     ("ours, 1 node (HAProxy, PostgreSQL, Redis)", ("--nodes", "1", "--action-nodes", "1"), 1),
     ("ours, 2 nodes (HAProxy, PostgreSQL, Redis)", ("--nodes", "2"), 2),
 )
-KINDS = (("bot.serve rasa", "Rasa node"), ("bot.serve actions", "action server"), ("bot.serve console", "console"),
-         ("haproxy", "HAProxy"), ("redis-server", "Redis"), ("postgres", "PostgreSQL"),
-         ("die_with_parent", "die-with-parent guards"))
+KINDS = (("die_with_parent", "die-with-parent guards"), ("bot.serve rasa", "Rasa node"),
+         ("bot.serve actions", "action server"), ("bot.serve console", "console"), ("haproxy", "HAProxy"),
+         ("redis-server", "Redis"), ("postgres", "PostgreSQL"))
 
 
 def rss_mb(pid: int) -> float:
@@ -84,7 +84,9 @@ def run_bare(conversations: int) -> dict:
     seen: dict = {}
 
     def loaded(group) -> None:
-        seen.update({service.name: (1, rss_mb(proc.pid)) for service, proc in group.running})
+        for service, proc in group.running:  # the started process and what it runs (a die-with-parent guard)
+            pids = [proc.pid, *descendants(proc.pid)]
+            seen[service.name] = (1, sum(rss_mb(pid) for pid in pids))
 
     levels = run_baseline(workdir, conversations, LEVELS, on_loaded=loaded)
     return {"ready": None, "levels": levels, "memory": seen}

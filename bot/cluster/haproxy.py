@@ -8,9 +8,10 @@ still guards a conversation that reaches two nodes during a failover):
   ``/conversations/<id>/``; the widget's socket.io and its files: the client address (socket.io long
   polling needs every request of a socket on the node that opened it, Rasa's socket.io has no shared queue).
 * A node that stops answering is taken out at the first refused connection and by health checks every
-  second; its conversations move to the next node on the ring (and come back when it is up again). A request
-  whose connection failed is sent again, to another node; one that a node took and then died on is not
-  (it may have been handled): the client repeats it with the same ``message_id`` and gets the stored answer.
+  second (a check may take 30 s: a node slowed by load stays in); its conversations move to the next node
+  on the ring (and come back when it is up again). A request whose connection failed is sent again, to
+  another node; one that a node took and then died on is not (it may have been handled): the client
+  repeats it with the same ``message_id`` and gets the stored answer.
 * Action servers are stateless: round robin with the same health checks; a call whose server died before
   answering (empty response) is sent again to another one, so an action may run twice but is not lost.
 * The balancer's own health (``HEALTH_PATH``) fails while any node is out, so `iopbot run` is ready only when
@@ -43,7 +44,9 @@ def render(topology: Topology) -> str:
         "  timeout server 120s",
         "  timeout queue 30s",
         "  timeout tunnel 1h",
-        "  timeout check 5s",  # a busy node answers its check late; a dead one refuses at once (layer 4)
+        # a busy node answers its check late and must stay in (the only node marked down under load made the
+        # balancer answer 503 to everything); a dead one refuses connections and is out at once (layer 4)
+        "  timeout check 30s",
         "  default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down",
         "",
         "frontend chat",
