@@ -31,7 +31,10 @@ def render(topology: Topology) -> str:
     host = topology.host
     return "\n".join([
         "global",
-        "  maxconn 4096",
+        "  maxconn 2048",
+        # an action call carries the whole tracker; HAProxy can send a request again only if it fits in one
+        # buffer (16 KB by default: a screening's tracker is larger, so a cut-off call was not retried)
+        "  tune.bufsize 262144",
         "  hard-stop-after 15s",
         "defaults",
         "  mode http",

@@ -101,10 +101,12 @@ class SmsClient:
 
 
 def turn_done(texts: list[str]) -> bool:
-    """The bot finished its turn: it asked a question, asked to confirm, or offered a person (the end)."""
+    """The bot finished its turn: it asked a screening question or anything else ending in "?" (consent,
+    for whom, "is that right?"), or offered a person (the end of the screening)."""
     replies = [{"text": t} for t in texts]
     joined = " ".join(texts).lower()
-    return asked_question(replies) is not None or is_confirm_back(replies) or "someone from our team" in joined
+    return (asked_question(replies) is not None or is_confirm_back(replies) or "someone from our team" in joined
+            or texts[-1].rstrip().endswith("?"))
 
 
 class WidgetClient:
@@ -169,8 +171,8 @@ class WidgetClient:
             return None
         texts: list[str] = []
         while True:
-            try:  # a turn without a question (greeting, consent) ends when the bot is quiet for 3 s
-                kind, data = self.inbox.get(timeout=60 if not texts else 3)
+            try:  # a turn that ends in no question: when the bot is quiet for 15 s (a last resort)
+                kind, data = self.inbox.get(timeout=60 if not texts else 15)
             except queue.Empty:
                 return texts or None
             if kind == "bot":
