@@ -71,7 +71,8 @@ def baseline_model(workdir: Path) -> Path:
     return models[-1]
 
 
-def run_baseline(workdir: Path, conversations: int) -> dict:
+def run_baseline(workdir: Path, conversations: int, levels: tuple[int, ...] = (1, 10), on_loaded=None) -> dict:
+    """The bare bot at each concurrency ``levels``; ``on_loaded(group)`` runs after the last level (e.g. memory)."""
     model = baseline_model(workdir)
     port = free_port()
     group = ProcessGroup(child_env(stack_settings(workdir)), workdir, log_dir=workdir / "logs")
@@ -81,7 +82,10 @@ def run_baseline(workdir: Path, conversations: int) -> dict:
     try:
         group.wait_ready(timeout=300)
         url = f"{base}/webhooks/rest/webhook"
-        return {c: drive(url, BASELINE_SCRIPT, conversations, c, "base") for c in (1, 10)}
+        results = {c: drive(url, BASELINE_SCRIPT, max(conversations, c), c, "base") for c in levels}
+        if on_loaded is not None:
+            on_loaded(group)
+        return results
     finally:
         group.stop()
 

@@ -8,8 +8,10 @@ stored; otherwise the message is handled as usual, with that id on the stored ev
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -17,6 +19,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 log = logging.getLogger(__name__)
 
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+LOCK_WAIT = 70.0  # seconds; longer than Rasa's ticket lifetime, after which a dead holder's ticket expires
 
 
 def valid_message_id(value) -> bool:
@@ -45,9 +48,29 @@ async def stored_replies(app, sender: str, message_id: str) -> list[dict] | None
     agent = getattr(getattr(app, "ctx", None), "agent", None)
     if agent is None:
         return None
+    await _wait_for_lock(agent, sender)
     try:
         tracker = await agent.tracker_store.retrieve(sender)
     except Exception:  # noqa: BLE001 - unreadable: handle the message as new rather than drop it
         log.exception("could not check for an earlier copy of a message")
         return None
     return replies_after(tracker.events, sender, message_id) if tracker is not None else None
+
+
+async def _wait_for_lock(agent, sender: str) -> None:
+    """Until nobody holds or waits for ``sender``'s lock (at most ``LOCK_WAIT``; an unreadable store: no wait)."""
+    store = getattr(agent, "lock_store", None)
+    deadline = time.monotonic() + LOCK_WAIT
+    while store is not None and time.monotonic() < deadline:
+        try:
+            if not store.is_someone_waiting(sender):
+                return
+        except Exception:  # noqa: BLE001 - the lock store is down: the handling that follows reports it
+            return
+        await asyncio.sleep(0.2)
+
+
+async def send_again(output, sender: str, replies: list[dict]) -> None:
+    """Send stored replies through an output channel (socket.io, SMS) as they were first sent."""
+    for reply in replies:
+        await output.send_response(sender, {k: v for k, v in reply.items() if k != "recipient_id"})

@@ -6,19 +6,17 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
   from settings); otherwise 403 and nothing is stored or processed. Behind a proxy the URL Twilio signed is
   rebuilt from ``public_url`` (credentials) / ``settings.public_url`` when set, else from the request and
   its ``X-Forwarded-Proto`` / ``X-Forwarded-Host`` headers.
-* A MessageSid seen before is acknowledged (empty TwiML) and ignored (Twilio can deliver twice, after a
-  failover to another node): first this process's memory, then the conversation, where the MessageSid is
-  stored as the user message's ``message_id`` (``bot.channels.replay``). Not caught across processes: a
-  duplicate of a message that is not stored in the conversation (STOP, HELP, START, an opted-out number's, a
-  rate-limited one) or one arriving while the first copy is still being handled elsewhere.
+* A MessageSid seen before is acknowledged and ignored (Twilio can deliver twice). It is also the stored
+  message's ``message_id``: a delivery repeated to another node (the first one died, Twilio retried) finds
+  it in the conversation and sends its stored answer again instead of handling it twice
+  (``bot.channels.replay``).
 * STOP (and Twilio's other opt-out words) -> one confirmation, nothing goes to the bot, nothing is sent
   until START / UNSTOP / YES (the list is in the database, shared by every node: ``sms_state.OptOuts``).
   HELP / INFO -> clinic name, helpline number and crisis line.
 * Bot buttons are rendered as "Reply 1 …, 2 …"; a reply "1", "#2" or an option's title is mapped back to
-  that button's payload (see ``sms_state.ShownOptions``; when this process has not seen the sender's last
-  turn, e.g. after a failover or restart, the buttons of the last bot turn stored in the conversation). A
-  turn's messages are packed into SMS of at most 320 characters, split at sentence boundaries, with markdown
-  and links removed.
+  that button's payload (the buttons of the bot's last turn in the stored conversation, so any node maps it
+  the same way, also after a failover). A turn's messages are packed into SMS of at most 320 characters,
+  split at sentence boundaries, with markdown and links removed.
 * Rate limit per phone number (``bot.channels.limits``, ``rate_limit`` credentials): over it, nothing is
   sent (no SMS cost) and the bot does not run, except that a crisis still gets the crisis texts. STOP always
   works.
@@ -40,7 +38,7 @@ from sanic.request import Request
 
 from bot.channels.guard import guarded, last_turn
 from bot.channels.limits import RateLimiter
-from bot.channels.replay import stored_replies, valid_message_id
+from bot.channels.replay import send_again, stored_replies, valid_message_id
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
 from bot.channels.sms_text import (
     SMS_LIMIT,
@@ -292,17 +290,24 @@ class TwilioSmsInput(TwilioInput):
             if message_sid and not self.seen.first_time(message_sid):
                 log.info("duplicate delivery of a message ignored")
                 return _twiml()
-            if message_sid and await stored_replies(request.app, sender, message_sid) is not None:
-                log.info("duplicate delivery of a message already in the conversation ignored")
-                return _twiml()
             text = (form.get("Body") or "").replace("\x00", "").strip()
+            stored = await stored_replies(request.app, sender, message_sid) if message_sid else None
+            if stored is not None:  # handled already: the node died before answering Twilio, which sent it again
+                await self.resend(sender, stored)
+                return _twiml()
             await self.process(sender, text, handle, metadata={"message_sid": message_sid} if message_sid else None,
                                app=request.app, message_id=message_sid or None)
             return _twiml()
 
         return hook
 
-    async def process(self, sender: str, text: str, handle: Callable[..., Awaitable[None]],
+    async def resend(self, sender: str, replies: list[dict]) -> None:
+        """Send the stored answer to a message handled before (as it was sent the first time)."""
+        output = SmsOutput(self, immediate=False)
+        await send_again(output, sender, replies)
+        await output.flush(sender)
+
+    async def process(self, sender: str, text: str, handle: Callable[..., Awaitable[None]],  # noqa: PLR0913
                       metadata: dict | None = None, app: Any = None, message_id: str | None = None) -> None:
         """Carrier keywords first, then the bot; a number reply is mapped to the last shown buttons."""
         from bot.config import get_settings
@@ -324,8 +329,8 @@ class TwilioSmsInput(TwilioInput):
             return
         if not self.limiter.allow(sender):
             output = SmsOutput(self, immediate=False)
-            await handle(UserMessage(text or " ", output, sender, input_channel=self.name(), metadata=metadata),
-                         app, limited=True)  # only a crisis is answered
+            await handle(UserMessage(text or " ", output, sender, input_channel=self.name(), metadata=metadata,
+                                     message_id=message_id), app, limited=True)  # only a crisis is answered
             await output.flush(sender)
             return
         if word == "help":
@@ -348,20 +353,17 @@ class TwilioSmsInput(TwilioInput):
         await output.flush(sender)
 
     async def options_for(self, sender: str, app: Any) -> list[tuple[str, str]]:
-        """The options of the sender's last bot turn: this process's memory, else the stored conversation."""
-        if self.shown.remembers(sender):
-            return self.shown.get(sender)
+        """The numbered choices of the bot's last turn, read from the stored conversation (another node may
+        have sent them, and this process's memory may be from before a failover); memory when unreadable."""
         agent = getattr(getattr(app, "ctx", None), "agent", None)
-        if agent is None:
-            return []
-        try:
-            tracker = await agent.tracker_store.retrieve(sender)
-        except Exception:  # noqa: BLE001 - unreadable: the reply goes to the bot as typed
-            log.exception("could not read the options last shown")
-            return []
-        if tracker is None:
-            return []
-        return shown_options(last_turn(tracker.events)) or []
+        if agent is not None:
+            try:
+                tracker = await agent.tracker_store.retrieve(sender)
+            except Exception:  # noqa: BLE001 - unreadable: this process's memory of them
+                log.exception("could not read the last numbered choices")
+            else:
+                return (shown_options(last_turn(tracker.events)) or []) if tracker is not None else []
+        return self.shown.get(sender)
 
 
 def _twiml():

@@ -7,9 +7,9 @@
 * ``SeenMessages`` — MessageSids already handled (Twilio may deliver a webhook twice). In memory, bounded,
   24 hours: the first, cheap check. A duplicate this process has not seen (a restart, another node) is caught
   by the MessageSid stored on the conversation's user message (``bot.channels.sms``).
-* ``ShownOptions`` — per sender, the buttons [(title, payload)] of the last bot turn, so "1"/"2" can be mapped
-  back to the payload; ``remembers(sender)`` says whether this process has seen a turn for the sender at all
-  (if not, the SMS channel reads the last bot turn from the stored conversation).
+* ``ShownOptions`` — per sender, the buttons [(title, payload)] of the last bot turn this process sent: used
+  only when the stored conversation cannot be read (the SMS channel maps "1"/"2" with the last bot turn stored
+  there, which is right whichever node sent it).
 """
 
 from __future__ import annotations
@@ -100,9 +100,6 @@ class ShownOptions:
 
     def get(self, sender: str) -> list[tuple[str, str]]:
         return list(self._options.get(sender, []))
-
-    def remembers(self, sender: str) -> bool:
-        return sender in self._options
 
     def set(self, sender: str, options: list[tuple[str, str]]) -> None:
         self._options.pop(sender, None)

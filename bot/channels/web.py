@@ -29,7 +29,9 @@ token confirmed for that socket; messages are rate limited per conversation and 
 (``bot.channels.limits``; over the limit a short polite reply, crisis texts for a crisis); ``enter_room`` is
 awaited (python-socketio 5 made it a coroutine; Rasa 3.6 does not await it, so its replies to the session
 room went nowhere), messages are size-limited, and every message goes through
-``guarded`` (crisis numbers whatever breaks).
+``guarded`` (crisis numbers whatever breaks). ``user_uttered`` may carry a ``message_id`` as REST does
+(``bot.channels.replay``): a client whose socket broke before the answer came sends the message again with
+the same id after reconnecting, and gets the stored answer if it had been handled.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.release import ReleaseWatch
+from bot.channels.replay import send_again, stored_replies, valid_message_id
 from bot.channels.shared_state import room_manager, typing_board
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
 from bot.channels.typing import TypingBoard, add_typing
@@ -408,9 +411,15 @@ class WebChatInput(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
+            app = getattr(hook.ctx, "sanic_app", None)
+            message_id = data.get("message_id") if valid_message_id(data.get("message_id")) else None
+            stored = await stored_replies(app, sender_id, message_id) if message_id else None
+            if stored is not None:  # sent again after a reconnect, and it had been handled: the stored answer
+                await send_again(output, sender_id, stored)
+                return
             limited = not self.limiter.allow(sender_id, addresses.get(sid, sid))
-            await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata),
-                         getattr(hook.ctx, "sanic_app", None), limited=limited)
+            await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata,
+                                     message_id=message_id), app, limited=limited)
             if limited and not output.messages:
                 await output.send_text_message(sender_id, _slow_down(text))
 

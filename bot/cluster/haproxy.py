@@ -8,10 +8,14 @@ still guards a conversation that reaches two nodes during a failover):
   ``/conversations/<id>/``; the widget's socket.io and its files: the client address (socket.io long
   polling needs every request of a socket on the node that opened it, Rasa's socket.io has no shared queue).
 * A node that stops answering is taken out at the first refused connection and by health checks every
-  second; its conversations move to the next node on the ring (and come back when it is up again). A request
-  whose connection failed is sent again, to another node; one that a node took and then died on is not
-  (it may have been handled): the client repeats it with the same ``message_id`` and gets the stored answer.
-* Action servers are stateless: round robin with the same health checks and retries.
+  second (a check may take 30 s: a node slowed by load stays in); its conversations move to the next node
+  on the ring (and come back when it is up again). A request whose connection failed is sent again, to
+  another node; one that a node took and then died on is not (it may have been handled): the client
+  repeats it with the same ``message_id`` and gets the stored answer.
+* Action servers are stateless: round robin with the same health checks; a call whose server died before
+  answering (empty response) is sent again to another one, so an action may run twice but is not lost.
+* The balancer's own health (``HEALTH_PATH``) fails while any node is out, so `iopbot run` is ready only when
+  the balancer routes to every node, and reports the cluster degraded while one is down.
 * Requests are not logged (URLs carry conversation ids). The nodes trust one proxy for the client address
   (``SANIC_PROXIES_COUNT=1``), so rate limits still see the person, not the balancer.
 
@@ -37,7 +41,10 @@ def render(topology: Topology, address: Callable[[Node], str] | None = None) -> 
     host = topology.host
     return "\n".join([
         "global",
-        "  maxconn 4096",
+        "  maxconn 2048",
+        # an action call carries the whole tracker; HAProxy can send a request again only if it fits in one
+        # buffer (16 KB by default: a screening's tracker is larger, so a cut-off call was not retried)
+        "  tune.bufsize 262144",
         "  hard-stop-after 15s",
         "defaults",
         "  mode http",
@@ -50,12 +57,18 @@ def render(topology: Topology, address: Callable[[Node], str] | None = None) -> 
         "  timeout server 120s",
         "  timeout queue 30s",
         "  timeout tunnel 1h",
+        # a busy node answers its check late and must stay in (the only node marked down under load made the
+        # balancer answer 503 to everything); a dead one refuses connections and is out at once (layer 4)
+        "  timeout check 30s",
         "  default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down",
         "",
         *(RESOLVERS if address else []),
         "frontend chat",
         f"  bind {host}:{topology.rasa_port}",
         f"  monitor-uri {HEALTH_PATH}",
+        # healthy (and so `iopbot run` ready) only once every node passed the balancer's own checks
+        f"  monitor fail if {{ nbsrv(rasa) lt {len(topology.rasa)} }} "
+        f"|| {{ nbsrv(actions) lt {len(topology.actions)} }}",
         "  option http-buffer-request",
         "  http-request set-var(txn.conversation) src",
         "  http-request set-var(txn.conversation) req.body,json_query('$.sender') "
@@ -73,10 +86,14 @@ def render(topology: Topology, address: Callable[[Node], str] | None = None) -> 
         "",
         "frontend actions",
         f"  bind {host}:{topology.action_port}",
+        "  option http-buffer-request",  # kept, so a cut-off call can be sent again
         "  default_backend actions",
         "",
         "backend actions",
         "  balance roundrobin",
+        # an action call cut off by a dying action server is run again on another (at least once): else Rasa
+        # drops the action's events and the conversation goes on without them (e.g. an answer not stored)
+        "  retry-on conn-failure empty-response",
         "  option httpchk GET /health",
         *_servers(topology.actions, address),
         "",

@@ -44,7 +44,8 @@ def port_is_free(port: int) -> bool:
 class RunningBot:
     """``iopbot run`` on free ports with its own data folder; output collected by a reader thread."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, ignore_sigint: bool = False) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, ignore_sigint: bool = False,
+                 args: tuple[str, ...] = ()) -> None:
         self.ports = {"rasa": free_port(), "action": free_port(), "console": free_port(), "health": free_port()}
         full_env = {**os.environ, "IOPBOT_DATA_DIR": str(data_dir),
                     **{f"IOPBOT_{name.upper()}_PORT": str(port) for name, port in self.ports.items()}}
@@ -58,7 +59,7 @@ class RunningBot:
         full_env.update(env or {})
         self.env = full_env
         preexec = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None
-        self.proc = subprocess.Popen([str(IOPBOT), "run"], cwd=ROOT, env=full_env, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen([str(IOPBOT), "run", *args], cwd=ROOT, env=full_env, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, preexec_fn=preexec)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)

@@ -1,0 +1,223 @@
+"""Clients for the multi-node test: each repeats a message cut off by a dying node the way its channel can.
+
+* REST: the same ``message_id`` again (the channel's contract: a repeat returns the stored answer).
+* SMS: the same webhook again, same ``MessageSid`` (what Twilio does with a retry connection override);
+  the bot treats a MessageSid already in the conversation as a repeat. This client waits up to 130 s for an
+  answer; Twilio waits 15 s, then its retry waits for the first copy (the conversation's lock).
+* Widget (socket.io): reconnects (a new socket, likely on another node), asks for its session with its
+  token, then sends a message whose answer did not arrive again with the same ``message_id``.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from twilio.request_validator import RequestValidator
+
+from tests.e2e.channel_support import AUTH_TOKEN, sms_params
+from tests.e2e.conversation import asked_question, is_confirm_back
+
+RETRY_FOR = 150  # seconds a client keeps repeating one message
+# A conversation whose node died mid-message waits for its Redis lock to expire (Rasa's 60 s ticket lifetime),
+# so one answer can take over a minute during a failover.
+CUT_OFF = {0, 502, 503, 504}  # no answer, or the balancer's answer for a node that died mid-request
+
+
+class Retries:
+    """Counts repeats per channel, for the failure messages and to prove the failover was exercised."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def add(self, channel: str) -> None:
+        with self._lock:
+            self.counts[channel] = self.counts.get(channel, 0) + 1
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=130) as reply:  # noqa: S310 - local server
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError:
+        return 0, b""
+
+
+def repeat_until_answered(send, channel: str, retries: Retries) -> tuple[int, bytes]:
+    deadline = time.monotonic() + RETRY_FOR
+    while True:
+        status, body = send()
+        if status not in CUT_OFF or time.monotonic() > deadline:
+            return status, body
+        retries.add(channel)
+        time.sleep(0.5)
+
+
+class RestClient:
+    def __init__(self, base: str, token: str, retries: Retries) -> None:
+        self.url = f"{base}/webhooks/rest/webhook"
+        self.headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        self.retries = retries
+        self.sent: dict[str, list[str]] = {}  # sender -> message ids in the order sent
+
+    def send(self, sender: str, text: str) -> list[dict]:
+        ids = self.sent.setdefault(sender, [])
+        message_id = f"{sender}.{len(ids)}"
+        ids.append(message_id)
+        body = json.dumps({"sender": sender, "message": text, "message_id": message_id}).encode()
+        status, answer = repeat_until_answered(lambda: _post(self.url, body, self.headers), "rest", self.retries)
+        assert status == 200, (sender, text, status, answer[:300])
+        return json.loads(answer)
+
+
+class SmsClient:
+    """Twilio's side: signed webhooks to the balancer; the bot's replies arrive at the fake Messages API."""
+
+    def __init__(self, base: str, twilio, retries: Retries) -> None:
+        self.url = f"{base}/webhooks/twilio/webhook"
+        self.twilio = twilio
+        self.retries = retries
+        self.sent: dict[str, list[str]] = {}  # sender -> MessageSids in the order sent
+
+    def send(self, sender: str, body: str) -> list[str]:
+        before = len(self.twilio.to(sender))
+        params = sms_params(sender, body)
+        self.sent.setdefault(sender, []).append(params["MessageSid"])
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(self.url, params)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
+        body = urllib.parse.urlencode(params).encode()
+        status, _ = repeat_until_answered(lambda: _post(self.url, body, headers), "sms", self.retries)
+        assert status == 200, (sender, body, status)
+        return self.twilio.to(sender)[before:]
+
+
+def turn_done(texts: list[str]) -> bool:
+    """The bot finished its turn: it asked a screening question or anything else ending in "?" (consent,
+    for whom, "is that right?"), or offered a person (the end of the screening)."""
+    replies = [{"text": t} for t in texts]
+    joined = " ".join(texts).lower()
+    return (asked_question(replies) is not None or is_confirm_back(replies) or "someone from our team" in joined
+            or texts[-1].rstrip().endswith("?"))
+
+
+class WidgetClient:
+    """The widget's socket.io protocol over long polling, through the balancer (sticky by client address)."""
+
+    def __init__(self, base: str, retries: Retries, name: str) -> None:
+        import socketio
+
+        self.base, self.retries, self.name = base, retries, name
+        self.inbox: queue.Queue = queue.Queue()
+        self.token: str | None = None
+        self.sent: list[str] = []  # message ids in the order sent
+        self.client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2)
+        self.confirmed = threading.Event()
+        self.confirms = 0  # session_confirm answers: 1 + the reconnects
+        self.resumed_other: list[str] = []  # tokens of another conversation after a reconnect (must stay empty)
+        self.client.on("connect", self._connected)
+        self.client.on("session_confirm", self._confirm)
+        self.client.on("bot_uttered", lambda data: self.inbox.put(("bot", data)))
+        self.client.on("disconnect", self._disconnected)
+        self.client.connect(base, transports=["polling"], socketio_path="/socket.io", wait_timeout=60)
+        assert self.confirmed.wait(60), "no session_confirm"
+
+    def _connected(self) -> None:
+        self.client.emit("session_request", {"session_id": self.token})
+
+    def _confirm(self, token) -> None:
+        if self.token is not None and token != self.token:
+            self.resumed_other.append(token)
+        self.token = self.token or token
+        self.confirms += 1
+        self.confirmed.set()
+
+    def _disconnected(self, *_) -> None:
+        self.confirmed.clear()
+        self.inbox.put(("disconnect", None))
+
+    @property
+    def conversation(self) -> str:
+        return str(self.token).split(".")[0]
+
+    def send(self, _sender: str, text: str) -> list[dict]:
+        message_id = f"{self.name}.{len(self.sent)}"
+        self.sent.append(message_id)
+        deadline = time.monotonic() + RETRY_FOR
+        while time.monotonic() < deadline:
+            texts = self._exchange(text, message_id)
+            if texts is not None:
+                return [{"text": t} for t in texts]
+            self.retries.add("socket.io")
+        raise AssertionError(f"{self.name}: no answer to {text!r} within {RETRY_FOR} s")
+
+    def _exchange(self, text: str, message_id: str) -> list[str] | None:
+        """Send once; the bot's texts for the turn, or None when the socket broke first (then: send again)."""
+        if not self.confirmed.is_set():
+            self._await_reconnect()
+        self._drain()
+        try:
+            self.client.emit("user_uttered", {"message": text, "session_id": self.token, "message_id": message_id})
+        except Exception:  # noqa: BLE001 - socketio raises while it is not connected
+            self._await_reconnect()
+            return None
+        texts: list[str] = []
+        while True:
+            try:  # a turn that ends in no question: when the bot is quiet for 15 s (a last resort)
+                kind, data = self.inbox.get(timeout=60 if not texts else 15)
+            except queue.Empty:
+                return texts or None
+            if kind == "bot":
+                texts.append((data or {}).get("text") or "")
+                if turn_done(texts):
+                    return self._settle(texts)
+            elif kind == "disconnect":
+                self._await_reconnect()
+                return None
+
+    def _settle(self, texts: list[str]) -> list[str]:
+        """Anything the bot still says right after the question (e.g. its buttons' text)."""
+        while True:
+            try:
+                kind, data = self.inbox.get(timeout=0.3)
+            except queue.Empty:
+                return texts
+            if kind == "bot":
+                texts.append((data or {}).get("text") or "")
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                self.inbox.get_nowait()
+            except queue.Empty:
+                return
+
+    def _await_reconnect(self) -> None:
+        assert self.confirmed.wait(90), f"{self.name}: no reconnect within 90 s"
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def tracker_events(base: str, rasa_token: str, sender: str) -> list[dict]:
+    query = urllib.parse.urlencode({"token": rasa_token})
+    url = f"{base}/conversations/{urllib.parse.quote(sender, safe='+')}/tracker?{query}"
+    with urllib.request.urlopen(url, timeout=60) as reply:  # noqa: S310 - local server
+        return json.loads(reply.read())["events"]
+
+
+def user_message_ids(events: list[dict], key: str = "message_id") -> list[str]:
+    """The id of every user message stored, in stored order (``key``: a field of the event or its metadata)."""
+    out = []
+    for event in events:
+        if event.get("event") == "user":
+            out.append(event.get(key) or (event.get("metadata") or {}).get(key))
+    return out
