@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -19,6 +20,8 @@ from bot.cluster.topology import Topology
 from bot.config import Settings
 from bot.services import Service
 
+MIGRATE_PATIENCE = 60.0  # seconds the first migration may wait for a database that is still starting
+
 
 @dataclass
 class LocalCluster:
@@ -34,7 +37,21 @@ class LocalCluster:
 
     def on_tier_up(self, migrate: Callable[[Settings], None]) -> Callable[[int], None]:
         """Migrate the database once the backing stores are up, before any node starts."""
-        return lambda tier: migrate(self.settings) if tier == BACKING else None
+        return lambda tier: until_it_works(lambda: migrate(self.settings)) if tier == BACKING else None
+
+
+def until_it_works(step: Callable[[], None], patience: float = MIGRATE_PATIENCE, pause: float = 1.0) -> None:
+    """Run ``step`` again while it raises, for up to ``patience`` seconds (then its last error goes up): a
+    PostgreSQL that accepts connections may still be recovering from an unclean stop and refuse queries."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            step()
+            return
+        except Exception:
+            if time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
 
     def summary(self) -> str:
         stores = [s.name for s in self.backing] or ["the configured Redis and database"]

@@ -64,3 +64,27 @@ def test_a_repeated_message_id_gets_the_replies_that_followed_it_and_an_unknown_
                                            ("a b", False), (7, False), ("x;drop", False)])
 def test_message_ids_are_short_plain_strings(value, ok):
     assert valid_message_id(value) is ok
+
+
+def test_the_first_migration_is_tried_again_while_the_database_is_still_starting():
+    from bot.cluster.run import until_it_works
+
+    calls = []
+
+    def migrate():
+        calls.append(1)
+        if len(calls) < 3:
+            raise RuntimeError("the database system is starting up")
+
+    until_it_works(migrate, patience=5, pause=0.01)
+    assert len(calls) == 3
+
+
+def test_a_database_that_never_answers_stops_the_start_with_its_error():
+    from bot.cluster.run import until_it_works
+
+    def migrate():
+        raise RuntimeError("connection refused")
+
+    with pytest.raises(RuntimeError, match="connection refused"):
+        until_it_works(migrate, patience=0.05, pause=0.01)
