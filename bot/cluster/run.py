@@ -39,6 +39,11 @@ class LocalCluster:
         """Migrate the database once the backing stores are up, before any node starts."""
         return lambda tier: until_it_works(lambda: migrate(self.settings)) if tier == BACKING else None
 
+    def summary(self) -> str:
+        stores = [s.name for s in self.backing] or ["the configured Redis and database"]
+        return (f"{len(self.topology.rasa)} Rasa nodes and {len(self.topology.actions)} action servers behind "
+                f"the balancer; started here: {', '.join(stores)}")
+
 
 def until_it_works(step: Callable[[], None], patience: float = MIGRATE_PATIENCE, pause: float = 1.0) -> None:
     """Run ``step`` again while it raises, for up to ``patience`` seconds (then its last error goes up): a
@@ -52,11 +57,6 @@ def until_it_works(step: Callable[[], None], patience: float = MIGRATE_PATIENCE,
             if time.monotonic() + pause > deadline:
                 raise
             time.sleep(pause)
-
-    def summary(self) -> str:
-        stores = [s.name for s in self.backing] or ["the configured Redis and database"]
-        return (f"{len(self.topology.rasa)} Rasa nodes and {len(self.topology.actions)} action servers behind "
-                f"the balancer; started here: {', '.join(stores)}")
 
 
 def prepare(base: Settings, nodes: int, action_nodes: int | None, say: Callable[[str], None]) -> LocalCluster:

@@ -88,3 +88,12 @@ def test_a_database_that_never_answers_stops_the_start_with_its_error():
 
     with pytest.raises(RuntimeError, match="connection refused"):
         until_it_works(migrate, patience=0.05, pause=0.01)
+
+
+def test_the_run_says_how_many_nodes_and_which_stores_it_started():
+    from bot.cluster.local import _tcp_service
+    from bot.cluster.run import LocalCluster
+
+    settings = Settings(rasa_port=5005, action_port=5055)
+    cluster = LocalCluster(settings, Topology.from_settings(settings, 2, 1), [_tcp_service("redis", ["r"], 6380)])
+    assert cluster.summary() == "2 Rasa nodes and 1 action servers behind the balancer; started here: redis"
