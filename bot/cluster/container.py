@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import urllib.request
 
 from bot.cluster.deploy import ANY, new_env
 from bot.config import Settings, get_settings
@@ -70,11 +69,9 @@ def argv_for(role: str, port: int | None, settings: Settings) -> list[str]:
 
 
 def probe(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - a fixed http URL of the deploy files
-            return 0
-    except OSError:  # refused, timed out, or an HTTP error status
-        return 1
+    from bot.runner import is_healthy
+
+    return 0 if is_healthy(url, timeout=5) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
