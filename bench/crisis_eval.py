@@ -8,7 +8,10 @@ Sets:
 * frozen evaluation (``bench/data/frozen/crisis_eval.yml``, English + Spanish): written outside the team
   before the change; never used for rules, training or thresholds;
 * round-4 holdout (``bench/data/frozen/crisis_r4_holdout_*.yml``): the random half of a later outside set
-  (with junk, markup and code strings), split off before anyone read it; the other half was trained on;
+  (with junk, markup and code strings), split off before anyone read it; the other half was trained on.
+  Its misses were read and fixed in round 5, so since then it is a development number;
+* round-5 holdout (``bench/data/frozen/crisis_r5_holdout_*.yml``): the random half of a third outside set
+  (2026-12-03), split off before anyone read it; never tuned on;
 * development check (``tests/data/crisis_holdout.yml``): not trained on, but looked at while writing rules;
 * development (``data/safety/*.yml``): what the model learns from and the rules were written against;
   scored by 5-fold cross-validation of the model (the rules are the same in every fold).
@@ -210,20 +213,26 @@ def main(argv: list[str] | None = None) -> int:
     assess("warm up")
     cold = time.perf_counter() - started
     timings: list[float] = []
+    failures: list[int] = []
 
     def verdict(text: str) -> str:
         start = time.perf_counter()
-        level = assess(text).level
+        result = assess(text)
         timings.append(time.perf_counter() - start)
-        return level
+        if result.source == "failure":  # the detector broke: a "caught" crisis here would be a false number
+            failures.append(1)
+        return result.level
 
     results: list[tuple[str, Tally]] = []
     if not args.dev_only:
         results.append(("Frozen evaluation set (written outside the team, never tuned on)",
                         evaluate(load(FROZEN), verdict, evasions=True, mid_form=True)))
-        results.append(("Round-4 holdout (random half of a new outside set, split off before anyone read it, never "
-                        "tuned on)", evaluate(load(FROZEN_R4, "crisis_r4_holdout_*.yml"), verdict, evasions=True,
-                                              mid_form=True)))
+        results.append(("Round-5 holdout (random half of a third outside set, split off before anyone read it, "
+                        "never tuned on)", evaluate(load(FROZEN_R4, "crisis_r5_holdout_*.yml"), verdict,
+                                                    evasions=True, mid_form=True)))
+        results.append(("Round-4 holdout (outside set; its misses were read and fixed in round 5: a development "
+                        "number since)", evaluate(load(FROZEN_R4, "crisis_r4_holdout_*.yml"), verdict,
+                                                  evasions=True, mid_form=True)))
     results.append(("Development check (tests/data/crisis_holdout.yml)",
                     evaluate(load(DEV_CHECK), verdict, evasions=True, mid_form=True)))
     if not args.no_cv:
@@ -250,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"Time per message: median {1000 * ordered[len(ordered) // 2]:.1f} ms, 95th percentile "
                      f"{1000 * ordered[int(len(ordered) * 0.95)]:.1f} ms; first call (loading rules and model) "
                      f"{cold:.1f} s.")
+    if failures:
+        print(f"ERROR: the detector failed on {len(failures)} messages (see the log); no results written")
+        return 1
     if args.write:
         out = ROOT / "bench" / "CRISIS_RESULTS.md"
         old = out.read_text(encoding="utf-8") if out.exists() else ""

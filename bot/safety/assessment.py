@@ -5,6 +5,7 @@ model (``model``), all reading the canonical form of the whole message:
 
 * a rule that counts -> crisis (the model cannot veto a rule);
 * no rule, model very sure (``MODEL_CRISIS``) -> crisis; model fairly sure (``MODEL_CHECK``) -> check;
+* no rule, words of despair that may or may not mean suicide ("can't do this anymore") -> check;
 * a rule match its context cancelled (negation, past, idiom, a film ...) -> none, unless the model is very
   sure, then check (a rule under negation is not ignored when the words say otherwise).
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 Level = Literal["crisis", "check", "none"]
 # set on the development sets (bench/crisis_eval.py --dev), never on the frozen evaluation set
-MODEL_CRISIS = 0.90
+MODEL_CRISIS = 0.97  # 0.90 until round 5: model-only false alarms 9 -> 1 on the dev sets
 MODEL_CHECK = 0.60
 MODEL_OVER_CANCELLED = 0.97
 
@@ -35,13 +36,20 @@ _DRUG_ES = re.compile(r"\b(?:droga|drogas|pastillas|heroina|chiva|fentanil\w*|fe
                       r"naloxona|xanax|clonazepam|alcohol|trago|tomando)\b")
 _WITHDRAWAL_ES = re.compile(r"\b(?:deje|dejo|dejar|sin) (?:de )?(?:tomar|beber|el alcohol|las pastillas|"
                             r"el trago|la droga|usar)\b|\babstinencia\b|\bdias sin\b|\bdesintox\w*\b")
+# despair that may or may not mean suicide: never ignored, never the full alarm -> the safety question
+_DESPAIR = re.compile(r"^\W*(?:i am|i'm) (?:so |just |fucking |really )?done\W*$|\bi am done\W+(?:bye|goodbye)\b|"
+                      r"\b(?:i )?can not (?:do|take|handle) (?:this|it|any of this|life) ?(?:anymore|any more)\b|"
+                      r"\bcan not go on (?:like this|anymore)\b|\bi (?:just )?give up on (?:everything|life)\b|"
+                      r"\bi am done with (?:everything|life|it all)\b|\bwhat is the point (?:of anything|anymore|of "
+                      r"living|of it all)\b|\bno way out\b|\bya no puedo (?:mas|con esto|con mi vida)\b|"
+                      r"\bya no (?:aguanto|soporto) (?:mas|nada)\b|\bme rindo\b|\bpara que sigo\b")
 
 
 @dataclass(frozen=True)
 class Assessment:
     level: Level
     category: str | None = None
-    source: str = ""  # rules | rules_es | model | failure | ""
+    source: str = ""  # rules | rules_es | model | despair | failure | ""
     language: str = "en"
 
     @property
@@ -106,6 +114,8 @@ def _assess(text: object, use_model: bool) -> Assessment:
         return Assessment("crisis", estimate.category, "model", language)
     if estimate.probability >= MODEL_CHECK:
         return Assessment("check", estimate.category, "model", language)
+    if _DESPAIR.search(words):
+        return Assessment("check", "suicide", "despair", language)
     return Assessment("none", language=language)
 
 

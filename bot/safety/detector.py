@@ -72,6 +72,11 @@ _RECENT_PAST = re.compile(
     r"|\bin (january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|"
     r"jun|jul|aug|sep|sept|oct|nov|dec)\b"
 )
+# "quit benzos last week ... about to seize": the date belongs to the stopping, not to the emergency
+_STARTED_STOPPING = re.compile(
+    r"\b(quit|quitting|stopped|stopping|came off|coming off|ran out|last (drink|dose|use|used)|detox\w*)\b"
+    r"(\s+[\w']+){0,5}?\s+(last (week|month|weekend)|(\d+|a|one|two|three|four|a few|a couple( of)?|several) "
+    r"(days?|weeks?) ago)\b")
 _PRESENT = re.compile(r"\b(now|right now|today|tonight|this morning|just|currently|still)\b")
 _FEAR_OR_HYPOTHETICAL = re.compile(
     r"\b(scared|afraid|worried|worry|fear|terrified|nervous)\b"
@@ -132,9 +137,14 @@ _QUOTE_OPEN = re.compile(r"(?:^|\s)[\"']")
 _QUOTE_CLOSE = re.compile(r"[\"'](?:\s|$|[,.!?])")
 # the whole message tells of a past that is over: "... that was 10 yrs ago and im doing well"
 _PAST_AND_OVER = re.compile(r"\b(years? ago|yrs ago|back in (college|school|high school)|when i was|in (19|20)\d\d|"
-                            r"a long time ago)\b")
-_OVER_NOW = re.compile(r"\b(i am|im|i am now|doing) (well|good|better|fine|okay|ok)\b|\b(out of it|past it) now\b|"
-                       r"\bgot (me )?help\b|\bno (thoughts|urges) (like that |of that )?(now|since)\b")
+                            r"a long time ago|last year|i was suicidal|after my (divorce|breakup|\w+ died))\b")
+_OVER_NOW = re.compile(r"\b(i am|im|i am now|doing) (way |much |a lot |so much |really )?(well|good|better|fine|okay|"
+                       r"ok)\b|\b(out of it|past it) now\b|"
+                       r"\bgot (me )?help\b|\bno (thoughts|urges) (like that |of that )?(now|since)\b|"
+                       r"\b(been in|in|doing|finished|completed) (therapy|anger management|treatment|rehab)\b|"
+                       r"\bdid my time\b")
+# ... but not when the sentence of the match says it is back: "i was suicidal in 2019 and tonight again"
+_BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming back|came back)\b")
 
 
 def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") -> bool:
@@ -145,7 +155,7 @@ def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") 
     if len(_QUOTE_OPEN.findall(before)) > len(_QUOTE_CLOSE.findall(before)):
         return True  # inside quotes: reported words, a title, a lyric
     if rule.category in ("suicide", "harm_others", "weapon") and _PAST_AND_OVER.search(text) \
-            and _OVER_NOW.search(text):
+            and _OVER_NOW.search(text) and not _BACK_AGAIN.search(sentence):
         return True
     if rule.category in ("suicide", "harm_others", "weapon") and _HELP_QUESTION.search(sentence):
         return True
@@ -213,7 +223,7 @@ class _Engine:
                 _DATED.search(doc.text) and not _PRESENT.search(doc.text))):
             return False
         if rule.past == "recent" and not _PRESENT.search(clause):
-            sentence = doc.text
+            sentence = _STARTED_STOPPING.sub(" ", doc.text)
             if _DISTANT_PAST.search(sentence) or _RECENT_PAST.search(sentence):
                 return False
         if rule.situational:

@@ -51,10 +51,11 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"(?:puente|edificio|techo|azotea|balcon|tren|metro|vias|carro|camion|rio|precipicio)\b",
        r"\b(?:estoy|ando|me subi) (?:en|arriba de) (?:el|la|un|una) (?:puente|azotea|techo|orilla|vias)\b"
        r"(?!.*\b(?:esperando|guagua|camion|bus|trafico|cita|trabajo|llego tarde|de camino|vista|foto)\b)",
-       r"\bcarta(?:s)? de despedida\b", r"\b(?:esta es mi|mi ultima) (?:despedida|mensaje)\b",
+       r"\b(?:carta|cartas|mensaje|mensajes|nota|notas|audio|video) de despedida\b",
+       r"\b(?:esta es mi|mi ultima) (?:despedida|mensaje)\b",
        r"\badios (?:para siempre|a todos|mundo cruel)\b", r"\bya me voy (?:para siempre|de este mundo)\b",
        r"\b(?:junt(?:ando|e|o)|guard(?:ando|e|o)|ahorr(?:ando|e)) (?:pastillas|mis pastillas|las pastillas)\b",
-       r"\b(?:tomarme|tragarme|me voy a tomar|me tome) (?:todas las|todo el frasco|un frasco|el frasco)\b",
+       r"\b(?:tomarme|tragarme|me voy a tomar|me tome) (?:todas las|todas mis|todo el frasco|un frasco|el frasco)\b",
        r"\bcuantas? (?:pastillas|tylenol|paracetamol)\w* (?:se necesitan|hacen falta|para morir|para no despertar)\b",
        r"\b(?:no quiero|ojala no|quisiera no) (?:despertar|amanecer)\b", r"\bdormir para siempre\b",
        r"\b(?:la|una) pistola (?:en|a) (?:la|mi) cabeza\b", r"\bser una carga\b.*\b(?:hoy|esta noche|ya no)\b",
@@ -97,12 +98,18 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\b(?:con|tengo) (?:un|una|el|la) (?:bate|navaja|cuchillo|pistola)\b.*"
        r"\b(?:le voy|voy para|afuera|ahorita|me enga)"),
     _r("sobredosis", "overdose",
-       r"\bsobredosis\b", r"\b(?:se tomo|me tome|tomo|trago|se trago) (?:todas las|todo el|un frasco|muchas|"
+       r"\bsobredosis\b", r"\b(?:se tomo|me tome|tomo|trago|se trago) (?:todas las|todas mis|todas sus|todo el|"
+       r"un frasco|muchas|"
        r"demasiadas|un monton de|toda la caja de)\b", r"\b(?:tome|tomo|use|uso|se metio|me meti) demasiad[oa]s?\b",
        r"\bespuma (?:por|en|de) la boca\b", r"\b(?:necesito|tienen|alguien tiene) (?:narcan|naloxona)\b",
        r"\b(?:se tomo|me tome|me meti|se metio) (?:como )?\d+ (?:pastillas|pastis|xanax|clonazepam|percocet|"
        r"oxis?|tylenol|rivotril|seroquel|pastillas de)\b", r"\bun punado de\b",
-       r"\bmezcle \w+ con\b", r"\bsiento que me voy\b", r"\bse tomo (?:la|el|las|los) \w+ que\b",
+       r"\bmezcle \w+ con\b", r"\bsiento que me voy\b",
+       r"\bme pase con (?:la|el|las|los) (?:coca|cristal|pastillas|droga|perico|fenta\w*|heroina|chiva|alcohol|"
+       r"pisto|trago|piedra|xanax|pastis)\b",
+       r"\b(?:el )?corazon me (?:late|esta latiendo) (?:durisimo|muy fuerte|a mil|rapidisimo)\b.*\bno siento\b",
+       r"\btodas las pastillas\b.*\b(?:lo voy a hacer|voy a hacerlo|lo hare)\b",
+       r"\bse tomo (?:la|el|las|los) \w+ que\b",
        situational=True, past=False),
     _r("no_respira", "by_context",
        r"\bno (?:esta )?respira\w*", r"\bno puede respirar\b", r"\b(?:apenas|casi no) respira\b",
@@ -129,8 +136,11 @@ RULES_ES: tuple[RuleEs, ...] = (
        situational=True, past=False),
 )
 
+# "sin tomar" is withdrawal, not a negation of what follows ("segundo dia sin tomar y veo bichos")
+_WITHOUT_USING = re.compile(r"\bsin (?:tomar|beber|usar|consumir|alcohol|pisto|trago|droga|drogas|pastillas|fumar)\b")
+_INTENT_NOW = re.compile(r"\b(?:lo voy a hacer|voy a hacerlo|lo hare) (?:ahorita|ahora|hoy|esta noche|ya)\b")
 _CLAUSE = re.compile(r"[.;!?\n]|,|\bpero\b|\baunque\b|\bsino\b")
-_NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin)\b")
+_NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin|nada)\b")
 _DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) (?:anos|años)\b|\bhace anos\b|"
                            r"\bcuando (?:era|tenia|estaba)\b|\ben (?:el )?(?:19|20)\d\d\b|\bel ano pasado\b|"
                            r"\bde (?:joven|nino|nina)\b|"
@@ -146,13 +156,16 @@ _NOW = re.compile(r"\b(?:ahora mismo|en este momento|ya no respira|ayuda|auxilio
 _FRAME = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa]|que pasa si|que hago si|si alguien|en caso de|"
                     r"como (?:ayudo|se usa|puedo)|pelicula|serie|cancion|libro|noticia|noticias|documental|video|"
                     r"podcast|clase|caminata|prevencion|charla|platica|el 988|al 988|llamar al 988|linea de crisis|"
+                    r"(?:me )?pregunt(?:o|aron|a) si|le dije (?:que|q) no|señales|senales de|"
                     r"se puede|ofrecen|tienen grupo|pregunta|aceptan|senales|ensayo|corrido|personaje|"
                     r"que es|como se evita|van a arrestar|es peligroso|tiktok|instagram|facebook|youtube|comentarios|"
                     r"(?:que|q|k) (?:hago|hacemos|debo hacer) si)\b|'[^']{3,60}'|\"[^\"]{3,60}\"")
 # Media, reports, other people's stories: the crisis words are the topic, not what is happening
 _MEDIA = re.compile(r"\b(?:rola|cancion|reggaeton|corrido|telenovela|novela|serie|pelicula|cuento|libro|historia|"
                     r"podcast|video|tiktok|noticia|noticias|periodico|clase|maestra|maestro|junta|testimonio|"
-                    r"presentacion|ensayo|programa de tv|la tele)\b|\b(?:conto|platico|compartio|leimos|vimos)\b")
+                    r"presentacion|ensayo|programa de tv|la tele|tarea|estadisticas|investigacion|"
+                    r"trabajo (?:para|pa|de) la (?:uni|universidad|escuela|clase|prepa))\b|"
+                    r"\b(?:conto|platico|compartio|leimos|vimos)\b")
 # A question about something, not a statement of danger ("cuales son las señales de una sobredosis?")
 _QUESTION = re.compile(r"^\W*(?:que|cual|cuales|como|cuanto|cuantos|cuantas|hay|acepta|aceptan|cubre|da|puede|"
                        r"pueden|es|sirve|para que|donde|cuando|el programa|el seguro|la metadona)\b")
@@ -167,13 +180,16 @@ _WHEN = re.compile(r"\ben (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|s
                    r"diciembre)\b|\b(?:19|20)\d\d\b|\bel (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
                    r"(?: pasado)?\b|\bcuando (?:yo )?era\b")
 _JOKE = re.compile(r"\b(?:jaja\w*|jeje\w*|exagero|es broma|no es cierto|no manches)\b")
-_IDIOM = re.compile(r"\bme muero (?:de|por) (?:risa|hambre|sueno|ganas|calor|frio|verguenza|aburrimiento)\b|"
+_IDIOM = re.compile(r"\b(?:me voy a|te vas a|se va a) morir de tanto (?:tomar|beber|fumar|usar|comer|trabajar)\b|"
+                    r"\bme muero (?:de|por) (?:risa|hambre|sueno|ganas|calor|frio|verguenza|aburrimiento)\b|"
                     r"\bme (?:mata|matan|esta matando) (?:el|la|los|las|este|esta)\b|\bmuerto de (?:risa|hambre|sueno|"
                     r"cansancio)\b|\bme quiero morir de (?:la )?(?:risa|verguenza|pena)\b")
 # Spanish chat shorthand, so the rules read one spelling ("q hago si" = "que hago si", "xq" = "porque")
 _SHORTHAND = ((re.compile(r"\b(?:q|k|ke)\b"), "que"), (re.compile(r"\b(?:xq|pq|porq|xk)\b"), "porque"),
               (re.compile(r"\bpa\b"), "para"), (re.compile(r"\b(?:tmb|tb|tmbn)\b"), "tambien"),
-              (re.compile(r"\bx\b"), "por"), (re.compile(r"\bd\b"), "de"))
+              (re.compile(r"\bx\b"), "por"), (re.compile(r"\bd\b"), "de"),
+              (re.compile(r"\bk(?=(?:iero|ieres|iere|ieren|isiera|ise|iso|izas?)\b)"), "qu"),
+              (re.compile(r"\baki\b"), "aqui"), (re.compile(r"\bporke\b"), "porque"))
 
 
 def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -194,7 +210,9 @@ def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
 
 
 def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, text: str = "") -> bool:
-    if rule.negatable and _NEGATION.search(clause_before):
+    if _INTENT_NOW.search(text):
+        return False  # "¿qué pasa si me tomo todas? lo voy a hacer ahorita": the question is not the frame
+    if rule.negatable and _NEGATION.search(_WITHOUT_USING.sub(" ", clause_before)):
         return True
     if _MEDIA.search(before) or _JOKE.search(sentence):
         return True

@@ -95,7 +95,7 @@ def _durations(text: str) -> str:
     """Duration words for last use: "a week ago" -> "1 week ago", "a year and a half" -> "1.5 year"."""
     text = re.sub(r"\b(?:an|a|one)\s+(day|week|month|year|hour|night)(s?) and a half\b", r"1.5 \1\2", text)
     text = re.sub(r"\b(\d+) (day|week|month|year|hour)(s?) and a half\b", r"\1.5 \2\3", text)
-    text = re.sub(r"\bhalf (?:a|an) (year|month|week|day)\b", r"0.5 \1", text)
+    text = re.sub(r"\b(?:half (?:a|an)|medio|media) (year|month|week|day)\b", r"0.5 \1", text)
     return re.sub(r"\b(?:an|a)\s+(?=(?:day|week|month|year|hour|night|weekend)s?\b)", "1 ", text)
 
 
@@ -374,10 +374,11 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
         return 0
     words = _numberize(words).replace("1 times", "1")
     has_number = bool(re.search(r"\d", words))
-    vague = r"\b(?:a lot|lots|many|too many|plenty|loads|tons|a bunch|do not know|not sure)\b"
+    vague = r"\b(?:a lot|lots|many|too many|plenty|loads|tons|a bunch|do not know|not sure|lose count|lost count)\b"
     if re.search(r"\btimes\b", words) or (re.search(vague, words) and not has_number):
         return None
-    final = re.search(rf"\b(?:so|like|about|maybe|around|prolly|probably|more like|at least|usually) "
+    final = re.search(rf"\b(?:so|like|about|maybe|around|prolly|probably|more like|at least|usually|bueno|digo|"
+                      rf"i mean|actually|mas bien) "
                       rf"{_NUM}(?:\s*(?:-|or|to)\s*{_NUM})?\s*(?:drinks?|beers?|shots?|cans?)?\s*$", words)
     if final:
         return int(round(float(final.group(2) or final.group(1))))

@@ -16,7 +16,7 @@ soy es era fue fui tambien tmb tb porque xq porq pq cuando donde como nada nunca
 veces vez dias semana semanas mes meses anos ano año años ayer hoy anoche antier manana ahorita ahora
 bien mal si sí se nose creo pues ps pos nomas namas nada algo alguien nadie todo todos todas
 yo el ella ellos ellas usted ustedes nosotros hijo hija esposo esposa mama papa hermano hermana
-tomar tomo toma tome uso usa usar fumo fuma quiero quiere puedo puede necesito necesita ayuda
+tomar tomo toma tome uso usa usar fumo fuma quiero kiero quiere puedo puede necesito necesita ayuda morir vivir matarme
 hola gracias buenas buenos dias tardes noches claro lunes martes miercoles jueves viernes sabado domingo
 sabados domingos semanal diario nunca cuando tambien entonces despues antes
 """.split())

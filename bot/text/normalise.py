@@ -59,6 +59,9 @@ _CRISIS_RAW: list[tuple[str, str]] = [
     (r"\bi'll\b", "i will"),
     (r"\bi'd\b", "i would"),
     (r"\bid (?=rather|be |never|kill|die|just)", "i would "),
+    # "ill be gone", "scared ill do it again" (not "i feel ill", "ill for days")
+    (r"(?<!feel )(?<!felt )(?<!been )(?<!very )(?<!so )(?<!is )(?<!was )(?<!got )"
+     r"\bill (?=be |do |go |never|just |kill|end |die|make |try |jump|take )", "i will "),
     (r"\bcan'?t\b|\bcannot\b", "can not"),
     (r"\bwon'?t\b", "will not"),
     (r"\bain'?t\b", "is not"),

@@ -46,10 +46,19 @@ def test_the_model_alone_asks_the_safety_question_or_gives_help_by_its_confidenc
         def estimate(self, _text):
             return CrisisEstimate(self.p, "suicide")
 
-    for probability, level in ((0.95, "crisis"), (0.7, "check"), (0.2, "none")):
+    for probability, level in ((0.99, "crisis"), (0.95, "check"), (0.7, "check"), (0.2, "none")):
         monkeypatch.setattr(module, "_model", lambda p=probability: Fixed(p))
         module._cached.cache_clear()
         assert assess("i left letters for everyone on the table").level == level
+    monkeypatch.setattr(module, "_model", lambda: Fixed(0.95))
+    module._cached.cache_clear()
+    # words of despair with an unsure model: the safety question, not silence and not the alarm
+    assert assess("i cant do this anymore").level == "check"
+    monkeypatch.setattr(module, "_model", lambda: Fixed(0.2))
+    module._cached.cache_clear()
+    assert assess("i cant do this anymore").level == "check"
+    assert assess("im done").level == "check"
+    assert assess("im done with my homework").level == "none"
     monkeypatch.setattr(module, "_model", lambda: Fixed(0.95))
     module._cached.cache_clear()
     # the rules cancelled a match ("never"): only a very sure model asks, and never sounds the alarm

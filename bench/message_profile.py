@@ -1,6 +1,6 @@
 """Where the time of one message goes: Rasa's own steps timed on the real model and the real stores.
 
-    .venv/bin/python bench/profile.py [--conversations 5] [--long 3 --long-length 84] [--json out.json]
+    .venv/bin/python bench/message_profile.py [--conversations 5] [--long 3 --long-length 84] [--json out.json]
 
 Loads the newest trained model in this process the way `rasa run` does (``rasa.core.agent.load_agent`` with
 the generated endpoints: the encrypted SQL tracker store on a temporary SQLite file, the action endpoint),
