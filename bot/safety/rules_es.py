@@ -81,7 +81,9 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\bcartas? a mis hijos\b", r"\bescribi la nota\b", r"\b(?:adios|bye) ma\b",
        r"\bcuida a (?:los|mis) (?:ninos|hijos)\b",
        r"\b(?:me puse|ponerme) (?:el|la|un|una) (?:cinturon|soga|cuerda|cable) en el cuello\b",
-       r"\bvolver a intentar(?:lo)?\b", r"\b(?:junt|ahorr|guard)\w* (?:valor|pastillas)\b"),
+       r"\bvolver a intentar(?:lo)?\b",
+       r"\b(?:cortandose|se esta cortando|se corto|se cortaba|me estoy cortando|me corte)\b.*\b(?:profund[oa]|sangre|"
+       r"sangrando|brazos|venas|munecas|piernas)\b", r"\b(?:junt|ahorr|guard)\w* (?:valor|pastillas)\b"),
     _r("danar_a_otro", "harm_others",
        r"\b(?:voy a|quiero|tengo ganas de|me dan ganas de) (?:matar|apunalar|acuchillar|balear|lastimar|"
        r"golpear|herir|hacerle dano a)(?:lo|la|los|las|le)?\b(?! de (?:risa|hambre))",
@@ -105,6 +107,9 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\b(?:se tomo|me tome|me meti|se metio) (?:como )?\d+ (?:pastillas|pastis|xanax|clonazepam|percocet|"
        r"oxis?|tylenol|rivotril|seroquel|pastillas de)\b", r"\bun punado de\b",
        r"\bmezcle \w+ con\b", r"\bsiento que me voy\b",
+       r"\b(?:mi|el|la) (?:ni[nñ]o|ni[nñ]a|bebe|hijo|hija|nieto|nieta|nene|nena)\b.{0,30}"
+       r"\bse (?:comio|trago|tomo|metio)\b.{0,30}\b(?:pastillas?|pildoras?|tira|tiras|suboxone|metadona|medicinas?|"
+       r"tylenol|xanax|clonazepam|fentanil\w*|droga|drogas|gomitas)\b",
        r"\bme pase con (?:la|el|las|los) (?:coca|cristal|pastillas|droga|perico|fenta\w*|heroina|chiva|alcohol|"
        r"pisto|trago|piedra|xanax|pastis)\b",
        r"\b(?:el )?corazon me (?:late|esta latiendo) (?:durisimo|muy fuerte|a mil|rapidisimo)\b.*\bno siento\b",
