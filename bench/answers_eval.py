@@ -72,6 +72,8 @@ def _range(days: int) -> int:
 
 def is_right(question, value: Any, item: dict[str, Any]) -> bool:
     for expected in [item["expect"], *(item.get("also") or [])]:
+        if expected == "unsure" and value == "unclear" and question.type in ("number", "last_use"):
+            return True  # stored as not sure (these questions have no "not sure" choice)
         if question.type == "last_use" and isinstance(value, int) and isinstance(expected, int):
             if _range(value) == _range(expected):
                 return True

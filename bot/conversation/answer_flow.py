@@ -119,6 +119,8 @@ def decide(question: Question, turn: Turn, state: State, reader: AnswerReader) -
 
 
 def _from_reading(reading: Reading, state: State) -> Outcome:
+    if reading.certainty == "sure" and reading.value == UNCLEAR:  # "idk": noted as not sure, and said so
+        return Outcome("give_up", UNCLEAR, state=State())
     if reading.certainty == "sure" and reading.value is not None:
         return Outcome("store", reading.value, state=State())
     if reading.certainty == "check" and reading.value is not None:

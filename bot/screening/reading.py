@@ -29,7 +29,8 @@ from typing import Any, Callable, Literal, Sequence
 
 from bot.screening.examples import NOT_ANSWER, ExampleSet
 from bot.screening.model import Question
-from bot.screening.parsers import ParsedAnswer, parse_answer, whole_reply_choice_value
+from bot.screening.parsers import ParsedAnswer, parse_answer, parse_yes_no, whole_reply_choice_value
+from bot.screening.vocabulary import UNCLEAR as NOT_SURE
 from bot.text.canonical import canonical
 
 Certainty = Literal["sure", "check", "unclear"]
@@ -58,7 +59,16 @@ class Reading:
 
 
 UNCLEAR = Reading()
+# "idk, i lose count" to "how many drinks?": an answer (not sure), stored as such at once; asking again would
+# not help someone who does not know
+DONT_KNOW = Reading(NOT_SURE, "sure", "dont_know", 1.0)
 _EXAMPLE_TYPES = ("yes_no_unsure", "single_choice", "frequency", "multi_choice")
+_NO_UNSURE_CHOICE = ("number", "last_use")
+
+
+def _dont_know(words: str) -> bool:
+    parsed = parse_yes_no(words)
+    return parsed.ok and parsed.value == "unsure"
 
 
 class AnswerReader:
@@ -81,7 +91,9 @@ class AnswerReader:
         parsed = parse_answer(question, words, today=today)
         model = self._model(question) if question.type in _EXAMPLE_TYPES else None
         if model is None:
-            return Reading(parsed.value, "sure", "rule", 1.0) if parsed.ok else UNCLEAR
+            if parsed.ok:
+                return Reading(parsed.value, "sure", "rule", 1.0)
+            return DONT_KNOW if question.type in _NO_UNSURE_CHOICE and _dont_know(words) else UNCLEAR
         return _decide(question, parsed, model.probabilities(words))
 
     def warm_up(self, questions: Sequence[Question]) -> None:

@@ -59,6 +59,20 @@ def test_second_miss_gives_up_as_unclear(reader, questionnaire):
     assert second.kind == "give_up" and second.value == UNCLEAR
 
 
+@pytest.mark.parametrize("question_id, text", [
+    ("alcohol_amount", "idk i lose count"), ("alcohol_amount", "no se, pierdo la cuenta"),
+    ("last_use", "honestly cant remember")])
+def test_i_do_not_know_to_a_number_is_noted_as_not_sure_at_once(reader, questionnaire, question_id, text):
+    outcome = decide(questionnaire[question_id], Turn(text), State(), reader)
+    assert outcome.kind == "give_up" and outcome.value == UNCLEAR
+
+
+def test_a_number_that_is_not_understood_is_still_asked_again(reader, questionnaire):
+    outcome = decide(questionnaire["alcohol_amount"], Turn("purple"), State(), reader)
+    assert outcome.kind == "reask"
+    assert decide(questionnaire["alcohol_amount"], Turn("idk like 4"), State(), reader).value == 4
+
+
 def test_choose_all_buttons_toggle_and_done(reader, questionnaire):
     question = questionnaire["home"]
     one = decide(question, Turn(clicked="stable"), State(), reader)
