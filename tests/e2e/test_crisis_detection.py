@@ -37,9 +37,10 @@ def _urgent(stack, sender) -> bool:
         return handoff is not None and handoff.urgency == "urgent"
 
 
-def test_an_ambiguous_message_gets_one_safety_question_and_yes_gets_help(stack):
-    sender = "check-yes"
-    asked = all_text(stack.send(sender, AMBIGUOUS))
+@pytest.mark.parametrize("message", [AMBIGUOUS, "cant do this anymore"])
+def test_an_ambiguous_message_gets_one_safety_question_and_yes_gets_help(stack, message):
+    sender = f"check-yes-{len(message)}"
+    asked = all_text(stack.send(sender, message))
     assert "right now?" in asked and "988" in asked
     assert not _urgent(stack, sender)  # a question, not the full alarm
     assert _crisis_help(all_text(stack.send(sender, "yes")))
