@@ -338,12 +338,13 @@ def days_per_week(text: str) -> float | None:
 
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_ABBR = {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday",
-             "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday"}
+             "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday",
+             "satur": "saturday", "wednes": "wednesday"}
 
 
 def _weekdays_per_week(words: str) -> float | None:
     """"mon thru fri" -> 5, "tues thurs sat" -> 3, "every sunday" / "friday nights" -> 1."""
-    day = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?s?"
+    day = r"(?:mon|tue|tues|wednes|wed|thu|thur|thurs|fri|satur|sat|sun)(?:day)?s?"
     if re.search(r"\bweekdays\b|\bmon(?:day)?s? (?:to|through|thru|till|until|-) fri(?:day)?s?\b", words):
         return 5.0
     named = set()

@@ -257,6 +257,12 @@ def test_helpers_directly():
     assert normalize("I DON\u2019T know!!") == "i do not know"
     assert days_per_week("2-3x/wk") == 2.5
     assert days_per_week("sometimes") is None
+    assert days_per_week("los viernes y sabados") == 2.0  # "saturday" and "wednesday" were not read as days
+    assert days_per_week("wednesdays and saturdays") == 2.0
+    assert parse_number("2 o 3 copas... bueno 3") == 3
+    assert parse_number("at least a pint of whiskey", {"pint of whiskey": 11}) == 11
+    assert parse_number("idk i lose count") is None
+    assert days_since_last_use("llevo medio año clean", today=TODAY) == 182
     assert parse_number("two bottles of wine", {"bottles of wine": 5}) == 10
     assert days_since_last_use("since March", today=TODAY) == (TODAY - dt.date(2026, 3, 1)).days
     assert days_since_last_use("since December", today=TODAY) == (TODAY - dt.date(2025, 12, 1)).days
