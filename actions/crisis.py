@@ -61,10 +61,11 @@ class ActionHandleCrisis(Action):
 
 def _check_trigger(tracker: Tracker) -> tuple[str, dict[str, Any]]:
     """The message that made us ask the safety question, and what NLU found in it."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") \
-                == "crisis_check":
-            return event.get("text") or "", dict((event.get("parse_data") or {}).get("crisis") or {})
+    from bot.conversation.history import crisis_check_message, parse_data_of, text_of
+
+    event = crisis_check_message(tracker.events)
+    if event is not None:
+        return text_of(event) or "", dict(parse_data_of(event).get("crisis") or {})
     return tracker.latest_message.get("text") or "", crisis_details(tracker)
 
 

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, language_of, say, settings, yes_no
 from bot.conversation.contact import is_skip, parse_contact_method, parse_first_name, parse_phone
+from bot.conversation.history import contact_misses_in_a_row
 from bot.conversation.hours import is_staffed, reply_time_phrase
 from bot.notify import notify_handoff
 from bot.store.gateway import store
@@ -26,16 +27,7 @@ def _sms_phone(tracker: Tracker) -> str | None:
 
 def _misses_in_a_row(tracker: Tracker) -> int:
     """How many times in a row the bot just said it did not catch the answer to the question it asks again."""
-    misses = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "bot":
-            continue
-        utter = (event.get("metadata") or {}).get("utter_action")
-        if utter == "utter_not_caught":
-            misses += 1
-        elif utter != "utter_ask_contact_method":
-            break
-    return misses
+    return contact_misses_in_a_row(tracker.events)
 
 
 class ValidateHandoffForm(FormValidationAction):

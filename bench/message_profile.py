@@ -1,6 +1,7 @@
 """Where the time of one message goes: Rasa's own steps timed on the real model and the real stores.
 
     .venv/bin/python bench/message_profile.py [--conversations 5] [--long 3 --long-length 84] [--json out.json]
+                                              [--whole-session]
 
 Loads the newest trained model in this process the way `rasa run` does (``rasa.core.agent.load_agent`` with
 the generated endpoints: the encrypted SQL tracker store on a temporary SQLite file, the action endpoint),
@@ -10,7 +11,9 @@ Every step is timed with wrappers around Rasa's methods: each graph node (the NL
 the policies), tracker load (SQL, decryption, rebuilding the tracker) and save (encryption, SQL), the action
 call over HTTP, and, replayed in this process with the same requests, the actions' own work. A long
 conversation (FAQ questions after the screening) shows whether a message costs more as history grows.
-Prints Markdown; ``--json`` keeps the raw numbers. Nothing leaves this machine.
+Action calls carry the bounded event list of ``bot.nlu.action_payload``, as in ``bot/serve.py``;
+``--whole-session`` sends the whole session as Rasa itself does (the "before"). Prints Markdown; ``--json``
+keeps the raw numbers. Nothing leaves this machine.
 """
 
 from __future__ import annotations
@@ -225,12 +228,14 @@ async def profile(args) -> dict:
     from rasa.core.utils import AvailableEndpoints
 
     from bot import services
-    from bot.nlu import action_results, applied_events
+    from bot.nlu import action_payload, action_results, applied_events
     from bot.runner import ProcessGroup
     from bot.training import latest_model
 
     action_results.install()  # as bot.serve does for the Rasa server
     applied_events.install()
+    if not args.whole_session:
+        action_payload.install()  # as bot.serve does; before instrument() wraps it
     tmp = Path(tempfile.mkdtemp(prefix="iopbot-profile-"))
     settings, endpoints = prepare(tmp)
     group = ProcessGroup(services.child_env(settings), ROOT, log_dir=tmp / "logs")
@@ -263,9 +268,13 @@ async def profile(args) -> dict:
             for i, text in enumerate(script):
                 if args.cprofile and conv == 0 and i >= len(script) - 10:
                     profiler.enable()
+                sent = len(PAYLOADS)
                 total, steps, counts, replies = await send(agent, f"long-{conv}", text)
                 profiler.disable()
-                run.append({"total": total, "load": steps.get("tracker load", 0.0),
+                sizes = [len(json.dumps(p)) / 1024 for p in PAYLOADS[sent:]]
+                run.append({"payload_kb": max(sizes, default=0.0), "events_sent": max(
+                                (len(p.get("tracker", {}).get("events") or []) for p in PAYLOADS[sent:]), default=0),
+                            "total": total, "load": steps.get("tracker load", 0.0),
                             "save": steps.get("tracker save", 0.0), "decrypts": counts.get("decrypt", 0),
                             "replies": len(replies), "steps": steps})
             long_runs.append(run)
@@ -302,13 +311,16 @@ def report(data: dict) -> str:
               f"{median(crisis):.1f} ms, mean {mean(crisis):.1f} ms."]
     if data["long"]:
         lines += ["", "Long conversation (median over conversations, and over messages 3-7 vs the last 5):", "",
-                  "| message | whole ms | tracker load ms | tracker save ms | decryptions |", "|---|---|---|---|---|"]
+                  "| message | whole ms | tracker load ms | tracker save ms | decryptions | largest action request kB "
+                  "| events in it |", "|---|---|---|---|---|---|---|"]
         length = len(data["long"][0])
         for label, idx in (("3-7", range(2, 7)), (f"{length - 4}-{length}", range(length - 5, length))):
             rows = [run[i] for run in data["long"] for i in idx]
             lines.append(f"| {label} | {median([r['total'] for r in rows]):.1f} | "
                          f"{median([r['load'] for r in rows]):.1f} | {median([r['save'] for r in rows]):.1f} | "
-                         f"{median([r['decrypts'] for r in rows]):.0f} |")
+                         f"{median([r['decrypts'] for r in rows]):.0f} | "
+                         f"{median([r.get('payload_kb', 0.0) for r in rows]):.1f} | "
+                         f"{median([r.get('events_sent', 0) for r in rows]):.0f} |")
     if data["long"]:
         lines += ["", "Steps that grow with history (median ms, messages 3-7 vs the last 5):", "",
                   "| step | early | late |", "|---|---|---|"]
@@ -358,6 +370,8 @@ def main() -> int:
     parser.add_argument("--long", type=int, default=3)
     parser.add_argument("--long-length", type=int, default=84)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--whole-session", action="store_true",
+                        help="send the action server the whole session, as Rasa itself does (for a before/after)")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"),
                         help="print two --json results side by side instead of measuring")
     parser.add_argument("--cprofile", type=Path,

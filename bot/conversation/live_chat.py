@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-NOTICE_KEY = "iopbot_notice"
-STAFF_NAME_KEY = "staff_name"
+from bot.conversation import history
+from bot.conversation.history import NOTICE_KEY, STAFF_NAME_KEY
+
 _NAME_PART = re.compile(r"[^\W\d_]+")
 
 
@@ -24,26 +25,11 @@ def first_name(username: str | None) -> str | None:
     return word[:1].upper() + word[1:].lower()
 
 
-def _metadata(event: Any) -> dict:
-    if isinstance(event, dict):
-        return event.get("metadata") or {} if event.get("event") == "bot" else {}
-    if type(event).__name__ == "BotUttered":
-        return getattr(event, "metadata", None) or {}
-    return {}
-
-
 def announced_staff(events: Iterable[Any]) -> str | None:
     """The staff member the person was last told has joined and not yet left (None: the assistant).
 
     ``events``: Rasa events as objects or as dicts (the action server's ``tracker.events``)."""
-    for event in reversed(list(events or [])):
-        meta = _metadata(event)
-        notice = meta.get(NOTICE_KEY)
-        if notice == "joined":
-            return str(meta.get(STAFF_NAME_KEY) or "")
-        if notice in ("left", "back"):
-            return None
-    return None
+    return history.announced_staff(events)
 
 
 def live_text(lang: str | None, key: str, name: str | None = None) -> str:
