@@ -36,7 +36,7 @@ STAGES = {
     "spacy": ("spaCy pipeline", 5),
     "crisis": ("crisis model", 60),
     "rasa_check": ("Rasa: loading, checking the training data", 15),
-    "rasa_dialogue": ("Rasa: dialogue policies (stories, rules, TED)", 40),
+    "rasa_dialogue": ("Rasa: dialogue policies (stories, rules)", 2),
     "rasa_nlu": ("Rasa: language understanding, saving the model", 60),
 }
 RASA_STAGES = ("rasa_check", "rasa_dialogue", "rasa_nlu")
