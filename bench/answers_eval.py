@@ -43,11 +43,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.results_file import write_keeping_history  # noqa: E402
+
 DEV = {lang: sorted((ROOT / "bench/data/dev").glob(f"answers_dev_{lang}*.yml")) for lang in ("en", "es")}
 FROZEN = {"en": ROOT / "bench/data/frozen/answers_eval_en.yml", "es": ROOT / "bench/data/frozen/answers_eval_es.yml"}
 FROZEN_R4 = {lang: ROOT / f"bench/data/frozen/answers_r4_holdout_{lang}.yml" for lang in ("en", "es")}
 FROZEN_R5 = {lang: ROOT / f"bench/data/frozen/answers_r5_holdout_{lang}.yml" for lang in ("en", "es")}
-HISTORY = "## Earlier runs"
 LAST_USE_RANGES = ((0, 1), (2, 14), (15, 30), (31, 90), (91, 10**6))
 SAFETY_RELEVANT = ("suicidal_thoughts", "suicide_plan", "suicide_behavior", "harm_others", "withdrawal",
                    "seizure_history", "medical", "home")
@@ -183,10 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"Reading time per answer: median {1000 * timings[len(timings) // 2]:.1f} ms.\n")
     lines.append(f"Building the example models (all questions, both languages): {warm:.1f} s.")
     if args.write:
-        out = ROOT / "bench" / "ANSWERS_RESULTS.md"
-        old = out.read_text(encoding="utf-8") if out.exists() else ""
-        history = old[old.index(HISTORY):] if HISTORY in old else ""  # hand-written notes on earlier runs stay
-        out.write_text("\n".join(lines) + "\n" + ("\n" + history if history else ""), encoding="utf-8")
+        write_keeping_history(ROOT / "bench" / "ANSWERS_RESULTS.md", lines)
     return 0
 
 

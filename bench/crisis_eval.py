@@ -40,10 +40,11 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.results_file import write_keeping_history  # noqa: E402
+
 FROZEN = ROOT / "bench" / "data" / "frozen" / "crisis_eval.yml"
 FROZEN_R4 = ROOT / "bench" / "data" / "frozen"  # crisis_r4_holdout_{en,es}.yml
 DEV_R4 = ROOT / "bench" / "data" / "dev"  # crisis_dev_r4_{en,es}.yml, trained on since round 4
-HISTORY = "## Earlier runs"
 DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
 DEV = ROOT / "data" / "safety"
 PREFIXES = ("2. ", "yes ", "no, ", "every day. ")
@@ -213,14 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     assess("warm up")
     cold = time.perf_counter() - started
     timings: list[float] = []
-    failures: list[int] = []
+    failures = 0
 
     def verdict(text: str) -> str:
+        nonlocal failures
         start = time.perf_counter()
         result = assess(text)
         timings.append(time.perf_counter() - start)
-        if result.source == "failure":  # the detector broke: a "caught" crisis here would be a false number
-            failures.append(1)
+        failures += result.source == "failure"  # the detector broke: a "caught" crisis would be a false number
         return result.level
 
     results: list[tuple[str, Tally]] = []
@@ -260,13 +261,10 @@ def main(argv: list[str] | None = None) -> int:
                      f"{1000 * ordered[int(len(ordered) * 0.95)]:.1f} ms; first call (loading rules and model) "
                      f"{cold:.1f} s.")
     if failures:
-        print(f"ERROR: the detector failed on {len(failures)} messages (see the log); no results written")
+        print(f"ERROR: the detector failed on {failures} messages (see the log); no results written")
         return 1
     if args.write:
-        out = ROOT / "bench" / "CRISIS_RESULTS.md"
-        old = out.read_text(encoding="utf-8") if out.exists() else ""
-        history = old[old.index(HISTORY):] if HISTORY in old else ""  # hand-written notes on earlier runs stay
-        out.write_text("\n".join(lines) + "\n" + ("\n" + history if history else ""), encoding="utf-8")
+        write_keeping_history(ROOT / "bench" / "CRISIS_RESULTS.md", lines)
     return 0
 
 
