@@ -44,7 +44,6 @@ def install() -> None:
     """Send bounded event lists from ``RemoteAction`` (this process)."""
     from rasa.core.actions.action import RemoteAction
 
-    if getattr(RemoteAction, _INSTALLED, False):
-        return
-    RemoteAction._action_call_format = _action_call_format
-    setattr(RemoteAction, _INSTALLED, True)
+    from bot.nlu.rasa_patch import patch_once
+
+    patch_once(RemoteAction, _INSTALLED, _action_call_format=_action_call_format)

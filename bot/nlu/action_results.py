@@ -45,7 +45,6 @@ def install() -> None:
     """Use the cached validator in ``RemoteAction`` (this process)."""
     from rasa.core.actions.action import RemoteAction
 
-    if getattr(RemoteAction, _INSTALLED, False):
-        return
-    RemoteAction._validate_action_result = _validate_action_result
-    setattr(RemoteAction, _INSTALLED, True)
+    from bot.nlu.rasa_patch import patch_once
+
+    patch_once(RemoteAction, _INSTALLED, _validate_action_result=_validate_action_result)

@@ -112,9 +112,8 @@ def install() -> None:
     """Use the remembered, incremental version in ``DialogueStateTracker`` (this process)."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    if getattr(DialogueStateTracker, _INSTALLED, False):
-        return
-    DialogueStateTracker.applied_events = applied_events
-    DialogueStateTracker._undo_till_previous = staticmethod(_undo_till_previous)
-    DialogueStateTracker._undo_till_previous_loop_execution = staticmethod(_undo_till_previous_loop_execution)
-    setattr(DialogueStateTracker, _INSTALLED, True)
+    from bot.nlu.rasa_patch import patch_once
+
+    patch_once(DialogueStateTracker, _INSTALLED, applied_events=applied_events,
+               _undo_till_previous=staticmethod(_undo_till_previous),
+               _undo_till_previous_loop_execution=staticmethod(_undo_till_previous_loop_execution))
