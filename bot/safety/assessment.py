@@ -37,7 +37,8 @@ _DRUG_ES = re.compile(r"\b(?:droga|drogas|pastillas|heroina|chiva|fentanil\w*|fe
 _WITHDRAWAL_ES = re.compile(r"\b(?:deje|dejo|dejar|sin) (?:de )?(?:tomar|beber|el alcohol|las pastillas|"
                             r"el trago|la droga|usar)\b|\babstinencia\b|\bdias sin\b|\bdesintox\w*\b")
 # despair that may or may not mean suicide: never ignored, never the full alarm -> the safety question
-_DESPAIR = re.compile(r"^\W*(?:i am|i'm) (?:so |just |fucking |really )?done\W*$|\bi am done\W+(?:bye|goodbye)\b|"
+# (read in the crisis form: "im" / "i'm" are "i am", "can't" is "can not")
+_DESPAIR = re.compile(r"^\W*i am (?:so |just |fucking |really )?done\W*$|\bi am done\W+(?:bye|goodbye)\b|"
                       r"\b(?:i )?can not (?:do|take|handle) (?:this|it|any of this|life) ?(?:anymore|any more)\b|"
                       r"\bcan not go on (?:like this|anymore)\b|\bi (?:just )?give up on (?:everything|life)\b|"
                       r"\bi am done with (?:everything|life|it all)\b|\bwhat is the point (?:of anything|anymore|of "

@@ -143,8 +143,6 @@ _OVER_NOW = re.compile(r"\b(i am|im|i am now|doing) (way |much |a lot |so much |
                        r"\bgot (me )?help\b|\bno (thoughts|urges) (like that |of that )?(now|since)\b|"
                        r"\b(been in|in|doing|finished|completed) (therapy|anger management|treatment|rehab)\b|"
                        r"\bdid my time\b")
-# "what happens if i take 30 ambien with vodka" asks about a dose or a means: looking it up is preparatory
-_DOSE_QUESTIONS = frozenset({"attempt_or_means", "height_question"})
 # ... but not when the sentence of the match says it is back: "i was suicidal in 2019 and tonight again"
 _BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming back|came back)\b")
 
@@ -160,7 +158,7 @@ def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") 
             and _OVER_NOW.search(text) and not _BACK_AGAIN.search(sentence):
         return True
     if rule.category in ("suicide", "harm_others", "weapon") and _HELP_QUESTION.search(sentence) \
-            and rule.name not in _DOSE_QUESTIONS:
+            and not rule.asked_counts:
         return True
     return bool(_JOKING.search(after) or (not before.strip() and _NEGATED_AFTER.search(after)))
 

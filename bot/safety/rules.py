@@ -19,6 +19,8 @@ Each ``Rule`` says what its matches mean and when they do not count:
 * ``situational`` cancelled by fear/hypothetical wording before it ("scared of having a seizure",
   "what should i do if"), by habitual wording after it ("... when i'm dopesick"), and by reporting
   ("the news said", "i've seen people in dts"). Never used for suicide or harm to others;
+* ``asked_counts`` a question about it is still a crisis, not a question about help: asking about doses or
+  heights is preparatory ("what happens if i take 30 ambien with vodka");
 * ``requires`` / ``requires_before`` / ``not_before`` / ``not_after`` / ``not_in_clause`` regular
   expressions over the whole text / the sentence before the match / right after the match / the clause;
 * ``category`` one of the five categories, or "by_context" (withdrawal wording -> dangerous_withdrawal,
@@ -84,6 +86,7 @@ class Rule:
     negatable: bool = True
     past: str = "distant"  # "distant" | "recent" | "none"
     situational: bool = False
+    asked_counts: bool = False
     requires: str | None = None
     requires_before: str | None = None
     not_before: str | None = None
@@ -238,7 +241,7 @@ SUICIDE_RULES = [
        "hoping|hope it =kill me", "going to take all",
        "garage with the|my? _? car|engine|motor running|on",
        "car|engine|motor =be? running|on in the|my? closed? garage", "hose|tube from|to|in|on the|my? exhaust|tailpipe",
-       not_after=r"^\s*(to (work|school|the store))\b"),
+       asked_counts=True, not_after=r"^\s*(to (work|school|the store))\b"),
     # "i have a plan and a date and its this friday" (not a plan and a date for intake, court, a move ...)
     _r("plan_and_date", "suicide", "=have a plan and a date", "=have the|a date picked|set", "=pick|=set the date",
        requires=r"^(?!.*\b(intake|appointment|rehab|detox|treatment|court|wedding|move|moving|quit\w*|sober|"
@@ -246,7 +249,7 @@ SUICIDE_RULES = [
     _r("height_question", "suicide",
        "how high|tall does|do|would|should a|the? _? bridge|building|roof|overpass|garage|fall have|need to be",
        "how many floors|stories _* to =die|=kill|=survive", "how high _* to =die|=kill|not =survive",
-       "how many floors|stories =do it =take"),
+       "how many floors|stories =do it =take", asked_counts=True),
     _r("engine_running", "suicide",
        "in the|my garage with it|the|my? engine|motor|car running|on",
        "=sit|=be in the|my car in the|my garage _? with it running"),
@@ -280,7 +283,7 @@ SUICIDE_RULES = [
        not_after=_JUMP_TAIL_NOT_CRISIS),
     _r("by_the_tracks", "suicide",
        "=sit|=stand|=wait|=lie|=lay by|on|at|near the|some train|railroad? tracks",
-       "=wait for the _? _? train|freight", requires=r"\b(tracks|train|freight|railroad)\b",
+       "=wait for the _? _? train|freight",
        not_after=r"^\s*(to (work|school|go|get|come|take me)|home|with my|station|for my (ride|friend|mom|dad))\b"),
     _r("at_the_edge", "suicide",
        "=stand|=sit|=be on|at a|the|this|that? bridge|ledge|railing|overpass|rooftop",

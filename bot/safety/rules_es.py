@@ -161,7 +161,7 @@ _NOW = re.compile(r"\b(?:ahora mismo|en este momento|ya no respira|ayuda|auxilio
 _FRAME = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa]|que pasa si|que hago si|si alguien|en caso de|"
                     r"como (?:ayudo|se usa|puedo)|pelicula|serie|cancion|libro|noticia|noticias|documental|video|"
                     r"podcast|clase|caminata|prevencion|charla|platica|el 988|al 988|llamar al 988|linea de crisis|"
-                    r"(?:me )?pregunt(?:o|aron|a) si|le dije (?:que|q) no|señales|senales de|"
+                    r"(?:me )?pregunt(?:o|aron|a) si|le dije (?:que|q) no|señales|"
                     r"se puede|ofrecen|tienen grupo|pregunta|aceptan|senales|ensayo|corrido|personaje|"
                     r"que es|como se evita|van a arrestar|es peligroso|tiktok|instagram|facebook|youtube|comentarios|"
                     r"(?:que|q|k) (?:hago|hacemos|debo hacer) si)\b|'[^']{3,60}'|\"[^\"]{3,60}\"")
