@@ -10,8 +10,10 @@ Sets:
 * round-4 holdout (``bench/data/frozen/crisis_r4_holdout_*.yml``): the random half of a later outside set
   (with junk, markup and code strings), split off before anyone read it; the other half was trained on.
   Its misses were read and fixed in round 5, so since then it is a development number;
-* round-5 holdout (``bench/data/frozen/crisis_r5_holdout_*.yml``): the random half of a third outside set
-  (2026-12-03), split off before anyone read it; never tuned on;
+* round-6 holdout (``bench/data/frozen/crisis_r6_holdout_*.yml``): the random half of a fourth outside set
+  (2026-12-03, two hard negatives per crisis), split off before anyone read it; never tuned on;
+* round-5 holdout (``bench/data/frozen/crisis_r5_holdout_*.yml``): the random half of a third outside set;
+  its misses were read and fixed in round 6, so since then it is a development number;
 * development check (``tests/data/crisis_holdout.yml``): not trained on, but looked at while writing rules;
 * development (``data/safety/*.yml``): what the model learns from and the rules were written against;
   scored by 5-fold cross-validation of the model (the rules are the same in every fold).
@@ -43,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from bench.results_file import write_keeping_history  # noqa: E402
 
 FROZEN = ROOT / "bench" / "data" / "frozen" / "crisis_eval.yml"
-FROZEN_R4 = ROOT / "bench" / "data" / "frozen"  # crisis_r4_holdout_{en,es}.yml
+FROZEN_DIR = ROOT / "bench" / "data" / "frozen"  # crisis_r<N>_holdout_{en,es}.yml
 DEV_R4 = ROOT / "bench" / "data" / "dev"  # crisis_dev_r4_{en,es}.yml, trained on since round 4
 DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
 DEV = ROOT / "data" / "safety"
@@ -228,11 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dev_only:
         results.append(("Frozen evaluation set (written outside the team, never tuned on)",
                         evaluate(load(FROZEN), verdict, evasions=True, mid_form=True)))
-        results.append(("Round-5 holdout (random half of a third outside set, split off before anyone read it, "
-                        "never tuned on)", evaluate(load(FROZEN_R4, "crisis_r5_holdout_*.yml"), verdict,
+        results.append(("Round-6 holdout (random half of a fourth outside set, split off before anyone read it, "
+                        "never tuned on)", evaluate(load(FROZEN_DIR, "crisis_r6_holdout_*.yml"), verdict,
                                                     evasions=True, mid_form=True)))
+        results.append(("Round-5 holdout (outside set; its misses were read and fixed in round 6: a development "
+                        "number since)", evaluate(load(FROZEN_DIR, "crisis_r5_holdout_*.yml"), verdict,
+                                                  evasions=True, mid_form=True)))
         results.append(("Round-4 holdout (outside set; its misses were read and fixed in round 5: a development "
-                        "number since)", evaluate(load(FROZEN_R4, "crisis_r4_holdout_*.yml"), verdict,
+                        "number since)", evaluate(load(FROZEN_DIR, "crisis_r4_holdout_*.yml"), verdict,
                                                   evasions=True, mid_form=True)))
     results.append(("Development check (tests/data/crisis_holdout.yml)",
                     evaluate(load(DEV_CHECK), verdict, evasions=True, mid_form=True)))

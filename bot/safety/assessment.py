@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.safety.frames import GAMING
 from bot.text.language import guess_language
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def _assess(text: object, use_model: bool) -> Assessment:
         if estimate.probability >= MODEL_OVER_CANCELLED:
             return Assessment("check", estimate.category, "model", language)
         return Assessment("none", language=language)
-    if estimate.probability >= MODEL_CRISIS:
+    if estimate.probability >= MODEL_CRISIS and not GAMING.search(words):
         return Assessment("crisis", estimate.category, "model", language)
     if estimate.probability >= MODEL_CHECK:
         return Assessment("check", estimate.category, "model", language)

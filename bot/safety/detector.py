@@ -22,6 +22,7 @@ import re
 import threading
 from dataclasses import dataclass
 
+from bot.safety.frames import GAMING
 from bot.safety.rules import PRIORITY, RULES, WORD_CLASSES, Rule
 from bot.text.normalise import crisis_form
 
@@ -143,6 +144,21 @@ _OVER_NOW = re.compile(r"\b(i am|im|i am now|doing) (way |much |a lot |so much |
                        r"\bgot (me )?help\b|\bno (thoughts|urges) (like that |of that )?(now|since)\b|"
                        r"\b(been in|in|doing|finished|completed) (therapy|anger management|treatment|rehab)\b|"
                        r"\bdid my time\b")
+# a show's scene, a song's lyrics: the crisis word names a part of the media ("how they showed the suicide scene")
+_MEDIA_AFTER = re.compile(r"^\s*(scenes?|episodes?|storyline|plot|chapter|arc|documentary|movie|film|song|lyrics?|"
+                          r"character|book|trigger warning|tw)\b")
+# someone else's warning about the writer, not the writer's intent: "my sister keeps saying i am going to ..."
+_WARNED_ABOUT_ME = re.compile(r"(?<!\bi )\b(keeps? saying|kept saying|always says?|says?|said|thinks?|tells? me|"
+                              r"told me|warned me|warns me)( that)? i am (going to|gon) ?\s*$")
+# a goodbye to a substance or a habit: "a goodbye letter to alcohol" (an exercise in recovery)
+_HABIT_FAREWELL = re.compile(r"^\s*(to|for) (my |the |all |old )?(alcohol|drinking|booze|liquor|beer|wine|vodka|"
+                             r"weed|pot|smoking|cigarettes|vaping|drugs|using|pills|addiction|bottle|meth|coke|cocaine|heroin|"
+                             r"dope|fent|fentanyl|xanax|bars|benzos|opioids|opiates|gambling|dealer|habit)\b")
+# clean or sober time: an overdose the message tells of is over ("od'd twice but he has been clean 3 yrs now")
+_CLEAN_TIME = re.compile(r"\b(clean|sober)( for)? (\d+|a|one|two|three|four|five|six|a few|a couple of|several|many) "
+                         r"(years?|yrs?|months?|mos)( now)?\b|\b(\d+|one|two|three|four|five|six|several|many) "
+                         r"(years?|yrs?|months?) (clean|sober)( now)?\b")
+_HAPPENING_NOW = re.compile(r"\b(now|right now|tonight|today|just|again|relapsed|currently|still)\b")
 # ... but not when the sentence of the match says it is back: "i was suicidal in 2019 and tonight again"
 _BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming back|came back)\b")
 
@@ -150,7 +166,14 @@ _BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming
 def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") -> bool:
     """True when the match is the topic of media, an event, a question about help, a joke, a quote, a denial
     or a past that the message says is over."""
-    if _ABOUT_MEDIA.search(before) or _EVENT.search(sentence):
+    if _ABOUT_MEDIA.search(before) or _EVENT.search(sentence) or _MEDIA_AFTER.search(after):
+        return True
+    if rule.category == "suicide" and (_WARNED_ABOUT_ME.search(before) or _HABIT_FAREWELL.search(after)):
+        return True
+    if rule.category in ("harm_others", "weapon") and GAMING.search(text):
+        return True
+    if rule.category == "overdose" and rule.past == "recent" and _CLEAN_TIME.search(text) \
+            and not _HAPPENING_NOW.search(_CLEAN_TIME.sub(" ", sentence)):
         return True
     if len(_QUOTE_OPEN.findall(before)) > len(_QUOTE_CLOSE.findall(before)):
         return True  # inside quotes: reported words, a title, a lyric
@@ -195,6 +218,8 @@ class _Engine:
         for index, doc in enumerate(self.nlp.pipe(sentences)):
             for match_id, start, end in self.matcher(doc):
                 rule = self.rules[self.nlp.vocab.strings[match_id]]
+                if rule.requires and not re.search(rule.requires, normalised):
+                    continue  # not this rule's subject at all: neither a signal nor a cancelled one
                 category = self._category(rule, normalised)
                 signal = CrisisSignal(category, doc[start:end].text, rule.name)
                 counts = self._counts(rule, doc, start, end, normalised)
@@ -209,8 +234,6 @@ class _Engine:
         sentence_before = doc[:start].text
         after = doc[end:].text
         if rule.negatable and _negated(doc, clause_start, start):
-            return False
-        if rule.requires and not re.search(rule.requires, text):
             return False
         if rule.requires_before and not re.search(rule.requires_before, sentence_before):
             return False

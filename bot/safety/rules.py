@@ -190,6 +190,12 @@ SUICIDE_RULES = [
        not_after=_WAKE_TAIL_NOT_CRISIS),
     _r("no_waking", "suicide", "not =want to =wake up", "until|till|sure|certain i do? not|never =wake up",
        negatable=False, not_after=_WAKE_TAIL_NOT_CRISIS),
+    # saving pills up: "stopped taking my meds so i could save them up" (not "saving them up for christmas")
+    _r("saving_pills", "suicide",
+       "=save|=hoard|=stash up my|the|his|her|all|those|these _? @pills", "=save|=hoard|=stash my|the|all _? @pills up",
+       "=save|=hoard|=stash them|em up",
+       requires=r"\b(meds|pills|medication|medicine|" + "|".join(WORD_CLASSES["pills"][:40]) + r")\b",
+       not_after=r"^\s*for (christmas|a trip|vacation|rent|(my|the|a) \w+ (trip|fund|account))\b"),
     # goodbyes and putting affairs in order
     _r("farewell", "suicide",
        "=give away all? my _? stuff|things|belongings|possessions", "=give away everything",
@@ -197,7 +203,8 @@ SUICIDE_RULES = [
        "=give all? my _? stuff|things|belongings|possessions|everything away",
        "this|it =be goodbye", "this =be my goodbye|goodbyes", "=say my goodbyes", "i am saying goodbye",
        "=want|=come|=time to =say goodbye", "goodbye forever", "goodbye cruel world",
-       "bye|goodbye everyone|everybody|world|yall|y'all|all",
+       "bye|goodbye everyone|everybody|world|all", "bye|goodbye you all",
+       "=be nice|good|great knowing you|everyone|everybody|ya|all", "=be nice|good|great knowing you all",
        "this|it|these will? =be my last message|text|words|post|goodbye",
        not_after=_FAREWELL_TAIL_NOT_CRISIS),
     # "i don't think i'll make it through the night / to monday"
@@ -221,6 +228,7 @@ SUICIDE_RULES = [
        requires=r"\bburden", not_after=r"^\s*(by|with|through|for (the|my))\b"),
     # "i'm gonna do it tonight, i already decided"
     _r("resolved_to_do_it", "suicide", "=do it tonight|today|now", "=do it right now", "=go to do it",
+       "do not call anyone|anybody|911", "do not call the|an cops|police|ambulance",
        requires=r"\b(already decided|(have|had|i) decided|made up my mind|mind is made up|no turning back|"
                 r"(nobody|no one) can stop me|for real this time)\b(?! to\b)"),
     _r("attempt_or_means", "suicide",
@@ -234,7 +242,8 @@ SUICIDE_RULES = [
        "take|taking|swallow|swallowing all of them",
        "take|taking|swallow|swallowing them all", "take|taking|swallow|swallowing a|the whole bottle",
        "=take enough to", "=take|=swallow|=mix _? #big @pills _? with|and alcohol|vodka|liquor|tequila|wine|beer|booze",
-       "@pills _? saved|stockpiled|ready", "=stockpile", "next hit|shot|dose|one _? =kill me",
+       "@pills _? saved|stockpiled|ready", "=stockpile",
+       "next hit|shot|dose|one _? =kill me",
        "how much|many _? _? _? would|will|to =kill me", "it =take to =die", "ways|way to =die",
        "ways|way to =kill yourself|myself",
        "plan =be to =overdose|=die|=end|=kill", "=drive|=jump off a|the? _? cliff|bridge",
@@ -282,7 +291,7 @@ SUICIDE_RULES = [
        "=go|=want|=need|=about|=ready|=plan|=try|=decide to =jump", "=think about|of jumping",
        not_after=_JUMP_TAIL_NOT_CRISIS),
     _r("by_the_tracks", "suicide",
-       "=sit|=stand|=wait|=lie|=lay by|on|at|near the|some train|railroad? tracks",
+       "=sit|=stand|=wait|=lie|=lay|=stare by|on|at|near the|some train|railroad? tracks",
        "=wait for the _? _? train|freight",
        not_after=r"^\s*(to (work|school|go|get|come|take me)|home|with my|station|for my (ride|friend|mom|dad))\b"),
     _r("at_the_edge", "suicide",
@@ -338,6 +347,7 @@ EMERGENCY_RULES = [
        "took|swallowed|downed|taken|popped|ate a|the|my|her|his|their whole|entire "
        "bottle|bottles|pack|box|prescription|script|supply|stash|strip",
        "took|swallowed|taken # whole|entire bottles|bottle", "downed a bottle",
+       "=swallow the|a|my|his|her whole|entire baggie|baggy|bag|stash",
        "took|swallowed|taken|did|popped|ate|snorted a bunch|handful|lot of",
        "took|swallowed|taken|popped|did|ate just? like? #big @pills|of",
        "took|swallowed|taken|popped|did|ate just? like? #big _? @pills",
@@ -369,6 +379,11 @@ EMERGENCY_RULES = [
        situational=True, past="recent",
        not_after=r"^\s*(from|because of|after) (the |a |my |that )?(cold|slush\w*|popsicle|candy|lollipop|juice|"
                  r"freezing|swim\w*|pool|snow|ice)\b"),
+    # "he's on the couch grey and cold" (not "it's grey and cold out")
+    _r("gray_and_cold", "by_context", "=be|=look|=turn|=feel _? _? _? gray|grey|blue and cold",
+       "cold and gray|grey|blue", situational=True, past="recent",
+       not_before=r"\b(it|sky|weather|outside|day|morning|afternoon|evening|night|city|water)\b",
+       not_after=r"^\s*(out|outside|today|this (morning|week)|all (day|week))\b"),
     _r("unresponsive", "by_context",
        "unresponsive", "unconscious", "not responsive", "not responding", "=will not respond",
        "=not =respond",

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.safety.frames import GAMING
+
 _DIE = r"(?:morir(?:me|se)?|matar(?:me|se)?|suicidar(?:me|se)?|quitar(?:me|se)? la vida|desaparecer|dejar de existir)"
 _SELF_VERBS = (r"(?:matar|suicidar|quitar la vida|colgar|ahorcar|aventar|tirar|disparar|dar un tiro|pegar un tiro|"
                r"cortar)")
@@ -53,6 +55,7 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"(?!.*\b(?:esperando|guagua|camion|bus|trafico|cita|trabajo|llego tarde|de camino|vista|foto)\b)",
        r"\b(?:carta|cartas|mensaje|mensajes|nota|notas|audio|video) de despedida\b",
        r"\b(?:esta es mi|mi ultima) (?:despedida|mensaje)\b",
+       r"\bya (?:escribi|deje|tengo listas) (?:las|mis) cartas\b",
        r"\badios (?:para siempre|a todos|mundo cruel)\b", r"\bya me voy (?:para siempre|de este mundo)\b",
        r"\b(?:junt(?:ando|e|o)|guard(?:ando|e|o)|ahorr(?:ando|e)) (?:pastillas|mis pastillas|las pastillas)\b",
        r"\b(?:tomarme|tragarme|me voy a tomar|me tome) (?:todas las|todas mis|todo el frasco|un frasco|el frasco)\b",
@@ -84,7 +87,12 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\bvolver a intentar(?:lo)?\b",
        r"\b(?:cortandose|se esta cortando|se corto|se cortaba|me estoy cortando|me corte)\b.*\b(?:profund[oa]|sangre|"
        r"sangrando|brazos|venas|munecas|piernas)\b", r"\b(?:junt|ahorr|guard)\w* (?:valor|pastillas)\b"),
+    # a last message that carries its own "no": "si no contesto mañana díganle que no fue su culpa"
+    _r("despedida", "suicide", r"\b(?:diganle|digale|dile|diles)\b.{0,40}\bno (?:fue|es) (?:su|tu) culpa\b",
+       negatable=False),
     _r("danar_a_otro", "harm_others",
+       r"\b(?:las|unas) voces me (?:dicen|piden|ordenan) (?:que|q) (?:le haga dano|lastime|mate|hiera|golpee|"
+       r"le pegue|ataque)\b",
        r"\b(?:voy a|quiero|tengo ganas de|me dan ganas de) (?:matar|apunalar|acuchillar|balear|lastimar|"
        r"golpear|herir|hacerle dano a)(?:lo|la|los|las|le)?\b(?! de (?:risa|hambre))",
        r"\b(?:lo|la|los|las) voy a (?:matar|apunalar|acuchillar|balear|quemar)\b",
@@ -136,6 +144,7 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\bconvulsi\w+", r"\b(?:veo|estoy viendo|ve|esta viendo) (?:cosas|bichos|animales|gente|personas) que no\b",
        r"\b(?:veo|ve|viendo) (?:bichos|aranas|sombras|animales|cosas raras)\b", r"\balucin\w+", r"\bdelirium\b",
        r"\bno (?:se|sabe) (?:ni )?donde (?:estoy|esta)\b", r"\b(?:oigo|oye|escucho) voces\b",
+       r"\b(?:oigo|oye|escucho|escucha) (?:que (?:me|lo|la) llaman|cosas que no)\b",
        r"\b(?:le|me) (?:caminan|hablan) (?:cosas|gente|personas)\b", r"\bgente que no (?:esta|existe)\b",
        r"\bno me reconoce\b", r"\b(?:me|le) (?:acaba de dar|dio) un ataque\b",
        situational=True, past=False),
@@ -143,14 +152,15 @@ RULES_ES: tuple[RuleEs, ...] = (
 
 # "sin tomar" is withdrawal, not a negation of what follows ("segundo dia sin tomar y veo bichos")
 _WITHOUT_USING = re.compile(r"\bsin (?:tomar|beber|usar|consumir|alcohol|pisto|trago|droga|drogas|pastillas|fumar)\b")
-_INTENT_NOW = re.compile(r"\b(?:lo voy a hacer|voy a hacerlo|lo hare) (?:ahorita|ahora|hoy|esta noche|ya)\b")
+_INTENT_NOW = re.compile(r"(?<!\bno )(?<!\bnunca )(?<!\bjamas )"
+                         r"\b(?:lo voy a hacer|voy a hacerlo|lo hare) (?:ahorita|ahora|hoy|esta noche|ya)\b")
 _CLAUSE = re.compile(r"[.;!?\n]|,|\bpero\b|\baunque\b|\bsino\b")
 _NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin|nada)\b")
-_DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) (?:anos|años)\b|\bhace anos\b|"
-                           r"\bcuando (?:era|tenia|estaba)\b|\ben (?:el )?(?:19|20)\d\d\b|\bel ano pasado\b|"
+_DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) anos\b|\bhace anos\b|"
+                           r"\bcuando (?:yo )?(?:era|tenia|estaba)\b|\ben (?:el )?(?:19|20)\d\d\b|\bel ano pasado\b|"
                            r"\bde (?:joven|nino|nina)\b|"
-                           r"\bhace (?:mucho|tiempo|anos|años)\b|\bdesde entonces\b|\bya (?:sali|salio) de eso\b|"
-                           r"\buna vez\b|\bya no (?:pienso|me siento|siento) (?:asi|eso|igual)\b|"
+                           r"\bhace (?:mucho|tiempo|anos)\b|\bdesde entonces\b|\bya (?:sali|salio) de eso\b|"
+                           r"\buna vez\b|\bla ultima vez\b|\bya no (?:pienso|me siento|siento) (?:asi|eso|igual)\b|"
                            r"\bcuando (?:tomaba|bebia|usaba|consumia|me drogaba)\b|"
                            r"\bllevo \d+ (?:anos|meses|semanas)\b|\bestoy (?:mejor|bien|limpi[oa])\b|"
                            r"\bya (?:lo supere|estoy bien|esta bien|paso)\b")
@@ -163,8 +173,9 @@ _FRAME = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa]|que pasa si|que 
                     r"podcast|clase|caminata|prevencion|charla|platica|el 988|al 988|llamar al 988|linea de crisis|"
                     r"(?:me )?pregunt(?:o|aron|a) si|le dije (?:que|q) no|señales|"
                     r"se puede|ofrecen|tienen grupo|pregunta|aceptan|senales|ensayo|corrido|personaje|"
-                    r"que es|como se evita|van a arrestar|es peligroso|tiktok|instagram|facebook|youtube|comentarios|"
+                    r"como se evita|van a arrestar|es peligroso|tiktok|instagram|facebook|youtube|comentarios|"
                     r"(?:que|q|k) (?:hago|hacemos|debo hacer) si)\b|'[^']{3,60}'|\"[^\"]{3,60}\"")
+_FEAR = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa])\b")
 # Media, reports, other people's stories: the crisis words are the topic, not what is happening
 _MEDIA = re.compile(r"\b(?:rola|cancion|reggaeton|corrido|telenovela|novela|serie|pelicula|cuento|libro|historia|"
                     r"podcast|video|tiktok|noticia|noticias|periodico|clase|maestra|maestro|junta|testimonio|"
@@ -179,8 +190,12 @@ _DANGER_NOW = re.compile(r"\b(?:ahorita|ahora mismo|en este momento|ayuda|auxili
 # the story is over: someone recovered, came home, passed away long ago, years sober
 _OVER = re.compile(r"\bya esta (?:en (?:su )?casa|bien|sobri[oa]|limpi[oa]|en rehab)\b|\bsobrevivio\b|\bya no usa\b|"
                    r"\bya regreso\b|\blo dieron de alta\b|\bla dieron de alta\b|\bfallecio\b|"
-                   r"\b(?:tengo|llevo|lleva|tiene) \d+ (?:anos|años|meses) (?:sobri|limpi|en)\w*\b|"
+                   r"\b(?:tengo|llevo|lleva|tiene) \d+ (?:anos|meses) (?:sobri|limpi|en)\w*\b|"
                    r"\bahora (?:es|esta|ayudo|trabaja)\b|\bya esta en casa\b")
+# years or months clean or sober: what the message tells of is over
+_CLEAN_TIME = re.compile(r"\b(?:tengo|llevo|lleva|tiene|llevamos) (?:\d+|uno|dos|tres|cuatro|cinco|seis|varios|muchos) "
+                         r"(?:anos|meses) (?:sobri|limpi)\w*\b|\b(?:sobri|limpi)\w* (?:desde hace|hace) "
+                         r"(?:\d+|uno|dos|tres|varios|muchos) (?:anos|meses)\b")
 _WHEN = re.compile(r"\ben (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
                    r"diciembre)\b|\b(?:19|20)\d\d\b|\bel (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
                    r"(?: pasado)?\b|\bcuando (?:yo )?era\b")
@@ -201,6 +216,7 @@ def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
     """((category, rule name) that count, (category, rule name) whose context cancelled them)."""
     found: list[tuple[str, str]] = []
     cancelled: list[tuple[str, str]] = []
+    text = text.replace("ñ", "n")  # the rules are written without ñ: "daño", "el año pasado" read as typed without it
     for pattern, replacement in _SHORTHAND:
         text = pattern.sub(replacement, text)
     cleaned = _IDIOM.sub(" ", text)
@@ -219,15 +235,20 @@ def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, tex
         return False  # "¿qué pasa si me tomo todas? lo voy a hacer ahorita": the question is not the frame
     if rule.negatable and _NEGATION.search(_WITHOUT_USING.sub(" ", clause_before)):
         return True
-    if _MEDIA.search(before) or _JOKE.search(sentence):
+    if _MEDIA.search(before) or _JOKE.search(sentence) or rule.category == "harm_others" and GAMING.search(text):
         return True
+    if "?" in sentence and _QUESTION.search(clause_before) and not _DANGER_NOW.search(sentence):
+        return True  # "soy enfermera, ¿cuál es su protocolo cuando alguien ... sobredosis?"
     if "?" in sentence and _QUESTION.search(sentence) and not _DANGER_NOW.search(sentence):
         return True
     if _OVER.search(text) and (_WHEN.search(text) or _DISTANT_PAST.search(text) or _RECENT_PAST.search(text)):
         return True
+    if _CLEAN_TIME.search(text) and not (_NOW.search(sentence) or _DANGER_NOW.search(sentence)):
+        return True  # "tuvo sobredosis dos veces pero ya lleva 3 años limpio"
     if _FRAME.search(before) or _FRAME.search(sentence) and not rule.situational and "?" in sentence:
         return True
     if rule.past and _DISTANT_PAST.search(sentence):
         return True
+    # fear after the event is not a hypothesis: "me tomé un montón de pastillas ... y ahora tengo miedo"
     return rule.situational and bool(_RECENT_PAST.search(sentence) or _DISTANT_PAST.search(sentence)
-                                     or _FRAME.search(sentence)) and not _NOW.search(sentence)
+                                     or _FRAME.search(_FEAR.sub(" ", sentence))) and not _NOW.search(sentence)

@@ -61,7 +61,8 @@ _CRISIS_RAW: list[tuple[str, str]] = [
     (r"\bid (?=rather|be |never|kill|die|just)", "i would "),
     # "ill be gone", "scared ill do it again" (not "i feel ill", "ill for days")
     (r"(?<!feel )(?<!felt )(?<!been )(?<!very )(?<!so )(?<!is )(?<!was )(?<!got )"
-     r"\bill (?=be |do |go |never|just |kill|end |die|make |try |jump|take )", "i will "),
+     r"\bill (?=be |do |go |never|just |kill|end |die|make |try |jump|take |burn |shoot |stab |hurt |hit |beat |"
+     r"murder |snap |hang |cut )", "i will "),
     (r"\bcan'?t\b|\bcannot\b", "can not"),
     (r"\bwon'?t\b", "will not"),
     (r"\bain'?t\b", "is not"),
@@ -90,10 +91,14 @@ _CRISIS_RAW: list[tuple[str, str]] = [
     (r"\br\b(?!&)", "are"),
     (r"\brn\b", "right now"),
     (r"\b(?:tonite|2nite|2night)\b", "tonight"),
+    (r"\b(?:tmrw|tmr|tmrw|tmrrw|2morrow|2moro|tmorrow|tomorow|tomoro)\b", "tomorrow"),
+    (r"\b2day\b", "today"),
+    (r"\by'?all\b|\bya'll\b", "you all"),
     (r"\bidk\b", "i do not know"),
     (r"\bidc\b", "i do not care"),
     (r"\b(?:bc|cuz|coz|cos)\b", "because"),
     (r"\bw/", "with "),
+    (r"\bw (?=(the|my|a|an|his|her|their|him|them|me|no|some|all) )", "with "),
     (r"\babt\b", "about"),
     (r"\bppl\b", "people"),
     (r"\bgf\b", "girlfriend"),
