@@ -104,7 +104,8 @@ _SELF_DIRECTED = re.compile(r"\b(myself|my head|my wrists|suicid\w*|end it|end m
 # Crisis words that are the topic of something else: a song, a film, a class, a prevention walk ...
 _ABOUT_MEDIA = re.compile(
     r"\b(songs?|lyrics?|rapper|singer|album|corrido|movies?|films?|show|episode|series|character|books?|novel|"
-    r"memoir|poem|story|podcast|documentary|article|paper|news|headline|tiktok|youtube|video|reel|post|class|"
+    r"memoir|poem|story|podcast|documentary|article|paper|news|headline|tiktok|youtube|video|reel|post|"
+    r"posts|meme|memes|tweet|caption|class|"
     r"lecture|assembly|course|training|seminar|poster|essay|true crime|presentation|paper|meeting|telenovela)\b"
     r"[^.!?]{0,60}?\b(about|where|that goes|goes|called|titled|with|who|had|has|on|covering|says|said|shared|"
     r"talked|talks|sings|when|features|showed|reading|of)\b|\b(the lyrics|the song|the movie|the show) "
@@ -147,6 +148,9 @@ _OVER_NOW = re.compile(r"\b(i am|im|i am now|doing) (way |much |a lot |so much |
 # a show's scene, a song's lyrics: the crisis word names a part of the media ("how they showed the suicide scene")
 _MEDIA_AFTER = re.compile(r"^\s*(scenes?|episodes?|storyline|plot|chapter|arc|documentary|movie|film|song|lyrics?|"
                           r"character|book|trigger warning|tw)\b")
+# the question is for schoolwork: "... asking for my essay" (not "for real, not for a school thing")
+_SCHOOLWORK = re.compile(r"(?<!not )\b(for|asking for|researching for|writing) (my|a|an|our) (essay|paper|class|"
+                         r"school project|project|research paper|assignment|homework|presentation|thesis)\b")
 # someone else's warning about the writer, not the writer's intent: "my sister keeps saying i am going to ..."
 _WARNED_ABOUT_ME = re.compile(r"(?<!\bi )\b(keeps? saying|kept saying|always says?|says?|said|thinks?|tells? me|"
                               r"told me|warned me|warns me)( that)? i am (going to|gon) ?\s*$")
@@ -166,7 +170,8 @@ _BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming
 def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") -> bool:
     """True when the match is the topic of media, an event, a question about help, a joke, a quote, a denial
     or a past that the message says is over."""
-    if _ABOUT_MEDIA.search(before) or _EVENT.search(sentence) or _MEDIA_AFTER.search(after):
+    if _ABOUT_MEDIA.search(before) or _EVENT.search(sentence) or _MEDIA_AFTER.search(after) \
+            or _SCHOOLWORK.search(text):
         return True
     if rule.category == "suicide" and (_WARNED_ABOUT_ME.search(before) or _HABIT_FAREWELL.search(after)):
         return True

@@ -164,7 +164,8 @@ _DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) anos\b|
                            r"\bcuando (?:tomaba|bebia|usaba|consumia|me drogaba)\b|"
                            r"\bllevo \d+ (?:anos|meses|semanas)\b|\bestoy (?:mejor|bien|limpi[oa])\b|"
                            r"\bya (?:lo supere|estoy bien|esta bien|paso)\b")
-_RECENT_PAST = re.compile(r"\b(?:la semana|el mes|el ano) pasad[oa]\b|"
+_RECENT_PAST = re.compile(r"\b(?:la semana|el mes|el ano|el verano|el invierno|la primavera|el otono|la navidad|"
+                          r"el fin de semana|el finde) pasad[oa]\b|"
                           r"\bhace (?:\d+|unas?|dos|tres) (?:semanas|meses)\b|"
                           r"\bya esta bien\b|\bya se recupero\b|\bsalio del hospital\b")
 _NOW = re.compile(r"\b(?:ahora mismo|en este momento|ya no respira|ayuda|auxilio)\b")

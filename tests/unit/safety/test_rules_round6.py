@@ -26,6 +26,8 @@ from bot.text.normalise import crisis_form
     "ya escribi las cartas",
     "desintoxicandome sola y escucho que me llaman",
     "mi hijo se tomo todas las pastillas, que hago?",
+    "my son posted that he wants to die and hes not answering",
+    "how many pills would it take to kill me, asking for real not for a school project",
 ])
 def test_round6_crises_are_found_by_the_rules(text):
     assert assess(text, use_model=False).level == "crisis", text
@@ -47,6 +49,9 @@ def test_round6_crises_are_found_by_the_rules(text):
     "no lo voy a hacer ahorita, solo quiero hablar",
     "le di un headshot a un wey en free fire y lo mate jaja",
     "its grey and cold out today",
+    "my friend posted a meme about wanting to die, is that normal?",
+    "is it normal to feel like you want to die in withdrawal? asking for my essay",
+    "mi amigo casi se muere de sobredosis el verano pasado",
 ])
 def test_round6_look_alikes_are_not_crises(text):
     assert assess(text, use_model=False).level == "none", text
