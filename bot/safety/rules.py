@@ -244,7 +244,7 @@ SUICIDE_RULES = [
        "=take enough to", "=take|=swallow|=mix _? #big @pills _? with|and alcohol|vodka|liquor|tequila|wine|beer|booze",
        "@pills _? saved|stockpiled|ready", "=stockpile",
        "next hit|shot|dose|one _? =kill me",
-       "how much|many _? _? _? would|will|to =kill me", "it =take to =die", "ways|way to =die",
+       "how much|many _? _? _? would|will|to =kill me", "it =take to =die", "how much|many _* =take to =kill me|myself", "ways|way to =die",
        "ways|way to =kill yourself|myself",
        "plan =be to =overdose|=die|=end|=kill", "=drive|=jump off a|the? _? cliff|bridge",
        "hoping|hope it =kill me", "going to take all",
