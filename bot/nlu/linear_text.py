@@ -18,10 +18,9 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.text.classifier import load_trusted
 from bot.text.normalise import readable
 
-# types inside a saved model that skops does not trust by default; anything else refuses to load
-ALLOWED_TYPES = {"scipy.sparse._csr.csr_matrix"}
 # embedding_weight scales the (unit-length) sentence embedding against the two unit-length tf-idf blocks
 DEFAULT_CONFIG = {"C": 30.0, "embedding_weight": 1.0, "max_iter": 3000, "random_state": 7}
 
@@ -112,15 +111,11 @@ class LinearTextModel:
     @classmethod
     def load(cls, path: Path) -> LinearTextModel | None:
         """The saved model, or None when there is none; refuses a file with unexpected types."""
-        import skops.io as sio
-
-        if not path.exists():
-            return None
-        try:  # one pass over the file: skops refuses any type beyond its defaults and ours
-            return cls(sio.load(path, trusted=sorted(ALLOWED_TYPES)))
-        except sio.exceptions.UntrustedTypesFoundException:
-            found = sorted(sio.get_untrusted_types(file=path))
-            raise InvalidConfigException(f"Refusing to load {path.name}: unexpected types {found}.") from None
+        try:
+            state = load_trusted(path)
+        except ValueError as error:
+            raise InvalidConfigException(str(error)) from None
+        return None if state is None else cls(state)
 
 
 def load_saved(model_storage, resource, file_name: str,

@@ -81,11 +81,19 @@ class TextClassifier:
     @classmethod
     def load(cls, path: Path) -> TextClassifier | None:
         """The saved classifier, or None when there is none; refuses a file with unexpected types."""
-        import skops.io as sio
+        state = load_trusted(path)
+        return None if state is None else cls(state)
 
-        if not path.exists():
-            return None
-        untrusted = set(sio.get_untrusted_types(file=path))
-        if untrusted - ALLOWED_TYPES:
-            raise ValueError(f"Refusing to load {path.name}: unexpected types {sorted(untrusted)}.")
-        return cls(sio.load(path, trusted=sorted(untrusted)))
+
+def load_trusted(path: Path) -> Any:
+    """What ``path`` holds (skops), or None when there is no file; ValueError when it holds a type beyond skops'
+    defaults and ``ALLOWED_TYPES``. One pass over the file (listing the types first would read it twice)."""
+    import skops.io as sio
+
+    if not path.exists():
+        return None
+    try:
+        return sio.load(path, trusted=sorted(ALLOWED_TYPES))
+    except sio.exceptions.UntrustedTypesFoundException:
+        found = sorted(sio.get_untrusted_types(file=path))
+        raise ValueError(f"Refusing to load {path.name}: unexpected types {found}.") from None
