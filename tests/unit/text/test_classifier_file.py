@@ -25,8 +25,9 @@ def test_no_file_is_no_classifier(tmp_path: Path):
 
 
 def test_a_file_with_unexpected_types_is_refused(tmp_path: Path):
-    import skops.io as sio
     from fractions import Fraction
+
+    import skops.io as sio
 
     sio.dump({"classifier": Fraction(1, 3)}, tmp_path / "model.skops")
     with pytest.raises(ValueError, match="unexpected types"):
