@@ -109,6 +109,12 @@ def turn_done(texts: list[str]) -> bool:
             or texts[-1].rstrip().endswith("?"))
 
 
+# How long a widget waits for its session (first connect or reconnect). With 100 screenings on 2 CPUs every
+# widget shares one node (sticky by client address, and the test's clients share one), whose event loop is
+# busy with the other conversations' messages; a browser widget keeps retrying as long as the page is open.
+CONNECT_WAIT = 180
+
+
 class WidgetClient:
     """The widget's socket.io protocol over long polling, through the balancer (sticky by client address)."""
 
@@ -119,7 +125,8 @@ class WidgetClient:
         self.inbox: queue.Queue = queue.Queue()
         self.token: str | None = None
         self.sent: list[str] = []  # message ids in the order sent
-        self.client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2)
+        self.client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2,
+                                      request_timeout=30)
         self.confirmed = threading.Event()
         self.confirms = 0  # session_confirm answers: 1 + the reconnects
         self.resumed_other: list[str] = []  # tokens of another conversation after a reconnect (must stay empty)
@@ -127,8 +134,17 @@ class WidgetClient:
         self.client.on("session_confirm", self._confirm)
         self.client.on("bot_uttered", lambda data: self.inbox.put(("bot", data)))
         self.client.on("disconnect", self._disconnected)
-        self.client.connect(base, transports=["polling"], socketio_path="/socket.io", wait_timeout=60)
-        assert self.confirmed.wait(60), "no session_confirm"
+        deadline = time.monotonic() + CONNECT_WAIT
+        while True:  # socket.io retries only after a first connection: the first one is retried here, as a page does
+            try:
+                self.client.connect(base, transports=["polling"], socketio_path="/socket.io", wait_timeout=60)
+                break
+            except socketio.exceptions.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                self.retries.add("socket.io")
+                time.sleep(1)
+        assert self.confirmed.wait(max(1.0, deadline - time.monotonic())), "no session_confirm"
 
     def _connected(self) -> None:
         self.client.emit("session_request", {"session_id": self.token})
@@ -201,7 +217,7 @@ class WidgetClient:
                 return
 
     def _await_reconnect(self) -> None:
-        assert self.confirmed.wait(90), f"{self.name}: no reconnect within 90 s"
+        assert self.confirmed.wait(CONNECT_WAIT), f"{self.name}: no reconnect within {CONNECT_WAIT} s"
 
     def close(self) -> None:
         self.client.disconnect()
