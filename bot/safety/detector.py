@@ -122,7 +122,7 @@ _HELP_QUESTION = re.compile(
     r"helpline|support group|group for|your program|the program|counselor|therapist|narcan|naloxone|prepared|"
     r"prepare|lock me up|take people|accept people|get help for|say if|do if|call if|happens if|hurt someone if|"
     r"for people who|just for|can i call|talk to (my|her|him|them|our)|putting ideas|signs of|"
-    r"(warning )?signs (that )?(someone|somebody|a person|my \w+|he|she|they)|what to look for)\b")
+    r"(warning )?signs (that )?(someone|somebody|a person|my \w+|he|she|they)|what to look for|normal)\b")
 _JOKING = re.compile(r"\b(jk|j/k|just kidding|only kidding|i am kidding)\b")
 _RESOLVED = re.compile(r"\b(he|she|they|i|we|it)( is|'s| are| am| was)?( totally| completely| doing)? "
                        r"(fine|ok|okay|good|alright|stable|better)"
@@ -139,22 +139,33 @@ _QUOTE_OPEN = re.compile(r"(?:^|\s)[\"']")
 _QUOTE_CLOSE = re.compile(r"[\"'](?:\s|$|[,.!?])")
 # the whole message tells of a past that is over: "... that was 10 yrs ago and im doing well"
 _PAST_AND_OVER = re.compile(r"\b(years? ago|yrs ago|back in (college|school|high school)|when i was|in (19|20)\d\d|"
+                            r"in (january|february|march|april|may|june|july|august|september|october|november|"
+                            r"december)|(had|went through) a (rough|bad|dark) (patch|time|spell)|"
                             r"a long time ago|last year|i was suicidal|after my (divorce|breakup|\w+ died))\b")
 _OVER_NOW = re.compile(r"\b(i am|im|i am now|doing) (way |much |a lot |so much |really )?(well|good|better|fine|okay|"
                        r"ok)\b|\b(out of it|past it) now\b|"
                        r"\bgot (me )?help\b|\bno (thoughts|urges) (like that |of that )?(now|since)\b|"
                        r"\b(been in|in|doing|finished|completed) (therapy|anger management|treatment|rehab)\b|"
-                       r"\bdid my time\b")
+                       r"\bdid my time\b|\b(way|much|so much|a lot) better now\b|"
+                       r"\bdid \w+ (days|weeks) (inpatient|in the hospital|in rehab)\b")
 # a show's scene, a song's lyrics: the crisis word names a part of the media ("how they showed the suicide scene")
 _MEDIA_AFTER = re.compile(r"^\s*(scenes?|episodes?|storyline|plot|chapter|arc|documentary|movie|film|song|lyrics?|"
                           r"character|book|trigger warning|tw)\b")
+# "have i thought about killing myself? no. ...": a question the writer answers no at once
+_ANSWERED_NO = re.compile(r"^\s*(no|nope|nah|never|not really|hell no|no way|of course not|not at all)\b"
+                          r"(?!\s+(one|body|matter|more|longer|idea|way out|point|reason)\b)")
 # the question is for schoolwork: "... asking for my essay" (not "for real, not for a school thing")
 _SCHOOLWORK = re.compile(r"(?<!not )\b(for|asking for|researching for|writing) (my|a|an|our) (essay|paper|class|"
-                         r"school project|project|research paper|assignment|homework|presentation|thesis)\b")
+                         r"school project|project|research paper|assignment|homework|presentation|thesis|"
+                         r"training|workshop|seminar)\b")
 # someone else's warning about the writer, not the writer's intent: "my sister keeps saying i am going to ..."
 _WARNED_ABOUT_ME = re.compile(r"(?<!\bi )\b(keeps? saying|kept saying|always says?|says?|said|thinks?|tells? me|"
                               r"told me|warned me|warns me)( that)? i am (going to|gon) ?\s*$")
 # a goodbye to a substance or a habit: "a goodbye letter to alcohol" (an exercise in recovery)
+# a small thing as the condition of a threat: "im gonna strangle my brother if he eats my leftovers again"
+_PETTY_CONDITION = re.compile(r"\bif (he|she|they|you|my \w+) (eats?|ate|takes?|took|touch(es)?|uses?|steals?|"
+                              r"borrows?|finish(es)?|drinks?) my (food|leftovers|fries|snacks?|lunch|charger|phone "
+                              r"charger|clothes|hoodie|shampoo|coffee|yogurt|pizza|seat|parking spot)\b")
 _HABIT_FAREWELL = re.compile(r"^\s*(to|for) (my |the |all |old )?(alcohol|drinking|booze|liquor|beer|wine|vodka|"
                              r"weed|pot|smoking|cigarettes|vaping|drugs|using|pills|addiction|bottle|meth|coke|cocaine|heroin|"
                              r"dope|fent|fentanyl|xanax|bars|benzos|opioids|opiates|gambling|dealer|habit)\b")
@@ -175,7 +186,7 @@ def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") 
         return True
     if rule.category == "suicide" and (_WARNED_ABOUT_ME.search(before) or _HABIT_FAREWELL.search(after)):
         return True
-    if rule.category in ("harm_others", "weapon") and GAMING.search(text):
+    if rule.category in ("harm_others", "weapon") and (GAMING.search(text) or _PETTY_CONDITION.search(text)):
         return True
     if rule.category == "overdose" and rule.past == "recent" and _CLEAN_TIME.search(text) \
             and not _HAPPENING_NOW.search(_CLEAN_TIME.sub(" ", sentence)):
@@ -221,13 +232,15 @@ class _Engine:
         found: list[tuple[int, int, CrisisSignal]] = []
         cancelled: list[tuple[int, int, CrisisSignal]] = []
         for index, doc in enumerate(self.nlp.pipe(sentences)):
+            answered_no = doc.text.rstrip().endswith("?") and index + 1 < len(sentences) \
+                and bool(_ANSWERED_NO.match(sentences[index + 1]))
             for match_id, start, end in self.matcher(doc):
                 rule = self.rules[self.nlp.vocab.strings[match_id]]
                 if rule.requires and not re.search(rule.requires, normalised):
                     continue  # not this rule's subject at all: neither a signal nor a cancelled one
                 category = self._category(rule, normalised)
                 signal = CrisisSignal(category, doc[start:end].text, rule.name)
-                counts = self._counts(rule, doc, start, end, normalised)
+                counts = not answered_no and self._counts(rule, doc, start, end, normalised)
                 (found if counts else cancelled).append((PRIORITY[category], index * 10_000 + start, signal))
         return _ordered(found), _ordered(cancelled)
 

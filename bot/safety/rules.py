@@ -190,6 +190,14 @@ SUICIDE_RULES = [
        not_after=_WAKE_TAIL_NOT_CRISIS),
     _r("no_waking", "suicide", "not =want to =wake up", "until|till|sure|certain i do? not|never =wake up",
        negatable=False, not_after=_WAKE_TAIL_NOT_CRISIS),
+    # "whats the tallest bridge near downtown. nvm found it. im here now"
+    _r("highest_place_found", "suicide", "tallest|highest bridge|building|overpass|garage|cliff|roof",
+       asked_counts=True, requires=r"\b(i am (here|there|on it|at it|up here) now|found it|i am here|on my way)\b"),
+    # "just wanted to tell someone before i go"; "i want my family to see i at least tried"
+    _r("before_i_go", "suicide", "=tell someone|somebody|anyone|you before i go|leave",
+       "=talk to someone|somebody|anyone|you before i go|leave",
+       "=want|=need my family|kids|mom|dad|wife|husband to _? _? _? =know|=see i _? _? tried",
+       negatable=False, not_after=r"^\s*(to|home|out|back|in|on|for|now|there|shopping|into|away|somewhere)\b"),
     # saving pills up: "stopped taking my meds so i could save them up" (not "saving them up for christmas")
     _r("saving_pills", "suicide",
        "=save|=hoard|=stash up my|the|his|her|all|those|these _? @pills", "=save|=hoard|=stash my|the|all _? @pills up",
@@ -298,6 +306,7 @@ SUICIDE_RULES = [
     _r("at_the_edge", "suicide",
        "=stand|=sit|=be on|at a|the|this|that? bridge|ledge|railing|overpass|rooftop",
        "=stand|=sit|=be on|at the|a edge of a|the|this? roof|bridge|building|cliff|overpass|balcony",
+       "=stand|=sit|=be|=lean on|at|over the|a very? edge of the|a subway|train|metro platform",
        not_after=r"^\s*(club|game|table|card|of (my|his|her|the|your) nose|tournament)\b"),
     _r("cannot_keep_safe", "suicide",
        "not =feel safe with|around|from myself", "not =feel safe _? _? alone with myself",
@@ -320,6 +329,10 @@ SUICIDE_RULES = [
 HARM_RULES = [
     _r("shaken_baby", "harm_others", "=shake|shook the|my|our|her|his baby|infant|newborn|toddler _? _? hard",
        "=shake|shook the|my|our|her|his baby|infant|newborn|toddler", past="none"),
+    # a delusion that names a victim and a means: "god told me my roommate is a demon ... cleansed tonight"
+    _r("commanded_harm", "harm_others", "=have to be cleansed|purified|burned|destroyed tonight|today|now",
+       "=be a demon|devil", "the voices =tell|=say me to =kill|=hurt|=burn|=stab",
+       requires=r"\b(god told|voices|demon|devil|lighter fluid|gasoline|cleansed)\b", negatable=False),
     _r("arson_threat", "harm_others", "=burn the|our|this|my|his|her house|place|apartment|trailer down",
        requires_before=r"\b(going to|gonna|will|threaten\w*|want\w*|wants to|about to|said|says|swear\w*)\b"),
     _r("harm_person", "harm_others",

@@ -30,6 +30,7 @@ class RuleEs:
     negatable: bool = True
     past: bool = True  # a distant past cancels it
     situational: bool = False
+    asked_counts: bool = False  # a question about it is still a crisis ("¿cuántas pastillas se necesitan ...?")
 
 
 def _r(name: str, category: str, *patterns: str, **options) -> RuleEs:
@@ -59,7 +60,6 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\badios (?:para siempre|a todos|mundo cruel)\b", r"\bya me voy (?:para siempre|de este mundo)\b",
        r"\b(?:junt(?:ando|e|o)|guard(?:ando|e|o)|ahorr(?:ando|e)) (?:pastillas|mis pastillas|las pastillas)\b",
        r"\b(?:tomarme|tragarme|me voy a tomar|me tome) (?:todas las|todas mis|todo el frasco|un frasco|el frasco)\b",
-       r"\bcuantas? (?:pastillas|tylenol|paracetamol)\w* (?:se necesitan|hacen falta|para morir|para no despertar)\b",
        r"\b(?:no quiero|ojala no|quisiera no) (?:despertar|amanecer)\b", r"\bdormir para siempre\b",
        r"\b(?:la|una) pistola (?:en|a) (?:la|mi) cabeza\b", r"\bser una carga\b.*\b(?:hoy|esta noche|ya no)\b",
        r"\b(?:regal(?:ando|e|o)|doy) (?:todas )?mis cosas\b.*\b(?:ya no|no las voy a|no voy a estar)\b",
@@ -90,6 +90,11 @@ RULES_ES: tuple[RuleEs, ...] = (
     # a last message that carries its own "no": "si no contesto mañana díganle que no fue su culpa"
     _r("despedida", "suicide", r"\b(?:diganle|digale|dile|diles)\b.{0,40}\bno (?:fue|es) (?:su|tu) culpa\b",
        negatable=False),
+    # asking for a lethal amount or how long dying takes is preparing, even as a question
+    _r("dosis_letal", "suicide",
+       r"\bcuantas? (?:pastillas|tylenol|paracetamol)\w*(?: de \w+)? (?:se necesitan|hacen falta|para morir|"
+       r"para (?:ya )?no despertar)\b",
+       r"\bcuanto tarda (?:una persona |alguien )?en morir(?:se)?\b", asked_counts=True),
     _r("danar_a_otro", "harm_others",
        r"\b(?:las|unas) voces me (?:dicen|piden|ordenan) (?:que|q) (?:le haga dano|lastime|mate|hiera|golpee|"
        r"le pegue|ataque)\b",
@@ -150,6 +155,7 @@ RULES_ES: tuple[RuleEs, ...] = (
        situational=True, past=False),
 )
 
+_ABBREVIATION = re.compile(r"\b(lic|licda|dr|dra|sr|sra|srta|ing|prof|mtro|mtra|ud|uds)\.")
 # "sin tomar" is withdrawal, not a negation of what follows ("segundo dia sin tomar y veo bichos")
 _WITHOUT_USING = re.compile(r"\bsin (?:tomar|beber|usar|consumir|alcohol|pisto|trago|droga|drogas|pastillas|fumar)\b")
 _INTENT_NOW = re.compile(r"(?<!\bno )(?<!\bnunca )(?<!\bjamas )"
@@ -217,7 +223,9 @@ def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
     """((category, rule name) that count, (category, rule name) whose context cancelled them)."""
     found: list[tuple[str, str]] = []
     cancelled: list[tuple[str, str]] = []
-    text = text.replace("ñ", "n")  # the rules are written without ñ: "daño", "el año pasado" read as typed without it
+    # the rules are written without ñ ("daño", "el año pasado" read as typed without it); "la lic. ramirez" is
+    # one sentence
+    text = _ABBREVIATION.sub(r"\1", text.replace("ñ", "n"))
     for pattern, replacement in _SHORTHAND:
         text = pattern.sub(replacement, text)
     cleaned = _IDIOM.sub(" ", text)
@@ -240,7 +248,8 @@ def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, tex
         return True
     if "?" in sentence and _QUESTION.search(clause_before) and not _DANGER_NOW.search(sentence):
         return True  # "soy enfermera, ¿cuál es su protocolo cuando alguien ... sobredosis?"
-    if "?" in sentence and _QUESTION.search(sentence) and not _DANGER_NOW.search(sentence):
+    if "?" in sentence and _QUESTION.search(sentence) and not _DANGER_NOW.search(sentence) \
+            and not rule.asked_counts:
         return True
     if _OVER.search(text) and (_WHEN.search(text) or _DISTANT_PAST.search(text) or _RECENT_PAST.search(text)):
         return True
