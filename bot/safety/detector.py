@@ -122,7 +122,7 @@ _HELP_QUESTION = re.compile(
     r"helpline|support group|group for|your program|the program|counselor|therapist|narcan|naloxone|prepared|"
     r"prepare|lock me up|take people|accept people|get help for|say if|do if|call if|happens if|hurt someone if|"
     r"for people who|just for|can i call|talk to (my|her|him|them|our)|putting ideas|signs of|"
-    r"(warning )?signs (that )?(someone|somebody|a person|my \w+|he|she|they)|what to look for|normal)\b")
+    r"(warning )?signs (that )?(someone|somebody|a person|my \w+|he|she|they)|what to look for)\b")
 _JOKING = re.compile(r"\b(jk|j/k|just kidding|only kidding|i am kidding)\b")
 _RESOLVED = re.compile(r"\b(he|she|they|i|we|it)( is|'s| are| am| was)?( totally| completely| doing)? "
                        r"(fine|ok|okay|good|alright|stable|better)"
@@ -155,17 +155,17 @@ _MEDIA_AFTER = re.compile(r"^\s*(scenes?|episodes?|storyline|plot|chapter|arc|do
 _ANSWERED_NO = re.compile(r"^\s*(no|nope|nah|never|not really|hell no|no way|of course not|not at all)\b"
                           r"(?!\s+(one|body|matter|more|longer|idea|way out|point|reason)\b)")
 # the question is for schoolwork: "... asking for my essay" (not "for real, not for a school thing")
-_SCHOOLWORK = re.compile(r"(?<!not )\b(for|asking for|researching for|writing) (my|a|an|our) (essay|paper|class|"
+_SCHOOLWORK = re.compile(r"(?<!not )\b(for|asking for) (my|a|an|our) (essay|paper|class|"
                          r"school project|project|research paper|assignment|homework|presentation|thesis|"
                          r"training|workshop|seminar)\b")
 # someone else's warning about the writer, not the writer's intent: "my sister keeps saying i am going to ..."
 _WARNED_ABOUT_ME = re.compile(r"(?<!\bi )\b(keeps? saying|kept saying|always says?|says?|said|thinks?|tells? me|"
                               r"told me|warned me|warns me)( that)? i am (going to|gon) ?\s*$")
-# a goodbye to a substance or a habit: "a goodbye letter to alcohol" (an exercise in recovery)
 # a small thing as the condition of a threat: "im gonna strangle my brother if he eats my leftovers again"
 _PETTY_CONDITION = re.compile(r"\bif (he|she|they|you|my \w+) (eats?|ate|takes?|took|touch(es)?|uses?|steals?|"
                               r"borrows?|finish(es)?|drinks?) my (food|leftovers|fries|snacks?|lunch|charger|phone "
                               r"charger|clothes|hoodie|shampoo|coffee|yogurt|pizza|seat|parking spot)\b")
+# a goodbye to a substance or a habit: "a goodbye letter to alcohol" (an exercise in recovery)
 _HABIT_FAREWELL = re.compile(r"^\s*(to|for) (my |the |all |old )?(alcohol|drinking|booze|liquor|beer|wine|vodka|"
                              r"weed|pot|smoking|cigarettes|vaping|drugs|using|pills|addiction|bottle|meth|coke|cocaine|heroin|"
                              r"dope|fent|fentanyl|xanax|bars|benzos|opioids|opiates|gambling|dealer|habit)\b")
@@ -181,10 +181,10 @@ _BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming
 def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") -> bool:
     """True when the match is the topic of media, an event, a question about help, a joke, a quote, a denial
     or a past that the message says is over."""
-    if _ABOUT_MEDIA.search(before) or _EVENT.search(sentence) or _MEDIA_AFTER.search(after) \
-            or _SCHOOLWORK.search(text):
+    if _ABOUT_MEDIA.search(before) or _EVENT.search(sentence) or _MEDIA_AFTER.search(after):
         return True
-    if rule.category == "suicide" and (_WARNED_ABOUT_ME.search(before) or _HABIT_FAREWELL.search(after)):
+    if rule.category == "suicide" and (_WARNED_ABOUT_ME.search(before) or _HABIT_FAREWELL.search(after)
+                                       or _SCHOOLWORK.search(text)):
         return True
     if rule.category in ("harm_others", "weapon") and (GAMING.search(text) or _PETTY_CONDITION.search(text)):
         return True

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 GAMING = re.compile(
-    r"\b(fortnite|valorant|free ?fire|call of duty|cod|warzone|gta|minecraft|roblox|apex|overwatch|halo|pubg|"
+    r"\b(fortnite|valorant|free ?fire|call of duty|cod|warzone|gta|minecraft|roblox|apex legends|overwatch|halo|pubg|"
     r"csgo|cs2|counter ?strike|rainbow six|r6|elden ring|fifa|madden|among us|league of legends|dota|"
     r"video ?games?|videojuegos?|the game lobby|headshot\w*|respawn\w*|rage ?quit\w*|"
-    r"killstreak|kill ?cam|noobs?|ranked|gamer|gaming|twitch stream\w*|en el juego|jugando)\b"
+    r"killstreak|kill ?cam|noobs?|gamer|gaming|twitch stream\w*|en el juego)\b"
     r"|\bplay(s|ing|ed)? (this |that |a |the |his |her |their )?(\w+ )?games?\b")

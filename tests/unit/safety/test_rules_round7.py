@@ -17,6 +17,10 @@ from bot.safety import assess
     "diganle a la lic. ramirez que no fue su culpa",
     "cuantas pastillas de clonazepam se necesitan para ya no despertar?",
     "busque cuanto tarda alguien en morir",
+    # frames that must stay narrow: joking in Spanish, schoolwork beside an emergency, "is it normal" disclosures
+    "no estoy jugando, lo voy a matar",
+    "im writing my essay and my roommate just collapsed and isnt breathing",
+    "is it normal that i want to die every day",
 ])
 def test_round7_crises_are_found_by_the_rules(text):
     assert assess(text, use_model=False).level == "crisis", text
