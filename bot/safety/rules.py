@@ -98,6 +98,8 @@ def _r(name: str, category: str, *patterns: str, **options) -> Rule:
     return Rule(name=name, category=category, patterns=tuple(patterns), **options)
 
 
+# words of the pill class that also name other things ("saving bottles up", "caps"): not a pill context alone
+_NOT_ONLY_PILLS = frozenset({"bottle", "bottles", "sleeping", "caps", "blues"})
 _NOT_IDIOM_DIE = (r"^\s*(of (embarrassment|boredom|cringe|shame|laughter|laughing)|laughing|inside|trying|"
                   r"to (me|him|her|them|you|my|everyone|the world)|(my|her|his|their) hair)\b")
 # a question about the question: "why are you asking about suicide", "why all the questions about suicide"
@@ -202,7 +204,7 @@ SUICIDE_RULES = [
     _r("saving_pills", "suicide",
        "=save|=hoard|=stash up my|the|his|her|all|those|these _? @pills", "=save|=hoard|=stash my|the|all _? @pills up",
        "=save|=hoard|=stash them|em up",
-       requires=r"\b(meds|pills|medication|medicine|" + "|".join(WORD_CLASSES["pills"][:40]) + r")\b",
+       requires=r"\b(" + "|".join(w for w in WORD_CLASSES["pills"] if w not in _NOT_ONLY_PILLS) + r")\b",
        not_after=r"^\s*for (christmas|a trip|vacation|rent|(my|the|a) \w+ (trip|fund|account))\b"),
     # goodbyes and putting affairs in order
     _r("farewell", "suicide",

@@ -91,7 +91,7 @@ _CRISIS_RAW: list[tuple[str, str]] = [
     (r"\br\b(?!&)", "are"),
     (r"\brn\b", "right now"),
     (r"\b(?:tonite|2nite|2night)\b", "tonight"),
-    (r"\b(?:tmrw|tmr|tmrw|tmrrw|2morrow|2moro|tmorrow|tomorow|tomoro)\b", "tomorrow"),
+    (r"\b(?:tmrw|tmr|tmrrw|2morrow|2moro|tmorrow|tomorow|tomoro)\b", "tomorrow"),
     (r"\b2day\b", "today"),
     (r"\by'?all\b|\bya'll\b", "you all"),
     (r"\bidk\b", "i do not know"),
