@@ -246,10 +246,10 @@ def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, tex
         return True
     if _MEDIA.search(before) or _JOKE.search(sentence) or rule.category == "harm_others" and GAMING.search(text):
         return True
-    if "?" in sentence and _QUESTION.search(clause_before) and not _DANGER_NOW.search(sentence):
-        return True  # "soy enfermera, ¿cuál es su protocolo cuando alguien ... sobredosis?"
-    if "?" in sentence and _QUESTION.search(sentence) and not _DANGER_NOW.search(sentence) \
-            and not rule.asked_counts:
+    # a question about it, from the sentence's start or the clause's ("soy enfermera, ¿cuál es su protocolo
+    # cuando alguien ... sobredosis?")
+    if "?" in sentence and not _DANGER_NOW.search(sentence) and (
+            _QUESTION.search(clause_before) or _QUESTION.search(sentence) and not rule.asked_counts):
         return True
     if _OVER.search(text) and (_WHEN.search(text) or _DISTANT_PAST.search(text) or _RECENT_PAST.search(text)):
         return True
