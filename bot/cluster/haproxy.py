@@ -7,6 +7,9 @@ still guards a conversation that reaches two nodes during a failover):
 * REST: the ``sender`` of the JSON body; SMS: Twilio's ``From``; Rasa's API (the console's relay):
   ``/conversations/<id>/``; the widget's socket.io and its files: the client address (socket.io long
   polling needs every request of a socket on the node that opened it, Rasa's socket.io has no shared queue).
+  The hash is of the id as the node reads it, so Twilio's ``From=%2B1555…`` and the relay's
+  ``/conversations/+1555…/`` meet on one node: the form value decoded ("+" a space, ``%2B`` a "+", as Sanic
+  parses forms), the path segment as it is (Sanic 21.12 decodes no path parameter: ``a%20b`` is Rasa's id).
 * A node that stops answering is taken out at the first refused connection and by health checks every
   second (a check may take 30 s: a node slowed by load stays in); its conversations move to the next node
   on the ring (and come back when it is up again). A request whose connection failed is sent again, to
@@ -73,7 +76,7 @@ def render(topology: Topology, address: Callable[[Node], str] | None = None) -> 
         "  http-request set-var(txn.conversation) src",
         "  http-request set-var(txn.conversation) req.body,json_query('$.sender') "
         "if { path_beg /webhooks/rest/ } { method POST }",
-        "  http-request set-var(txn.conversation) req.body_param(From) "
+        "  http-request set-var(txn.conversation) req.body_param(From),url_dec(1) "
         "if { path_beg /webhooks/twilio/ } { method POST }",
         "  http-request set-var(txn.conversation) path,field(3,/) if { path_beg /conversations/ }",
         "  default_backend rasa",

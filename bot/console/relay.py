@@ -25,7 +25,8 @@ class DeliveryResult:
 
 
 def execute_url(settings, sender_id: str) -> str:
-    # Sanic 21.12 does not decode %2B in path parameters: keep the "+" of phone numbers as it is
+    # Sanic 21.12 decodes no path parameter (Rasa's id for "a%20b" is "a%20b"): phone numbers and widget ids
+    # go as they are; an id with a character quoted here (a space, "/", "é") reaches another conversation
     return f"http://{settings.host}:{settings.rasa_port}/conversations/{quote(sender_id, safe='+:@')}/execute"
 
 

@@ -1,6 +1,7 @@
 """The generated HAProxy configuration, run by the real HAProxy in front of small HTTP servers standing in for
-the nodes: one conversation always reaches one node, conversations spread over the nodes, and when a node
-dies its conversations move to another one without a failed request."""
+the nodes: one conversation always reaches one node (whichever channel or the console's relay carries it),
+conversations spread over the nodes, and when a node dies its conversations move to another one without a
+failed request."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 from bot.cluster.haproxy import HEALTH_PATH, render
 from bot.cluster.topology import Topology
 from bot.config import Settings
+from bot.console.relay import RELAY_ACTION, execute_url
 from tests.support.proc import wait_until
 from tests.support.stack import free_port
 
@@ -112,6 +114,45 @@ def test_each_conversation_sticks_to_one_node_and_conversations_spread(balancer)
     assert set(by_phone.values()) == {"rasa-1", "rasa-2"}
     # the console's relay reaches the node that holds the conversation's REST messages
     assert all(_get(f"{base}/conversations/{s}/tracker") == first[s] for s in senders[:10])
+
+
+def relay(base: str, sender_id: str) -> str:
+    """The console's relay request for a conversation, with the relay's own URL (its encoding of the id)."""
+    port = urllib.parse.urlsplit(base).port
+    url = execute_url(Settings(host="127.0.0.1", rasa_port=port), sender_id) + "?output_channel=latest&token=t"
+    return _post(url, json.dumps({"name": RELAY_ACTION}).encode(), "application/json")[1]
+
+
+def test_a_staff_reply_reaches_the_node_of_the_persons_own_messages(balancer):
+    base, _, _ = balancer
+    phones = [f"+1555010{i:04d}" for i in range(16)] + [f"whatsapp:+4477009{i:05d}" for i in range(16)]
+    by_sms = {p: sms(base, p) for p in phones}  # Twilio's form: From=%2B1555... / whatsapp%3A%2B44...
+    assert set(by_sms.values()) == {"rasa-1", "rasa-2"}
+    assert {p: relay(base, p) for p in phones} == by_sms
+
+
+def test_a_conversation_id_is_hashed_as_the_node_reads_it_on_every_route(balancer):
+    """Sanic decodes form values but no path parameter: Rasa's id for /conversations/a%20b/ is "a%20b"."""
+    base, _, _ = balancer
+    ids = [f"partner-{i}%20x%2B{i}" for i in range(16)]
+    by_rest = {i: rest(base, i) for i in ids}
+    assert set(by_rest.values()) == {"rasa-1", "rasa-2"}
+    assert {i: _get(f"{base}/conversations/{i}/tracker") for i in ids} == by_rest
+    assert {i: sms(base, i) for i in ids} == by_rest  # the form carries it encoded: %2520x%252B
+
+
+def test_sanic_reads_a_path_parameter_undecoded_as_the_balancer_hashes_it():
+    """The premise of the raw path hash (Rasa's API route, on the Sanic that Rasa 3.6 pins)."""
+    from sanic import Sanic, response
+
+    app = Sanic("probe")
+
+    @app.post("/conversations/<conversation_id:path>/execute")
+    async def execute(_request, conversation_id: str):  # noqa: ARG001 - never called, only routed
+        return response.empty()
+
+    app.router.finalize()
+    assert app.router.get("/conversations/a%20b%2B+1/execute", "POST", None)[2] == {"conversation_id": "a%20b%2B+1"}
 
 
 def test_when_a_node_dies_its_conversations_move_without_a_failed_request_and_others_stay(balancer):
