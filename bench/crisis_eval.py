@@ -10,6 +10,8 @@ Sets:
 * round-4 holdout (``bench/data/frozen/crisis_r4_holdout_*.yml``): the random half of a later outside set
   (with junk, markup and code strings), split off before anyone read it; the other half was trained on.
   Its misses were read and fixed in round 5, so since then it is a development number;
+* round-8 holdout (``bench/data/frozen/crisis_r8_holdout_*.yml``): a sixth outside set (2026-12-03, three
+  non-crises per crisis), frozen whole before anyone read it; never tuned on;
 * round-7 holdout (``bench/data/frozen/crisis_r7_holdout_*.yml``): the random half of a fifth outside set
   (2026-12-03, three non-crises per crisis), split off before anyone read it; never tuned on;
 * round-6 holdout (``bench/data/frozen/crisis_r6_holdout_*.yml``): the random half of a fourth outside set
@@ -232,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dev_only:
         results.append(("Frozen evaluation set (written outside the team, never tuned on)",
                         evaluate(load(FROZEN), verdict, evasions=True, mid_form=True)))
+        results.append(("Round-8 holdout (a sixth outside set, frozen whole before anyone read it, never tuned on)",
+                        evaluate(load(FROZEN_DIR, "crisis_r8_holdout_*.yml"), verdict, evasions=True, mid_form=True)))
         results.append(("Round-7 holdout (random half of a fifth outside set, split off before anyone read it, "
                         "never tuned on)", evaluate(load(FROZEN_DIR, "crisis_r7_holdout_*.yml"), verdict,
                                                     evasions=True, mid_form=True)))

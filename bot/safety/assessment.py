@@ -3,7 +3,9 @@
 ``assess(text)`` combines the English rules (``detector``), the Spanish rules (``rules_es``) and the crisis
 model (``model``), all reading the canonical form of the whole message:
 
-* a rule that counts -> crisis (the model cannot veto a rule);
+* a rule that counts -> crisis; the model cannot veto a rule, but in a message long enough to carry its own
+  frame (``DOUBT_WORDS``) a rule hit the model finds very unlikely (``RULE_DOUBT``) gets the safety question
+  instead of the full alarm (a negation, someone else's past or a film the rules did not know);
 * no rule, model very sure (``MODEL_CRISIS``) -> crisis; model fairly sure (``MODEL_CHECK``) -> check;
 * no rule, words of despair that may or may not mean suicide ("can't do this anymore") -> check;
 * a rule match its context cancelled (negation, past, idiom, a film ...) -> none, unless the model is very
@@ -31,6 +33,12 @@ Level = Literal["crisis", "check", "none"]
 MODEL_CRISIS = 0.97  # 0.90 until round 5: model-only false alarms 9 -> 1 on the dev sets
 MODEL_CHECK = 0.60
 MODEL_OVER_CANCELLED = 0.97
+# a rule hit the model doubts: set on the 5-fold cross-validated development sets (1,493 rule hits): at
+# p < 0.10 in messages of 8+ words, 1 of 1,473 crises found by a rule gets the safety question instead of the
+# crisis answer, and 10 of the 20 rule false alarms do. Shorter messages keep the full alarm: "need narcan now"
+# (p 0.02) gives the model too little to go on.
+RULE_DOUBT = 0.10
+DOUBT_WORDS = 8
 
 _DRUG_ES = re.compile(r"\b(?:droga|drogas|pastillas|heroina|chiva|fentanil\w*|fenta|perico|coca\w*|cristal|"
                       r"piedra|se metio|se inyecto|inyect\w*|tomo|tomó|se tomo|consumio|uso|sobredosis|narcan|"
@@ -99,12 +107,13 @@ def _assess(text: object, use_model: bool) -> Assessment:
         return Assessment("none", language=language)
     # the English rules read English (and mixed) messages; a Spanish one is read by the Spanish rules
     found, cancelled = detect_details(str(text)) if language != "es" else ([], [])
-    if found:
-        return Assessment("crisis", found[0].category, "rules", language)
-    found_es, cancelled_es = signals_es(words)
-    if found_es:
-        return Assessment("crisis", _spanish_category(found_es[0][0], words), "rules_es", language)
+    found_es, cancelled_es = ([], []) if found else signals_es(words)
     model = _model() if use_model else None
+    if found or found_es:
+        category = found[0].category if found else _spanish_category(found_es[0][0], words)
+        doubted = model is not None and len(words.split()) >= DOUBT_WORDS and \
+            model.estimate(str(text)).probability < RULE_DOUBT
+        return Assessment("check" if doubted else "crisis", category, "rules" if found else "rules_es", language)
     if model is None:
         return Assessment("none", language=language)
     estimate = model.estimate(str(text))

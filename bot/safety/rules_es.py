@@ -249,7 +249,7 @@ def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, tex
     # a question about it, from the sentence's start or the clause's ("soy enfermera, ¿cuál es su protocolo
     # cuando alguien ... sobredosis?")
     if "?" in sentence and not _DANGER_NOW.search(sentence) and (
-            _QUESTION.search(clause_before) or _QUESTION.search(sentence) and not rule.asked_counts):
+            _QUESTION.search(clause_before) or _QUESTION.search(sentence)) and not rule.asked_counts:
         return True
     if _OVER.search(text) and (_WHEN.search(text) or _DISTANT_PAST.search(text) or _RECENT_PAST.search(text)):
         return True

@@ -66,6 +66,48 @@ def test_the_model_alone_asks_the_safety_question_or_gives_help_by_its_confidenc
     module._cached.cache_clear()
 
 
+def test_a_rule_hit_the_model_doubts_in_a_long_message_gets_the_safety_question(monkeypatch):
+    from bot.safety.model import CrisisEstimate
+
+    class Fixed:
+        def __init__(self, p):
+            self.p = p
+
+        def estimate(self, _text):
+            return CrisisEstimate(self.p, None)
+
+    # look-alikes the rules match (8+ words), and a short crisis
+    long_en = "my therapist said 'wanting to die' doesnt always mean suicidal, is that true?"
+    long_es = "mi primo se murio de sobredosis en 2019, por eso quiero ayuda"
+    short = "i want to die tonight"
+    for model, text, level, category in (
+            (Fixed(0.05), long_en, "check", "suicide"), (Fixed(0.05), long_es, "check", "overdose"),
+            (Fixed(0.5), long_en, "crisis", "suicide"), (Fixed(0.01), short, "crisis", "suicide"),
+            (None, long_en, "crisis", "suicide")):
+        monkeypatch.setattr(module, "_model", lambda model=model: model)
+        module._cached.cache_clear()
+        verdict = assess(text)
+        assert (verdict.level, verdict.category) == (level, category), (text, model and model.p)
+        assert verdict.source in ("rules", "rules_es")
+    module._cached.cache_clear()
+
+
+def test_the_real_model_doubts_a_rule_only_on_a_look_alike():
+    module._cached.cache_clear()
+    if module._model() is None:
+        from bot.safety.model import build, loaded_model
+
+        build()
+        loaded_model.cache_clear()
+    assert module._model() is not None
+    # development look-alikes the rules still match: the safety question, not the alarm
+    assert assess("my therapist said 'wanting to die' doesnt always mean suicidal, is that true?").level == "check"
+    assert assess("in breaking bad when jane chokes and turns blue i had to pause it").level == "check"
+    # crises the same rules find keep the full answer
+    assert assess("i have been saving my pills for weeks and tonight i am taking all of them").level == "crisis"
+    assert assess("need narcan now").level == "crisis"
+
+
 def test_a_failure_inside_is_a_possible_crisis_and_is_logged_without_the_text(monkeypatch, caplog):
     def broken(_text):
         raise RuntimeError("boom")

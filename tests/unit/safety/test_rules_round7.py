@@ -17,6 +17,8 @@ from bot.safety import assess
     "diganle a la lic. ramirez que no fue su culpa",
     "cuantas pastillas de clonazepam se necesitan para ya no despertar?",
     "busque cuanto tarda alguien en morir",
+    # a rule for which a question counts is not cancelled by a question word at the clause's start either
+    "oye, como cuanto tarda una persona en morir?",
     "been saving up my tramadol for weeks",
     # frames that must stay narrow: joking in Spanish, schoolwork beside an emergency, "is it normal" disclosures
     "no estoy jugando, lo voy a matar",
