@@ -6,8 +6,11 @@ minute (several people behind one address). A channel's ``rate_limit`` credentia
 
     rate_limit: {burst: 10, per_minute: 30, client_burst: 60, client_per_minute: 300}
 
-The buckets live in this process's memory: with several Rasa servers each node limits on its own (a later
-issue moves them to Redis). Crisis messages are answered even when limited (see ``guard.limited_reply``).
+Channels ask ``await limiter.check(conversation, client)``. With one process (no ``redis_url``) the buckets
+live in this process's memory. With several Rasa nodes (``redis_url`` set) ``from_credentials`` gives a
+``bot.channels.shared_limits.SharedRateLimiter``: the buckets live in Redis, so a client spread over N nodes by
+the balancer still gets one budget, not N; when Redis is down or slow, each node falls back to the in-memory
+buckets below. Crisis messages are answered even when limited (see ``guard.limited_reply``).
 """
 
 from __future__ import annotations
@@ -50,17 +53,27 @@ class RateLimiter:
 
     def __init__(self, conversation: Rate = Rate(10, 30), client: Rate = Rate(60, 300),
                  clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self.conversations = Buckets(conversation, clock)
         self.clients = Buckets(client, clock)
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> RateLimiter:
+    def from_credentials(cls, credentials: dict[str, Any] | None, redis_url: str | None = None) -> RateLimiter:
+        """The channel's rates; shared through Redis when ``redis_url`` (default: the settings') is set."""
         conf = (credentials or {}).get("rate_limit") or {}
-        return cls(Rate(float(conf.get("burst", 10)), float(conf.get("per_minute", 30))),
-                   Rate(float(conf.get("client_burst", 60)), float(conf.get("client_per_minute", 300))))
+        conversation = Rate(float(conf.get("burst", 10)), float(conf.get("per_minute", 30)))
+        client = Rate(float(conf.get("client_burst", 60)), float(conf.get("client_per_minute", 300)))
+        from bot.channels.shared_limits import shared_limiter
+
+        return shared_limiter(conversation, client, redis_url) or cls(conversation, client)
 
     def allow(self, conversation: str, client: str | None = None) -> bool:
+        """Take a token from this process's buckets."""
         ok = self.conversations.take(conversation)
         if client is not None:
             ok = self.clients.take(client) and ok
         return ok
+
+    async def check(self, conversation: str, client: str | None = None) -> bool:
+        """What the channels call: ``allow`` here; through Redis in ``SharedRateLimiter``."""
+        return self.allow(conversation, client)

@@ -117,7 +117,7 @@ class SafeRestInput(RestInput):
             answered = await _answer_without_handling(request.app, sender, text, message_id)
             if answered is not None:
                 return response.json(answered)
-            limited = not self.limiter.allow(sender, request.remote_addr or request.ip)
+            limited = not await self.limiter.check(sender, request.remote_addr or request.ip)
             await handle(UserMessage(text, collector, sender, input_channel=self.name(), message_id=message_id,
                                      metadata=self.get_metadata(request)), request.app, limited=limited)
             if limited and not collector.messages:

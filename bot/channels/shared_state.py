@@ -6,6 +6,7 @@
   every message (python-socketio logs the failed publish; the text is never logged).
 * ``SharedTypingBoard``: "the person is typing" as a Redis key per conversation (hashed id, expiring after
   ``ttl``), so the console sees it whichever node it asks. When Redis fails, this node's memory is used.
+* Rate-limit buckets: ``bot.channels.shared_limits`` (same URL, same ``redis_client``).
 One process (no ``redis_url``): the default in-memory manager and board.
 """
 
@@ -28,6 +29,13 @@ def _redis_url() -> str:
     return get_settings().redis_url
 
 
+def redis_client(redis_url: str) -> Any:
+    """An asyncio Redis client with the timeouts above (connects on first use, not here)."""
+    from redis import asyncio as aioredis
+
+    return aioredis.Redis.from_url(redis_url, **REDIS_OPTIONS)
+
+
 def room_manager(redis_url: str | None = None) -> Any:
     """A Redis client manager for the socket.io server, or None (python-socketio's in-memory default)."""
     url = _redis_url() if redis_url is None else redis_url
@@ -43,9 +51,7 @@ class SharedTypingBoard(TypingBoard):
 
     def __init__(self, redis_url: str, **options: Any) -> None:
         super().__init__(**options)
-        from redis import asyncio as aioredis
-
-        self._redis = aioredis.Redis.from_url(redis_url, **REDIS_OPTIONS)
+        self._redis = redis_client(redis_url)
 
     @staticmethod
     def _key(conversation_id: str) -> str:

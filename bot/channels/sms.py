@@ -327,7 +327,7 @@ class TwilioSmsInput(TwilioInput):
                 self.shown.set(sender, [])
                 await self.sender.send(sender, stop_text(settings, lang))
             return
-        if not self.limiter.allow(sender):
+        if not await self.limiter.check(sender):
             output = SmsOutput(self, immediate=False)
             await handle(UserMessage(text or " ", output, sender, input_channel=self.name(), metadata=metadata,
                                      message_id=message_id), app, limited=True)  # only a crisis is answered

@@ -417,7 +417,7 @@ class WebChatInput(SocketIOInput):
             if stored is not None:  # sent again after a reconnect, and it had been handled: the stored answer
                 await send_again(output, sender_id, stored)
                 return
-            limited = not self.limiter.allow(sender_id, addresses.get(sid, sid))
+            limited = not await self.limiter.check(sender_id, addresses.get(sid, sid))
             await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata,
                                      message_id=message_id), app, limited=limited)
             if limited and not output.messages:

@@ -65,3 +65,20 @@ def test_the_buckets_forget_the_oldest_keys_beyond_their_cap(monkeypatch):
     for i in range(50):
         buckets.take(f"k{i}")
     assert len(buckets._state) == 5
+
+
+async def test_the_channels_check_is_the_in_memory_take_with_one_process():
+    limiter = RateLimiter.from_credentials({"rate_limit": {"burst": 2}}, redis_url="")
+    assert type(limiter) is RateLimiter
+    assert [await limiter.check("c", "10.0.0.5") for _ in range(3)] == [True, True, False]
+
+
+def test_shared_bucket_keys_name_no_phone_number_or_address():
+    from bot.channels.shared_limits import SharedRateLimiter
+
+    limiter = SharedRateLimiter("redis://127.0.0.1:1/1", "secret")  # connects on first use only
+    key = limiter.key("conversation", "+15550100")
+    assert key.startswith("iopbot:limit:conversation:") and "5550100" not in key
+    assert key == SharedRateLimiter("redis://127.0.0.1:1/1", "secret").key("conversation", "+15550100")
+    assert key != SharedRateLimiter("redis://127.0.0.1:1/1", "other").key("conversation", "+15550100")
+    assert limiter.key("client", "+15550100") != key
