@@ -16,7 +16,9 @@ Sets (labelled by people outside the team, see bench/data/frozen/README.md):
   (2026-12-03; the other half is ``answers_dev_<lang>_r5.yml``); its misses were read in round 6, so it is a
   development number since;
 * round-6 holdout (``bench/data/frozen/answers_r6_holdout_*.yml``): the same for a fourth outside set
-  (2026-12-03; the other half is ``answers_dev_<lang>_r6.yml``), never tuned on.
+  (2026-12-03; the other half is ``answers_dev_<lang>_r6.yml``), never tuned on;
+* round-7 holdout (``bench/data/frozen/answers_r7_holdout_*.yml``): the same for a fifth outside set
+  (2026-12-03; the other half is ``answers_dev_<lang>_r7.yml``), never tuned on.
 
 Each answer is read by ``AnswerReader`` (rules + examples with the product's sentence embedding) as the reply to
 its question, and the person is simulated: a confirm-back ("It sounds like ... is that right?") is answered
@@ -53,6 +55,7 @@ FROZEN = {"en": ROOT / "bench/data/frozen/answers_eval_en.yml", "es": ROOT / "be
 FROZEN_R4 = {lang: ROOT / f"bench/data/frozen/answers_r4_holdout_{lang}.yml" for lang in ("en", "es")}
 FROZEN_R5 = {lang: ROOT / f"bench/data/frozen/answers_r5_holdout_{lang}.yml" for lang in ("en", "es")}
 FROZEN_R6 = {lang: ROOT / f"bench/data/frozen/answers_r6_holdout_{lang}.yml" for lang in ("en", "es")}
+FROZEN_R7 = {lang: ROOT / f"bench/data/frozen/answers_r7_holdout_{lang}.yml" for lang in ("en", "es")}
 LAST_USE_RANGES = ((0, 1), (2, 14), (15, 30), (31, 90), (91, 10**6))
 # a writer may label a last-use answer with the choice it falls in (days ago, inclusive)
 LAST_USE_LABELS = {"today_yesterday": (0, 1), "within_2_weeks": (2, 14), "within_3_months": (15, 90),
@@ -175,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.dev_only:
             sets[f"frozen evaluation ({lang})"] = load_items(FROZEN[lang], lang)
             sets[f"round-4 holdout ({lang})"] = load_items(FROZEN_R4[lang], lang)
+            sets[f"round-7 holdout ({lang})"] = load_items(FROZEN_R7[lang], lang)
             sets[f"round-6 holdout ({lang})"] = load_items(FROZEN_R6[lang], lang)
             sets[f"round-5 holdout, development since round 6 ({lang})"] = load_items(FROZEN_R5[lang], lang)
     lines = ["# Answer understanding", "",

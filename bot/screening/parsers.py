@@ -250,11 +250,14 @@ def parse_yes_no(text: str) -> ParsedAnswer:
     words = answer_form(text)
     if not words:
         return _unclear()
+    # "not sure what counts, i cut back sometimes", "no sé... creo que no": a reply that opens with not knowing
+    # is a not-sure answer, whatever guess follows
+    if leads_with_dont_know(words):
+        return ParsedAnswer(OK, "unsure", strong=True)
     value = yes_no_value(words)
     if value is None:
         return _unclear()
-    # "not sure what counts, i cut back sometimes": a reply that opens with not knowing is a not-sure answer
-    strong = polarity_only(words) or (value == "unsure" and leads_with_dont_know(words))
+    strong = polarity_only(words)
     return ParsedAnswer(OK, value, strong=strong)
 
 
@@ -457,7 +460,8 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
         found.append(1)
     if re.search(r"\bthe other day\b", words):
         found.append(3)
-    for match in re.finditer(r"\blast (week|weekend|month|year)\b", words):
+    # "weekend" reads "weekends" after the Spanish terms' shared spelling ("fin de semana")
+    for match in re.finditer(r"\blast (week|weekend|month|year)s?\b", words):
         found.append({"week": 7, "weekend": 7, "month": 30, "year": 365}[match.group(1)])
     # "3 days ago", "clean 6 months", "6 months sober", "2 weeks clean", "for a year", "2-3 weeks ago"
     duration = (rf"{_NUM}(?:\s*(?:-|to|or)\s*{_NUM})?\s*"

@@ -36,6 +36,8 @@ YES_NO = [
     ("I guess", "unsure"), ("no idea", "unsure"), ("not really sure", "unsure"), ("hard to say", "unsure"),
     ("can't remember", "unsure"), ("1", "yes"), ("2", "no"), ("3", "unsure"), ("#1", "yes"),
     ("option 2", "no"),
+    # a reply that opens with not knowing is not sure, whatever guess follows
+    ("no sé... creo que no, pero he andado muy mal", "unsure"), ("idk, i dont think so", "unsure"),
 ]
 YES_NO_UNCLEAR = ["", "   ", "yes and no", "yeah no", "I'm fine", "banana", "5", "what do you mean?", "ok",
                   "not always", "\u2764\ufe0f", "<script>alert(1)</script>"]
@@ -80,6 +82,7 @@ NUMBERS = [
 NUMBERS_UNCLEAR = ["a lot", "many", "too many to count", "6 beers and 2 shots", "idk", "", "1000", "lots"]
 
 LAST_USE = [
+    ("last weekend", 7), ("last weekend, so about a week", 7), ("el fin de semana pasado", 7),
     ("today", 0), ("this morning", 0), ("tonight", 0), ("right now", 0), ("an hour ago", 0),
     ("3 hours ago", 0), ("I'm still using", 0), ("I drink every day", 0), ("last night", 1),
     ("yesterday", 1), ("48 hours ago", 2), ("the day before yesterday", 2), ("3 days ago", 3),
