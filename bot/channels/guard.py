@@ -30,6 +30,7 @@ from typing import Awaitable, Callable
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from bot.channels.stored import agent_of, stored_events
 from bot.text.canonical import valid_text
 
 log = logging.getLogger(__name__)
@@ -70,15 +71,10 @@ def as_text(text: str, offered: set[str]) -> str:
 
 
 async def _offered_from_tracker(app, sender_id: str) -> set[str]:
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
-    if agent is None:
-        return set()
-    try:
-        tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - unreadable: nothing counts as offered, the message is read as text
-        log.exception("could not read the buttons last offered")
-        return set()
-    return offered_payloads(tracker.events) if tracker is not None else set()
+    agent = agent_of(app)
+    # unreadable: nothing counts as offered, the message is read as text
+    events = await stored_events(agent, sender_id, "the buttons last offered") if agent is not None else None
+    return offered_payloads(events) if events else set()
 
 
 def _channel_kind(message: UserMessage) -> str:
@@ -172,7 +168,7 @@ async def _crisis_first(message: UserMessage, app, limited: bool, lines: list[st
 
 def _conversation_busy(app, sender_id: str) -> bool:
     """Whether another message of this conversation holds or waits for its lock (False when unknown)."""
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    agent = agent_of(app)
     try:
         return agent is not None and bool(agent.lock_store.is_someone_waiting(sender_id))
     except Exception:  # noqa: BLE001 - lock store down: the dialogue reports it, the guard answers a crisis

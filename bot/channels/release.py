@@ -15,6 +15,8 @@ import contextlib
 import logging
 from typing import Any, Callable
 
+from bot.channels.stored import agent_of
+
 log = logging.getLogger(__name__)
 
 
@@ -25,7 +27,7 @@ async def announce_release(app: Any, sender_id: str, output: Any) -> bool:
 
     from bot.conversation.live_chat import announced_staff, notice
 
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    agent = agent_of(app)
     if agent is None:
         return False
     said: list[dict] = []

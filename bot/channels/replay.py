@@ -45,16 +45,15 @@ def replies_after(events, sender: str, message_id: str) -> list[dict] | None:
 
 async def stored_replies(app, sender: str, message_id: str) -> list[dict] | None:
     """``replies_after`` on the stored conversation; None when it cannot be read (then the message is handled)."""
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    from bot.channels.stored import agent_of, stored_events
+
+    agent = agent_of(app)
     if agent is None:
         return None
     await _wait_for_lock(agent, sender)
-    try:
-        tracker = await agent.tracker_store.retrieve(sender)
-    except Exception:  # noqa: BLE001 - unreadable: handle the message as new rather than drop it
-        log.exception("could not check for an earlier copy of a message")
-        return None
-    return replies_after(tracker.events, sender, message_id) if tracker is not None else None
+    # unreadable: the message is handled as new rather than dropped
+    events = await stored_events(agent, sender, "the conversation for an earlier copy of a message")
+    return replies_after(events, sender, message_id) if events else None
 
 
 async def _wait_for_lock(agent, sender: str) -> None:

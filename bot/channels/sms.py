@@ -50,6 +50,7 @@ from bot.channels.sms_text import (
     render,
     resubscribes,
 )
+from bot.channels.stored import agent_of, stored_events
 
 log = logging.getLogger(__name__)
 
@@ -355,15 +356,11 @@ class TwilioSmsInput(TwilioInput):
     async def options_for(self, sender: str, app: Any) -> list[tuple[str, str]]:
         """The numbered choices of the bot's last turn, read from the stored conversation (another node may
         have sent them, and this process's memory may be from before a failover); memory when unreadable."""
-        agent = getattr(getattr(app, "ctx", None), "agent", None)
-        if agent is not None:
-            try:
-                tracker = await agent.tracker_store.retrieve(sender)
-            except Exception:  # noqa: BLE001 - unreadable: this process's memory of them
-                log.exception("could not read the last numbered choices")
-            else:
-                return (shown_options(last_turn(tracker.events)) or []) if tracker is not None else []
-        return self.shown.get(sender)
+        agent = agent_of(app)
+        events = await stored_events(agent, sender, "the last numbered choices") if agent is not None else None
+        if events is not None:
+            return shown_options(last_turn(events)) or []
+        return self.shown.get(sender)  # unreadable: this process's memory of them
 
 
 def _twiml():

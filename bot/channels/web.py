@@ -56,6 +56,7 @@ from bot.channels.limits import RateLimiter
 from bot.channels.release import ReleaseWatch
 from bot.channels.replay import send_again, stored_replies, valid_message_id
 from bot.channels.shared_state import room_manager, typing_board
+from bot.channels.stored import stored_events
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
 from bot.channels.typing import TypingBoard, add_typing
 from bot.channels.widget_text import phone_links, widget_message
@@ -175,13 +176,9 @@ async def was_ended(agent: Any, conversation_id: str) -> bool:
     """Whether the person cleared this conversation (its token then starts a new one); False if unreadable."""
     from rasa.shared.core.events import Restarted
 
-    try:
-        tracker = await agent.tracker_store.retrieve(conversation_id)
-    except Exception:  # noqa: BLE001 - an unreadable store must not stop the widget from connecting
-        log.exception("could not read whether a conversation was cleared")
-        return False
-    return tracker is not None and any(
-        isinstance(e, Restarted) and (e.metadata or {}).get("iopbot_ended") for e in tracker.events)
+    # an unreadable store must not stop the widget from connecting
+    events = await stored_events(agent, conversation_id, "whether a conversation was cleared") or []
+    return any(isinstance(e, Restarted) and (e.metadata or {}).get("iopbot_ended") for e in events)
 
 
 class _WidgetBlueprint(SocketBlueprint):
