@@ -65,13 +65,13 @@ class SharedTypingBoard(TypingBoard):
             else:
                 await self._redis.delete(self._key(conversation_id))
         except Exception as exc:  # noqa: BLE001 - Redis down: this node's memory still answers
-            log.warning("typing state not shared (%s)", type(exc).__name__)
+            log.warning("typing state not shared, error type " + type(exc).__name__)  # %-arguments are redacted
 
     async def typing_now(self, conversation_id: str) -> bool:
         try:
             return bool(await self._redis.exists(self._key(conversation_id)))
         except Exception as exc:  # noqa: BLE001
-            log.warning("typing state not readable from Redis (%s)", type(exc).__name__)
+            log.warning("typing state not readable from Redis, error type " + type(exc).__name__)
             return self.is_typing(conversation_id)
 
 

@@ -40,7 +40,7 @@ def _text(lang: str | None, *path: str) -> Any:
     try:
         return text(_lang(lang), "safety", *path)
     except Exception:  # noqa: BLE001 - a broken texts file must not silence crisis help
-        log.exception("safety texts unreadable at %s", ".".join(path))
+        log.exception("safety texts unreadable at " + ".".join(path))  # a key path, kept by redaction
         return None
 
 

@@ -59,7 +59,7 @@ class Store:
             with self._session.begin():
                 return fn(self._session, *args, **kwargs)
         except Exception:  # noqa: BLE001 - a person in crisis must still get an answer
-            log.exception("storage call %s failed", getattr(fn, "__name__", "?"))
+            log.exception("storage call " + getattr(fn, "__name__", "?") + " failed")  # a code name: kept by redaction
             self.close()
             return None
 

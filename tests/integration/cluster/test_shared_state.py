@@ -47,11 +47,16 @@ async def test_typing_marked_on_one_node_is_seen_on_another_and_expires(redis_se
     assert await node_a.typing_now("conversation-1") is False
 
 
-async def test_without_redis_the_typing_board_falls_back_to_this_nodes_memory(redis_server):  # noqa: F811
+async def test_without_redis_the_typing_board_falls_back_to_this_nodes_memory(redis_server, caplog):  # noqa: F811
+    from bot.redact import redact_record
+
     board = SharedTypingBoard(redis_server.url)
     redis_server.stop()
     await board.mark("conversation-1", True)
     assert await board.typing_now("conversation-1") is True
+    # what the log file gets (%-arguments redacted) still names the kind of failure, and no conversation id
+    logged = [redact_record(r).getMessage() for r in caplog.records if "typing state" in r.getMessage()]
+    assert logged and all("Error" in m and "conversation-1" not in m for m in logged), logged
 
 
 async def _socket_node(manager) -> tuple[socketio.AsyncServer, web.AppRunner, int]:
