@@ -21,7 +21,10 @@ _SPANISH_ONLY_NUMBERS = {"once": "11", "un": "1", "una": "1"}
 
 # (pattern, replacement) in order; applied to canonical (lower case, accents folded) text.
 _ALWAYS: list[tuple[str, str]] = [
-    (r"\b(?:no se|nose|ni idea|quien sabe|no estoy segur[oa]|no me acuerdo|no recuerdo)\b", "do not know"),
+    # "no sé" is not knowing only when nothing or a clause follows: "no se droga" is "he does not use drugs"
+    (r"\bno se(?=\s*$|\s*[,.;:!?]|\s+(?:si|que|q|como|cuando|donde|cuant[oa]s?|nada|bien|la verdad|exactamente|"
+     r"realmente|honestamente|tal vez|quizas?|creo|pero|y|o|ni|eso|de eso|ya|mucho|la neta|jaja\w*)\b)|"
+     r"\b(?:nose|ni idea|quien sabe|no estoy segur[oa]|no me acuerdo|no recuerdo)\b", "do not know"),
     (r"\b(?:a lo mejor|tal vez|talvez|quizas?|capaz)\b", "maybe"),
     (r"\b(?:mas o menos|masomenos|aproximadamente|alrededor de)\b", "about"),
     (r"\bhace (?:un )?rat(?:o|ito)\b|\bhorita\b|\bahorita\b|\bahora mismo\b", "just now"),

@@ -60,3 +60,14 @@ def test_frequencies_in_both_languages(text, rate):
 def test_yes_no_readings_say_how_strong_they_are(text, value, strong):
     parsed = parse_yes_no(text)
     assert (parsed.value, parsed.strong) == (value, strong)
+
+
+@pytest.mark.parametrize("text, unsure", [
+    ("no sé", True), ("no se, tal vez", True), ("no sé si cuenta", True), ("nose", True), ("no se q decir", True),
+    # "no se" before a verb or pronoun is reflexive, not "I don't know": the reply is about the person
+    ("no se droga", False), ("no se me antoja", False), ("no se lo ha dicho a nadie", False),
+])
+def test_no_se_is_not_knowing_only_when_nothing_or_a_clause_follows(text, unsure):
+    from bot.text.normalise import answer_form
+
+    assert ("do not know" in answer_form(text)) is unsure, answer_form(text)
