@@ -71,7 +71,7 @@ async def _wait_for_lock(agent, sender: str) -> None:
         await asyncio.sleep(0.2)
     waited = time.monotonic() - began
     if waited > 5:  # noqa: PLR2004
-        log.info("a repeated message waited %.0f s for its conversation's lock", waited)
+        log.info("a message waited %.0f s for its conversation's lock before the check for an earlier copy", waited)
 
 
 async def send_again(output, sender: str, replies: list[dict]) -> None:

@@ -12,16 +12,23 @@ killed is the one holding more widgets, and the crisis widget sent during the fa
 address pinned to it.
 
 The issue asks for 100 concurrent screenings; this runs 50 (30 REST, 10 widget, 10 SMS, the 60/20/20 mix of
-the earlier 20; about 27 messages each): two passes on 2026-12-03 on this 2-CPU machine, 240 s for the
-screenings, about 4.5 min for the whole test with start-up. With 100 (60/20/20), two runs the same day (459
-and 435 s of screenings, 8 min for the test when no model must be trained; another CPU-heavy job ran on the
+the earlier 20; about 27 messages each): three passes on 2026-12-03 on this 2-CPU machine, 207-242 s for the
+screenings, 3.9-4.6 min for the whole test with start-up. With 100 (60/20/20), two runs the same day (459 and
+435 s of screenings, 8 min for the test when no model must be trained; another CPU-heavy job ran on the
 machine meanwhile) failed: once a widget got no answer to one message within 150 s, once a widget
 conversation's tracker lacked one user message (web-1.4, around the kill). Likely cause, not proven (that run
 kept no client trace): a widget's messages are handled on whichever node holds its socket, not on the
 conversation's hashed node, so during the failover (and when the restarted node takes its addresses back) two
 copies of one message can run on two nodes; only Rasa's RedisLockStore keeps them apart (not atomic,
 RasaHQ/rasa #9213; a ticket expires after 60 s, and bot.channels.replay stops waiting for it after 70 s), and
-Rasa's SQL tracker store appends by event count, so two writers lose events. Not fixed here.
+Rasa's SQL tracker store appends by event count, so two writers lose events. Not fixed here. 75 (45/15/15)
+failed once (332 s of screenings, 6 min in all): a widget conversation's tracker held web-6.14 before
+web-6.13. The widget's trace shows no reconnect then: one socket on the restarted node, 13 sent, a bot turn
+ending in a question received 6 s later, then 14 sent. So that turn was most likely not 13's answer but a late
+copy of an earlier reply (a message answered on the old node is also delivered to the new socket through the
+Redis room, and again from storage when the widget repeats it), and 14 could then overtake 13 on the node
+(each socket.io message waits for its conversation's lock by polling in bot.channels.replay before it takes a
+ticket, which keeps no order); not proven. Not fixed either.
 """
 
 from __future__ import annotations
