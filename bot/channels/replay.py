@@ -59,14 +59,18 @@ async def stored_replies(app, sender: str, message_id: str) -> list[dict] | None
 async def _wait_for_lock(agent, sender: str) -> None:
     """Until nobody holds or waits for ``sender``'s lock (at most ``LOCK_WAIT``; an unreadable store: no wait)."""
     store = getattr(agent, "lock_store", None)
-    deadline = time.monotonic() + LOCK_WAIT
+    began = time.monotonic()
+    deadline = began + LOCK_WAIT
     while store is not None and time.monotonic() < deadline:
         try:
             if not store.is_someone_waiting(sender):
-                return
+                break
         except Exception:  # noqa: BLE001 - the lock store is down: the handling that follows reports it
-            return
+            break
         await asyncio.sleep(0.2)
+    waited = time.monotonic() - began
+    if waited > 5:  # noqa: PLR2004
+        log.info("a message waited %.0f s for its conversation's lock before the check for an earlier copy", waited)
 
 
 async def send_again(output, sender: str, replies: list[dict]) -> None:

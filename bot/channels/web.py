@@ -412,6 +412,7 @@ class WebChatInput(SocketIOInput):
             message_id = data.get("message_id") if valid_message_id(data.get("message_id")) else None
             stored = await stored_replies(app, sender_id, message_id) if message_id else None
             if stored is not None:  # sent again after a reconnect, and it had been handled: the stored answer
+                log.info("socket.io message sent again: its stored answer (%d messages) sent again", len(stored))
                 await send_again(output, sender_id, stored)
                 return
             limited = not await self.limiter.check(sender_id, addresses.get(sid, sid))

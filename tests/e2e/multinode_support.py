@@ -5,12 +5,16 @@
   the bot treats a MessageSid already in the conversation as a repeat. This client waits up to 130 s for an
   answer; Twilio waits 15 s, then its retry waits for the first copy (the conversation's lock).
 * Widget (socket.io): reconnects (a new socket, likely on another node), asks for its session with its
-  token, then sends a message whose answer did not arrive again with the same ``message_id``.
+  token, then sends a message whose answer did not arrive again with the same ``message_id``. Each widget
+  client connects from its own loopback address (``loopback_address``), as real widgets come from many
+  addresses: the balancer pins socket.io by client address, so the widgets spread over the nodes.
 """
 
 from __future__ import annotations
 
+import collections
 import json
+import logging
 import queue
 import threading
 import time
@@ -18,6 +22,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import requests
+from requests.adapters import HTTPAdapter
 from twilio.request_validator import RequestValidator
 
 from tests.e2e.channel_support import AUTH_TOKEN, sms_params
@@ -109,24 +115,82 @@ def turn_done(texts: list[str]) -> bool:
             or texts[-1].rstrip().endswith("?"))
 
 
-# How long a widget waits for its session (first connect or reconnect). With 100 screenings on 2 CPUs every
-# widget shares one node (sticky by client address, and the test's clients share one), whose event loop is
-# busy with the other conversations' messages; a browser widget keeps retrying as long as the page is open.
+def loopback_address(n: int) -> str:
+    """The ``n``-th test client address after 127.0.0.1: Linux accepts any 127.0.0.0/8 address as a source
+    address without setup (the loopback interface holds the whole /8)."""
+    assert 0 <= n < 250, n
+    return f"127.0.0.{n + 2}"
+
+
+class _FromAddress(HTTPAdapter):
+    """A requests adapter whose connections leave from one local address."""
+
+    def __init__(self, source: str, **kwargs) -> None:
+        self.source = source  # before HTTPAdapter.__init__, which builds the pool manager
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def session_from(source: str) -> requests.Session:
+    """A requests session that connects from ``source`` (straight to the server: no proxy from the environment)."""
+    session = requests.Session()
+    session.trust_env = False
+    adapter = _FromAddress(source)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+# How long a widget waits for its session (first connect or reconnect): the node's event loop may be busy with
+# other conversations' messages (100 screenings on 2 CPUs), and after a kill the sockets of the dead node's
+# addresses all reconnect at once; a browser widget keeps retrying as long as the page is open.
 CONNECT_WAIT = 180
+STARTED = time.monotonic()
+
+
+class _Trace(logging.Handler):
+    """A widget's recent history (its own steps and socket.io's warnings), for the failure message."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: collections.deque[str] = collections.deque(maxlen=80)
+
+    def add(self, what: str) -> None:
+        self.lines.append(f"{time.monotonic() - STARTED:7.1f} {what}")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.add(f"{record.name}: {record.getMessage()[:200]}")
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
 
 
 class WidgetClient:
-    """The widget's socket.io protocol over long polling, through the balancer (sticky by client address)."""
+    """The widget's socket.io protocol over long polling (the only transport the channel offers), through the
+    balancer (sticky by client address), from ``source`` (a loopback address; None: the default, 127.0.0.1)."""
 
-    def __init__(self, base: str, retries: Retries, name: str) -> None:
+    def __init__(self, base: str, retries: Retries, name: str, source: str | None = None) -> None:
         import socketio
 
-        self.base, self.retries, self.name = base, retries, name
+        self.base, self.retries, self.name, self.source = base, retries, name, source
         self.inbox: queue.Queue = queue.Queue()
         self.token: str | None = None
         self.sent: list[str] = []  # message ids in the order sent
+        self.http = session_from(source) if source else None
+        http = {"http_session": self.http} if self.http else {}
+        self.trace = _Trace()
+        loggers = {}
+        for kind in ("socketio", "engineio"):
+            logger = logging.getLogger(f"tests.widget.{name}.{kind}")
+            logger.setLevel(logging.WARNING)
+            logger.propagate = False
+            logger.handlers = [self.trace]
+            loggers["logger" if kind == "socketio" else "engineio_logger"] = logger
         self.client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2,
-                                      request_timeout=30)
+                                      request_timeout=30, **loggers, **http)
         self.confirmed = threading.Event()
         self.confirms = 0  # session_confirm answers: 1 + the reconnects
         self.resumed_other: list[str] = []  # tokens of another conversation after a reconnect (must stay empty)
@@ -144,9 +208,10 @@ class WidgetClient:
                     raise
                 self.retries.add("socket.io")
                 time.sleep(1)
-        assert self.confirmed.wait(max(1.0, deadline - time.monotonic())), "no session_confirm"
+        assert self.confirmed.wait(max(1.0, deadline - time.monotonic())), f"no session_confirm:\n{self.trace}"
 
     def _connected(self) -> None:
+        self.trace.add(f"connected, socket {self.client.eio.sid}")
         self.client.emit("session_request", {"session_id": self.token})
 
     def _confirm(self, token) -> None:
@@ -154,9 +219,11 @@ class WidgetClient:
             self.resumed_other.append(token)
         self.token = self.token or token
         self.confirms += 1
+        self.trace.add(f"session confirmed ({self.confirms})")
         self.confirmed.set()
 
-    def _disconnected(self, *_) -> None:
+    def _disconnected(self, *reason) -> None:
+        self.trace.add(f"disconnected {reason}")
         self.confirmed.clear()
         self.inbox.put(("disconnect", None))
 
@@ -173,16 +240,19 @@ class WidgetClient:
             if texts is not None:
                 return [{"text": t} for t in texts]
             self.retries.add("socket.io")
-        raise AssertionError(f"{self.name}: no answer to {text!r} within {RETRY_FOR} s")
+        raise AssertionError(f"{self.name}: no answer to {text!r} within {RETRY_FOR} s; its trace "
+                             f"(seconds since the test began):\n{self.trace}")
 
     def _exchange(self, text: str, message_id: str) -> list[str] | None:
         """Send once; the bot's texts for the turn, or None when the socket broke first (then: send again)."""
         if not self.confirmed.is_set():
             self._await_reconnect()
-        self._drain()
+        stale = self._drain()
+        self.trace.add(f"send {message_id} on socket {self.client.eio.sid}" + (f" ({stale} dropped)" if stale else ""))
         try:
             self.client.emit("user_uttered", {"message": text, "session_id": self.token, "message_id": message_id})
-        except Exception:  # noqa: BLE001 - socketio raises while it is not connected
+        except Exception as exc:  # noqa: BLE001 - socketio raises while it is not connected
+            self.trace.add(f"send failed: {exc!r}"[:200])
             self._await_reconnect()
             return None
         texts: list[str] = []
@@ -190,10 +260,12 @@ class WidgetClient:
             try:  # a turn that ends in no question: when the bot is quiet for 15 s (a last resort)
                 kind, data = self.inbox.get(timeout=60 if not texts else 15)
             except queue.Empty:
+                self.trace.add(f"quiet; {len(texts)} messages")
                 return texts or None
             if kind == "bot":
                 texts.append((data or {}).get("text") or "")
                 if turn_done(texts):
+                    self.trace.add(f"answered ({len(texts)} messages)")
                     return self._settle(texts)
             elif kind == "disconnect":
                 self._await_reconnect()
@@ -209,18 +281,23 @@ class WidgetClient:
             if kind == "bot":
                 texts.append((data or {}).get("text") or "")
 
-    def _drain(self) -> None:
+    def _drain(self) -> int:
+        """Drop what arrived between turns; returns how many bot messages that was."""
+        dropped = 0
         while True:
             try:
-                self.inbox.get_nowait()
+                kind, _ = self.inbox.get_nowait()
             except queue.Empty:
-                return
+                return dropped
+            dropped += kind == "bot"
 
     def _await_reconnect(self) -> None:
-        assert self.confirmed.wait(CONNECT_WAIT), f"{self.name}: no reconnect within {CONNECT_WAIT} s"
+        assert self.confirmed.wait(CONNECT_WAIT), f"{self.name}: no reconnect within {CONNECT_WAIT} s:\n{self.trace}"
 
     def close(self) -> None:
         self.client.disconnect()
+        if self.http is not None:
+            self.http.close()
 
 
 def tracker_events(base: str, rasa_token: str, sender: str) -> list[dict]:

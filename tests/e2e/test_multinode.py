@@ -6,12 +6,29 @@ tracker (PostgreSQL, read through the balancer) must hold every user message exa
 sent, and a crisis message sent during the failover must get the crisis answer. How each client repeats
 a cut-off message: tests/e2e/multinode_support.py.
 
-The issue asks for 100 concurrent screenings; this runs 20 (12 REST, 4 widget, 4 SMS, about 27 messages each:
-about 180 s with the failover, 240 s with start-up on this 2-CPU machine). Tried with 100 (60 / 20 / 20) on
-2026-12-03, three runs: the 100 screenings finished in 325 s in the first, but each run failed on a widget
-that got no socket.io session in time (4 of 20 widgets within 60 s in the first run; the crisis widget sent
-during the failover within 180 s in the third). All widgets share one node (sticky by client address; the test's
-clients share one address) and the machine runs at about 8 messages/s across both nodes, far over capacity.
+Each widget client connects from its own loopback address (real widgets come from many addresses; the
+balancer pins socket.io by client address), so the widgets spread over both nodes (asserted); the node
+killed is the one holding more widgets, and the crisis widget sent during the failover comes from an
+address pinned to it.
+
+The issue asks for 100 concurrent screenings; this runs 50 (30 REST, 10 widget, 10 SMS, the 60/20/20 mix of
+the earlier 20; about 27 messages each): three passes on 2026-12-03 on this 2-CPU machine, 207-242 s for the
+screenings, 3.9-4.6 min for the whole test with start-up. With 100 (60/20/20), two runs the same day (459 and
+435 s of screenings, 8 min for the test when no model must be trained; another CPU-heavy job ran on the
+machine meanwhile) failed: once a widget got no answer to one message within 150 s, once a widget
+conversation's tracker lacked one user message (web-1.4, around the kill). Likely cause, not proven (that run
+kept no client trace): a widget's messages are handled on whichever node holds its socket, not on the
+conversation's hashed node, so during the failover (and when the restarted node takes its addresses back) two
+copies of one message can run on two nodes; only Rasa's RedisLockStore keeps them apart (not atomic,
+RasaHQ/rasa #9213; a ticket expires after 60 s, and bot.channels.replay stops waiting for it after 70 s), and
+Rasa's SQL tracker store appends by event count, so two writers lose events. Not fixed here. 75 (45/15/15)
+failed once (332 s of screenings, 6 min in all): a widget conversation's tracker held web-6.14 before
+web-6.13. The widget's trace shows no reconnect then: one socket on the restarted node, 13 sent, a bot turn
+ending in a question received 6 s later, then 14 sent. So that turn was most likely not 13's answer but a late
+copy of an earlier reply (a message answered on the old node is also delivered to the new socket through the
+Redis room, and again from storage when the widget repeats it), and 14 could then overtake 13 on the node
+(each socket.io message waits for its conversation's lock by polling in bot.channels.replay before it takes a
+ticket, which keeps no order); not proven. Not fixed either.
 """
 
 from __future__ import annotations
@@ -26,6 +43,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
 from bot.cluster.local import cluster_settings
 from bot.config import load_settings
@@ -38,6 +56,8 @@ from tests.e2e.multinode_support import (
     Retries,
     SmsClient,
     WidgetClient,
+    loopback_address,
+    session_from,
     tracker_events,
     user_message_ids,
 )
@@ -47,8 +67,9 @@ from tests.support.stack import free_port
 
 pytestmark = pytest.mark.e2e
 
-CONVERSATIONS = {"rest": 12, "socket.io": 4, "sms": 4}
-KILL_AFTER = 120  # messages sent in all before the kill, so conversations are mid-screening
+CONVERSATIONS = {"rest": 30, "socket.io": 10, "sms": 10}  # 60 % REST, 20 % widget, 20 % SMS (as 12/4/4 before)
+# messages sent in all before the kill (6 per conversation of about 27), so conversations are mid-screening
+KILL_AFTER = 6 * sum(CONVERSATIONS.values())
 CRISIS = "i want to kill myself tonight"
 
 
@@ -66,23 +87,25 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _socket_node(base: str, node_ports: list[int]) -> int:
-    """The Rasa node port holding this machine's socket.io sessions (the balancer pins them by address)."""
-    probe = WidgetClient(base, Retries(), "probe")
+def _socket_node(base: str, node_ports: list[int], source: str) -> int:
+    """The Rasa node port the balancer pins socket.io sessions from ``source`` to (it hashes the client
+    address): an Engine.IO handshake through the balancer from ``source``, then a pong posted straight to each
+    node, which only the node holding the session accepts (400 elsewhere); the session is closed after."""
+    http = session_from(source)
     try:
-        sid = probe.client.eio.sid
+        reply = http.get(f"{base}/socket.io/?EIO=4&transport=polling", timeout=30)
+        assert reply.status_code == 200 and reply.text.startswith("0"), (reply.status_code, reply.text[:200])
+        sid = json.loads(reply.text[1:])["sid"]
+        holders = []
         for port in node_ports:
             url = f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling&sid={sid}"
-            try:
-                urllib.request.urlopen(url, timeout=2)  # noqa: S310 - local server
-            except urllib.error.HTTPError:
-                continue  # 400: unknown session here
-            except OSError:
-                return port  # a long poll held open: the session lives here
-            return port
+            if requests.post(url, data="3", timeout=30).status_code == 200:
+                holders.append(port)
+                requests.post(url, data="1", timeout=30)  # close: the probe leaves no session behind
+        assert len(holders) == 1, (source, holders)
+        return holders[0]
     finally:
-        probe.close()
-    raise AssertionError("no node holds the probe's socket.io session")
+        http.close()
 
 
 def _rest_screening(client, sender: str) -> str:
@@ -163,11 +186,13 @@ def test_screenings_survive_a_node_and_an_action_server_killed(cluster):
     retries, sent = Retries(), Sent()
     rest = sent.wrap(RestClient(base, bot.rest_token, retries))
     sms = sent.wrap(SmsClient(base, bot.twilio, retries))
-    socket_port = _socket_node(base, bot.rasa_nodes)
+    # each widget from its own address, as real widgets: the balancer spreads them over the nodes by address
+    web_keys = [f"web-{i}" for i in range(CONVERSATIONS["socket.io"])]
+    source, on_node, socket_port, crisis_source = _place_widgets(base, bot.rasa_nodes, web_keys)
     results: dict[str, str] = {}
     errors: dict[str, BaseException] = {}
     widgets: dict[str, WidgetClient] = {}
-    jobs = [f"rest-{i}" for i in range(CONVERSATIONS["rest"])] + [f"web-{i}" for i in range(CONVERSATIONS["socket.io"])]
+    jobs = [f"rest-{i}" for i in range(CONVERSATIONS["rest"])] + web_keys
     jobs += [f"+1555020{i:04d}" for i in range(CONVERSATIONS["sms"])]
 
     def run(key):
@@ -175,7 +200,7 @@ def test_screenings_survive_a_node_and_an_action_server_killed(cluster):
             if key.startswith("rest-"):
                 results[key] = _rest_screening(rest, key)
             elif key.startswith("web-"):
-                widgets[key] = sent.wrap(WidgetClient(base, retries, key))
+                widgets[key] = sent.wrap(WidgetClient(base, retries, key, source[key]))
                 results[key] = _rest_screening(widgets[key], key)
             else:
                 results[key] = _sms_screening(sms, key)
@@ -194,44 +219,73 @@ def test_screenings_survive_a_node_and_an_action_server_killed(cluster):
     killed = {port: _pid_on_port(bot, port) for port in (socket_port, bot.action_nodes[0])}
     for pid in killed.values():
         os.kill(pid, signal.SIGKILL)
-    crisis = _crisis_during_failover(base, bot, retries)
+    crisis = _crisis_during_failover(base, bot, retries, crisis_source)
 
     for thread in threads:
         thread.join(timeout=420)
     wait_until(lambda: all(_pid_on_port(bot, port) not in (None, pid) for port, pid in killed.items()), 120,
                lambda: "the supervisor did not restart the killed processes")
     took = time.monotonic() - began
-    print(f"\n{len(jobs)} screenings in {took:.0f} s; repeats: {retries.counts}; killed {killed}")
+    print(f"\n{len(jobs)} screenings in {took:.0f} s; repeats: {retries.counts}; killed {killed}; "
+          f"widgets per node {({port: len(keys) for port, keys in on_node.items()})}")
 
-    assert not errors, {key: repr(exc)[:400] for key, exc in errors.items()}
+    assert not errors, "\n".join(f"{key}: {str(exc)[:6000]}" for key, exc in errors.items())
     assert all("988" in said for said in crisis.values()), crisis
     for key, said in results.items():
         assert "not medical advice" in said or "not a diagnosis" in said, (key, said[-300:])
     assert len(results) == len(jobs)
-    assert sum(w.confirms - 1 for w in widgets.values()) >= len(widgets), "the widgets' node was killed"
-    assert not any(w.resumed_other for w in widgets.values()), "a reconnect must resume the same conversation"
+    _widgets_reconnected(widgets, on_node[socket_port])
 
     conversations = {s: ids for s, ids in rest.sent.items() if s.startswith("rest-")}
     conversations.update({w.conversation: w.sent for w in widgets.values()})
-    _each_message_stored_once_in_order(base, rasa_token, conversations, sms.sent)
+    traces = {w.conversation: f"{w.name}'s trace:\n{w.trace}" for w in widgets.values()}
+    _each_message_stored_once_in_order(base, rasa_token, conversations, sms.sent, traces)
     _same_answers_stored(bot, list(conversations), list(sms.sent))
 
 
-def _each_message_stored_once_in_order(base, rasa_token, by_message_id, by_message_sid) -> None:
+def _widgets_reconnected(widgets: dict[str, WidgetClient], on_killed_node: list[str]) -> None:
+    """The killed node's widgets reconnected (on average once each) and each resumed its own conversation."""
+    on_killed = [widgets[key] for key in on_killed_node]
+    assert sum(w.confirms - 1 for w in on_killed) >= len(on_killed), "the killed node's widgets did not reconnect"
+    assert not any(w.resumed_other for w in widgets.values()), "a reconnect must resume the same conversation"
+
+
+def _place_widgets(base: str, node_ports: list[int], keys: list[str]):
+    """Each widget's address, the widgets on each node, the node to kill (the one with the most widgets) and an
+    address for the crisis widget that the balancer pins to that node."""
+    source = {key: loopback_address(i) for i, key in enumerate(keys)}
+    node_of = {key: _socket_node(base, node_ports, address) for key, address in source.items()}
+    on_node = {port: [key for key in keys if node_of[key] == port] for port in node_ports}
+    assert all(on_node.values()), f"the widgets' addresses all land on one node: {on_node}"
+    socket_port = max(node_ports, key=lambda port: len(on_node[port]))
+    return source, on_node, socket_port, _address_on(base, node_ports, socket_port, first=len(keys))
+
+
+def _address_on(base: str, node_ports: list[int], port: int, first: int) -> str:
+    """A loopback address (from the ``first``-th on) whose socket.io sessions the balancer pins to ``port``."""
+    for n in range(first, first + 40):
+        if _socket_node(base, node_ports, loopback_address(n)) == port:
+            return loopback_address(n)
+    raise AssertionError(f"no address of 40 lands on node {port}")
+
+
+def _each_message_stored_once_in_order(base, rasa_token, by_message_id, by_message_sid, traces) -> None:
     """The tracker's user messages are exactly those sent, each once, in the order sent."""
     for sender, ids in by_message_id.items():
-        assert user_message_ids(tracker_events(base, rasa_token, sender)) == ids, sender
+        stored = user_message_ids(tracker_events(base, rasa_token, sender))
+        assert stored == ids, f"{sender}: stored {stored}\nsent {ids}\n{traces.get(sender, '')}"
     for sender, sids in by_message_sid.items():
         assert user_message_ids(tracker_events(base, rasa_token, sender), "message_sid") == sids, sender
 
 
-def _crisis_during_failover(base, bot, retries) -> dict[str, str]:
-    """A crisis message on each channel right after the kill (the widget's socket lands on a dead node)."""
+def _crisis_during_failover(base, bot, retries, widget_source: str) -> dict[str, str]:
+    """A crisis message on each channel right after the kill (the widget from an address pinned to the dead
+    node: its socket lands on a dead node)."""
     said = {}
     rest = RestClient(base, bot.rest_token, retries)
     for i in range(3):  # three senders: at least one is hashed to the dead node with good odds
         said[f"crisis-{i}"] = all_text(rest.send(f"crisis-{i}", CRISIS))
-    widget = WidgetClient(base, retries, "crisis-web")
+    widget = WidgetClient(base, retries, "crisis-web", widget_source)
     try:
         said["crisis-web"] = all_text(widget.send("", CRISIS))
     finally:
