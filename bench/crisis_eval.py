@@ -53,6 +53,14 @@ FROZEN_DIR = ROOT / "bench" / "data" / "frozen"  # crisis_r<N>_holdout_{en,es}.y
 DEV_R4 = ROOT / "bench" / "data" / "dev"  # crisis_dev_r4_{en,es}.yml, trained on since round 4
 DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
 DEV = ROOT / "data" / "safety"
+# the later outside sets (bench/data/frozen/crisis_r<N>_holdout_*.yml), newest first, with their report titles
+HOLDOUTS = (
+    (8, "Round-8 holdout (a sixth outside set, frozen whole before anyone read it, never tuned on)"),
+    (7, "Round-7 holdout (random half of a fifth outside set, split off before anyone read it, never tuned on)"),
+    (6, "Round-6 holdout (random half of a fourth outside set, split off before anyone read it, never tuned on)"),
+    (5, "Round-5 holdout (outside set; its misses were read and fixed in round 6: a development number since)"),
+    (4, "Round-4 holdout (outside set; its misses were read and fixed in round 5: a development number since)"),
+)
 PREFIXES = ("2. ", "yes ", "no, ", "every day. ")
 _CYRILLIC = str.maketrans({"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "i": "і", "y": "у", "x": "х"})
 _LEET = str.maketrans({"i": "1", "e": "3", "a": "4", "o": "0", "s": "5"})
@@ -234,20 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dev_only:
         results.append(("Frozen evaluation set (written outside the team, never tuned on)",
                         evaluate(load(FROZEN), verdict, evasions=True, mid_form=True)))
-        results.append(("Round-8 holdout (a sixth outside set, frozen whole before anyone read it, never tuned on)",
-                        evaluate(load(FROZEN_DIR, "crisis_r8_holdout_*.yml"), verdict, evasions=True, mid_form=True)))
-        results.append(("Round-7 holdout (random half of a fifth outside set, split off before anyone read it, "
-                        "never tuned on)", evaluate(load(FROZEN_DIR, "crisis_r7_holdout_*.yml"), verdict,
-                                                    evasions=True, mid_form=True)))
-        results.append(("Round-6 holdout (random half of a fourth outside set, split off before anyone read it, "
-                        "never tuned on)", evaluate(load(FROZEN_DIR, "crisis_r6_holdout_*.yml"), verdict,
-                                                    evasions=True, mid_form=True)))
-        results.append(("Round-5 holdout (outside set; its misses were read and fixed in round 6: a development "
-                        "number since)", evaluate(load(FROZEN_DIR, "crisis_r5_holdout_*.yml"), verdict,
-                                                  evasions=True, mid_form=True)))
-        results.append(("Round-4 holdout (outside set; its misses were read and fixed in round 5: a development "
-                        "number since)", evaluate(load(FROZEN_DIR, "crisis_r4_holdout_*.yml"), verdict,
-                                                  evasions=True, mid_form=True)))
+        results += [(title, evaluate(load(FROZEN_DIR, f"crisis_r{n}_holdout_*.yml"), verdict, evasions=True,
+                                     mid_form=True)) for n, title in HOLDOUTS]
     results.append(("Development check (tests/data/crisis_holdout.yml)",
                     evaluate(load(DEV_CHECK), verdict, evasions=True, mid_form=True)))
     if not args.no_cv:

@@ -16,6 +16,8 @@ import time
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from bot.channels.stored import agent_of, stored_events
+
 log = logging.getLogger(__name__)
 
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -45,8 +47,6 @@ def replies_after(events, sender: str, message_id: str) -> list[dict] | None:
 
 async def stored_replies(app, sender: str, message_id: str) -> list[dict] | None:
     """``replies_after`` on the stored conversation; None when it cannot be read (then the message is handled)."""
-    from bot.channels.stored import agent_of, stored_events
-
     agent = agent_of(app)
     if agent is None:
         return None

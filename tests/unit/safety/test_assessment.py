@@ -36,16 +36,19 @@ def test_verdicts_name_the_language(monkeypatch):
     assert assess("what are your hours?").level == "none"
 
 
+class Fixed:
+    """A crisis model that gives every message probability ``p`` (of ``category``)."""
+
+    def __init__(self, p, category="suicide"):
+        self.p, self.category = p, category
+
+    def estimate(self, _text):
+        from bot.safety.model import CrisisEstimate
+
+        return CrisisEstimate(self.p, self.category)
+
+
 def test_the_model_alone_asks_the_safety_question_or_gives_help_by_its_confidence(monkeypatch):
-    from bot.safety.model import CrisisEstimate
-
-    class Fixed:
-        def __init__(self, p):
-            self.p = p
-
-        def estimate(self, _text):
-            return CrisisEstimate(self.p, "suicide")
-
     for probability, level in ((0.99, "crisis"), (0.95, "check"), (0.7, "check"), (0.2, "none")):
         monkeypatch.setattr(module, "_model", lambda p=probability: Fixed(p))
         module._cached.cache_clear()
@@ -67,22 +70,13 @@ def test_the_model_alone_asks_the_safety_question_or_gives_help_by_its_confidenc
 
 
 def test_a_rule_hit_the_model_doubts_in_a_long_message_gets_the_safety_question(monkeypatch):
-    from bot.safety.model import CrisisEstimate
-
-    class Fixed:
-        def __init__(self, p):
-            self.p = p
-
-        def estimate(self, _text):
-            return CrisisEstimate(self.p, None)
-
     # look-alikes the rules match (8+ words), and a short crisis
     long_en = "my therapist said 'wanting to die' doesnt always mean suicidal, is that true?"
     long_es = "mi primo se murio de sobredosis en 2019, por eso quiero ayuda"
     short = "i want to die tonight"
     for model, text, level, category in (
-            (Fixed(0.05), long_en, "check", "suicide"), (Fixed(0.05), long_es, "check", "overdose"),
-            (Fixed(0.5), long_en, "crisis", "suicide"), (Fixed(0.01), short, "crisis", "suicide"),
+            (Fixed(0.05, None), long_en, "check", "suicide"), (Fixed(0.05, None), long_es, "check", "overdose"),
+            (Fixed(0.5, None), long_en, "crisis", "suicide"), (Fixed(0.01, None), short, "crisis", "suicide"),
             (None, long_en, "crisis", "suicide")):
         monkeypatch.setattr(module, "_model", lambda model=model: model)
         module._cached.cache_clear()
