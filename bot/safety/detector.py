@@ -110,7 +110,12 @@ _ABOUT_MEDIA = re.compile(
     r"[^.!?]{0,60}?\b(about|where|that goes|goes|called|titled|with|who|had|has|on|covering|says|said|shared|"
     r"talked|talks|sings|when|features|showed|reading|of)\b|\b(the lyrics|the song|the movie|the show) "
     r"|\b(read|saw|heard|watched) (in|on) (the|a) (paper|news|show|movie|podcast|tv)\b"
-    r"|\basked( me)? (if|whether)\b|\b(for future reference|just in case|hypothetically)\b")
+    r"|\basked( me)? (if|whether)\b|\basked me( [\w']+){1,4} (if|whether)\b"
+    r"|\b(for future reference|just in case|hypothetically)\b"
+    # someone else's story told in a group: "in group yesterday someone said they wanted to die"
+    r"|\b(in|at|during|after) (group|group therapy|meetings?|the meeting|a meeting|aa|na|class)\b[^.!?]{0,40}?"
+    r"\b(someone|somebody|a (guy|girl|lady|woman|man|member)|this (guy|girl|lady|dude)|one (guy|girl|lady|person)|"
+    r"people|another member)\b[^.!?]{0,20}?\b(said|shared|says|shares|talked|told|mentioned)\b")
 _EVENT = re.compile(r"\b(suicide|overdose) (prevention|awareness|loss|survivors?|walk|hotline|lifeline|training)\b"
                     r"|\b(prevention|awareness) (walk|week|month|day|assembly|video|talk|poster|event)\b"
                     r"|\bout of the darkness\b|\bloss survivors?\b|\blost (someone|somebody|a \w+|his \w+|her "
@@ -121,6 +126,7 @@ _HELP_QUESTION = re.compile(
     r"\b(is|does|do|can|could|should|will|would|what|who|how|where|when|are|any)\b[^.!]*\b(988|hotline|lifeline|"
     r"helpline|support group|group for|your program|the program|counselor|therapist|narcan|naloxone|prepared|"
     r"prepare|lock me up|take people|accept people|get help for|say if|do if|call if|happens if|hurt someone if|"
+    r"(call|tell|report \w+ to) the (cops|police)|"
     r"for people who|just for|can i call|talk to (my|her|him|them|our)|putting ideas|signs of|"
     r"(warning )?signs (that )?(someone|somebody|a person|my \w+|he|she|they)|what to look for)\b")
 _JOKING = re.compile(r"\b(jk|j/k|just kidding|only kidding|i am kidding)\b")
@@ -173,6 +179,10 @@ _HABIT_FAREWELL = re.compile(r"^\s*(to|for) (my |the |all |old )?(alcohol|drinki
 _CLEAN_TIME = re.compile(r"\b(clean|sober)( for)? (\d+|a|one|two|three|four|five|six|a few|a couple of|several|many) "
                          r"(years?|yrs?|months?|mos)( now)?\b|\b(\d+|one|two|three|four|five|six|several|many) "
                          r"(years?|yrs?|months?) (clean|sober)( now)?\b")
+# a question someone asked the writer, answered yes: "the nurse asked me if i wanted to kill myself and i said yes"
+_ASKED_ME = re.compile(r"\bask(ed|s|ing)?( me)?( [\w']+){0,4} (if|whether)\b")
+_SAID_YES = re.compile(r"\b(said|say|told (them|her|him|the \w+)|answered|admitted)( that)? (yes|yeah|yep|ya|i (do|did|have|am|"
+                       r"was|still))\b|(^|[.!?]\s*)(honestly |tbh |and |but )?(yes|yeah|yep|i do|i did|i have|i still do)\b")
 _HAPPENING_NOW = re.compile(r"\b(now|right now|tonight|today|just|again|relapsed|currently|still)\b")
 # ... but not when the sentence of the match says it is back: "i was suicidal in 2019 and tonight again"
 _BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming back|came back)\b")
@@ -241,6 +251,8 @@ class _Engine:
                 category = self._category(rule, normalised)
                 signal = CrisisSignal(category, doc[start:end].text, rule.name)
                 counts = not answered_no and self._counts(rule, doc, start, end, normalised)
+                if not counts and _ASKED_ME.search(doc[:start].text):
+                    counts = bool(_SAID_YES.search(" ".join([doc[end:].text.strip(), *sentences[index + 1:index + 2]])))
                 (found if counts else cancelled).append((PRIORITY[category], index * 10_000 + start, signal))
         return _ordered(found), _ordered(cancelled)
 

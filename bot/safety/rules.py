@@ -116,7 +116,7 @@ _JUMP_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(tonight|now|right now|today|soon|l
 # sentence or with a time / "forever" / "to everyone" after it ("... to goodwill", "... before i head to work")
 _FAREWELL_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(forever|for good|for the last time|for real|now|right now|"
                              r"tonight|today|lately|recently|already|everyone|everybody|sorry|i love you|"
-                             r"i am sorry|to (you all|all of you|everyone|everybody|the world))\b)"
+                             r"i am sorry|(to )?(you all|all of you|everyone|everybody|the world|anyone|anybody|ever))\b)"
                              r"|\b(ttyl|for now|see (you|ya)|talk (to you )?(later|soon|tomorrow)|until|till|"
                              r"next (week|time)|last day|moving|move|gtg|at (work|school|the office|my job))\b")
 # "i don't want to wake up ..." / "... until i don't wake up": not "... early", "... for work", "... with a hangover"
@@ -157,7 +157,8 @@ SUICIDE_RULES = [
        "=have a plan to do it", "=want out for good|forever|permanently",
        not_after=r"^\s*(with (my|her|him|them|the)\b|back|down|off|out|ties|questions?|screening|"
                  r"(has|have) (got )?(anything |something |nothing )?to do with)\b",
-       not_before=r"\b(slowly|ask(ed|s|ing)?( me)? (if|whether))\b[^,]*$|" + _ABOUT_THE_QUESTION,
+       not_before=r"\b(slowly|ask(ed|s|ing)?( me)? (if|whether)|ask(ed|s|ing)? me( [\w']+){1,4} (if|whether))\b[^,]*$|"
+                  + _ABOUT_THE_QUESTION,
        not_in_clause=r"\bslowly\b|\bkilling myself with\b"),
     _r("no_will_to_live", "suicide",
        "not =want to =live|=exist", "not =want to =be alive|here|around",
@@ -254,7 +255,7 @@ SUICIDE_RULES = [
        "=take enough to", "=take|=swallow|=mix _? #big @pills _? with|and alcohol|vodka|liquor|tequila|wine|beer|booze",
        "@pills _? saved|stockpiled|ready", "=stockpile",
        "next hit|shot|dose|one _? =kill me",
-       "how much|many _? _? _? would|will|to =kill me", "it =take to =die", "how much|many _* =take to =kill me|myself",
+       "how much|many _? _? _? would|will|to =kill me", "it =take to =die", "=take|enough to not|never =wake up", "how much|many _* =take to =kill me|myself",
        "ways|way to =die",
        "ways|way to =kill yourself|myself",
        "plan =be to =overdose|=die|=end|=kill", "=drive|=jump off a|the? _? cliff|bridge",
@@ -273,6 +274,17 @@ SUICIDE_RULES = [
     _r("engine_running", "suicide",
        "in the|my garage with it|the|my? engine|motor|car running|on",
        "=sit|=be in the|my car in the|my garage _? with it running"),
+    # "sitting in the car, garage door shut, engines running": the garage anywhere in the message
+    _r("engine_in_garage", "suicide", "engine|engines|motor|car =be? running|idling", requires=r"\bgarage\b",
+       not_after=r"^\s*(rough|fine|good|great|well|ok|okay|smooth\w*|hot|weird|funny|loud|low|out of)\b"),
+    # "i have the pills counted out in front of me"
+    _r("pills_laid_out", "suicide", "@pills =be? counted|lined|laid out|up", "=count|=line|=lay out|up all? my|the|all _? @pills",
+       requires=r"\b(" + "|".join(w for w in WORD_CLASSES["pills"] if w not in _NOT_ONLY_PILLS) + r")\b",
+       not_after=r"^\s*(for (the|this|next) (week|month|trip|days?)|in (my|the|a) (organi[sz]er|pill box|box)|by day)\b"),
+    # "what happens to my cat if nobody finds me for a few days"
+    _r("found_after", "suicide", "if|when|before|until|till nobody|noone|someone|somebody|they|anyone|whoever =find me",
+       "who =be going to|gonna =find me", "whoever =find me", "=find my body", negatable=False,
+       not_after=r"^\s*(a (job|place|sponsor|ride|bed|therapist)|work|help|at (work|home|school))\b"),
     _r("accident_on_purpose", "suicide", "=make it look like an accident", "=make it look accidental",
        requires=r"\b(insurance|family|kids|myself|me|my life)\b"),
     _r("armed_and_gone", "suicide", "=say|=tell _? do not follow me", "=say|=tell _? do not =look for me",

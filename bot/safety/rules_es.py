@@ -31,6 +31,7 @@ class RuleEs:
     past: bool = True  # a distant past cancels it
     situational: bool = False
     asked_counts: bool = False  # a question about it is still a crisis ("¿cuántas pastillas se necesitan ...?")
+    not_in_text: re.Pattern | None = None  # the message's frame that cancels it anywhere in the message
 
 
 def _r(name: str, category: str, *patterns: str, **options) -> RuleEs:
@@ -56,15 +57,19 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"(?!.*\b(?:esperando|guagua|camion|bus|trafico|cita|trabajo|llego tarde|de camino|vista|foto)\b)",
        r"\b(?:carta|cartas|mensaje|mensajes|nota|notas|audio|video) de despedida\b",
        r"\b(?:esta es mi|mi ultima) (?:despedida|mensaje)\b",
-       r"\bya (?:escribi|deje|tengo listas) (?:las|mis) cartas\b",
        r"\badios (?:para siempre|a todos|mundo cruel)\b", r"\bya me voy (?:para siempre|de este mundo)\b",
        r"\b(?:junt(?:ando|e|o)|guard(?:ando|e|o)|ahorr(?:ando|e)) (?:pastillas|mis pastillas|las pastillas)\b",
        r"\b(?:tomarme|tragarme|me voy a tomar|me tome) (?:todas las|todas mis|todo el frasco|un frasco|el frasco)\b",
+       r"\b(?:tomando|tragando|me tomo|me trago) (?:las|mis) (?:pastillas|pastis|pildoras)\w* (?:una por una|de una en una)\b",
        r"\b(?:no quiero|ojala no|quisiera no) (?:despertar|amanecer)\b", r"\bdormir para siempre\b",
        r"\b(?:la|una) pistola (?:en|a) (?:la|mi) cabeza\b", r"\bser una carga\b.*\b(?:hoy|esta noche|ya no)\b",
        r"\b(?:regal(?:ando|e|o)|doy) (?:todas )?mis cosas\b.*\b(?:ya no|no las voy a|no voy a estar)\b",
        r"\bno voy a estar (?:aqui|vivo|viva) (?:manana|el lunes|la proxima semana|para)\b",
        r"\bcarro (?:prendido|encendido) en (?:la|el) (?:cochera|garaje|garage)\b",
+       r"\b(?:cochera|garaje|garage)\b.{0,60}\b(?:carro|coche|motor|auto)s? (?:prendido|encendido|andando|corriendo)|"
+       r"\b(?:carro|coche|motor|auto)s? (?:prendido|encendido|andando|corriendo)\b.{0,60}\b(?:cochera|garaje|garage)\b",
+       r"\b(?:si|cuando|antes de que) (?:nadie|alguien) me (?:encuentra|encuentre|encuentren|halle)\b",
+       r"\bcuando me encuentren\b", r"\bquien me va a encontrar\b", r"\bencuentren mi cuerpo\b",
        rf"\b(?:me voy|se va|se van|te vas) a {_SELF_VERBS}\b", rf"\b(?:voy|va) a {_SELF_VERBS}(?:me|se)\b",
        r"\b(?:dispararme|pegarme un tiro|darme un tiro|aventarme|ahorcarme)\b",
        r"\bpa(?:ra)? (?:ya )?no despertar\b", r"\b(?:ya )?no voy a estar\b(?! (?:en|para la|con))",
@@ -81,12 +86,17 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"(?:vias del tren|puente|azotea|balcon|mirador|orilla del)\b"
        r"(?!.*\b(?:esperando|guagua|camion|bus|trafico|cita|trabajo|llego tarde|de camino|vista|foto)\b)",
        r"\bmotor prendido\b", r"\bya tengo todo listo\b", r"\b(?:dejando|deje) todo en orden\b",
-       r"\bcartas? a mis hijos\b", r"\bescribi la nota\b", r"\b(?:adios|bye) ma\b",
+       r"\b(?:adios|bye) ma\b",
        r"\bcuida a (?:los|mis) (?:ninos|hijos)\b",
        r"\b(?:me puse|ponerme) (?:el|la|un|una) (?:cinturon|soga|cuerda|cable) en el cuello\b",
        r"\bvolver a intentar(?:lo)?\b",
        r"\b(?:cortandose|se esta cortando|se corto|se cortaba|me estoy cortando|me corte)\b.*\b(?:profund[oa]|sangre|"
        r"sangrando|brazos|venas|munecas|piernas)\b", r"\b(?:junt|ahorr|guard)\w* (?:valor|pastillas)\b"),
+    # letters to the children: a goodbye, unless they are the ninth step's amends ("es parte del paso 9 de AA")
+    _r("cartas", "suicide", r"\bcartas? a mis hijos\b", r"\bescribi la nota\b",
+       r"\bya (?:escribi|deje|tengo listas) (?:las|mis) cartas\b",
+       not_in_text=re.compile(r"\b(?:paso (?:9|nueve)|noveno paso|enmiendas|reparaciones|padrino|madrina|aa|"
+                              r"alcoholicos anonimos|na)\b")),
     # a last message that carries its own "no": "si no contesto mañana díganle que no fue su culpa"
     _r("despedida", "suicide", r"\b(?:diganle|digale|dile|diles)\b.{0,40}\bno (?:fue|es) (?:su|tu) culpa\b",
        negatable=False),
@@ -160,12 +170,12 @@ _ABBREVIATION = re.compile(r"\b(lic|licda|dr|dra|sr|sra|srta|ing|prof|mtro|mtra|
 _WITHOUT_USING = re.compile(r"\bsin (?:tomar|beber|usar|consumir|alcohol|pisto|trago|droga|drogas|pastillas|fumar)\b")
 _INTENT_NOW = re.compile(r"(?<!\bno )(?<!\bnunca )(?<!\bjamas )"
                          r"\b(?:lo voy a hacer|voy a hacerlo|lo hare) (?:ahorita|ahora|hoy|esta noche|ya)\b")
-_CLAUSE = re.compile(r"[.;!?\n]|,|\bpero\b|\baunque\b|\bsino\b")
+_CLAUSE = re.compile(r"[.;!?\n]|,|\bpero\b|\baunque\b|\bsino\b|\by\b")
 _NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin|nada)\b")
 _DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) anos\b|\bhace anos\b|"
                            r"\bcuando (?:yo )?(?:era|tenia|estaba)\b|\ben (?:el )?(?:19|20)\d\d\b|\bel ano pasado\b|"
                            r"\bde (?:joven|nino|nina)\b|"
-                           r"\bhace (?:mucho|tiempo|anos)\b|\bdesde entonces\b|\bya (?:sali|salio) de eso\b|"
+                           r"\bhace (?:mucho|tiempo|anos)\b(?! (?:aire|frio|calor|viento|sol|ruido))|\bdesde entonces\b|\bya (?:sali|salio) de eso\b|"
                            r"\buna vez\b|\bla ultima vez\b|\bya no (?:pienso|me siento|siento) (?:asi|eso|igual)\b|"
                            r"\bcuando (?:tomaba|bebia|usaba|consumia|me drogaba)\b|"
                            r"\bllevo \d+ (?:anos|meses|semanas)\b|\bestoy (?:mejor|bien|limpi[oa])\b|"
@@ -178,7 +188,7 @@ _NOW = re.compile(r"\b(?:ahora mismo|en este momento|ya no respira|ayuda|auxilio
 _FRAME = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa]|que pasa si|que hago si|si alguien|en caso de|"
                     r"como (?:ayudo|se usa|puedo)|pelicula|serie|cancion|libro|noticia|noticias|documental|video|"
                     r"podcast|clase|caminata|prevencion|charla|platica|el 988|al 988|llamar al 988|linea de crisis|"
-                    r"(?:me )?pregunt(?:o|aron|a) si|le dije (?:que|q) no|señales|"
+                    r"(?:me )?pregunt(?:o|aron|a) si|le dije (?:que|q) no|señales|pueden? (?:dar|causar|provocar)|"
                     r"se puede|ofrecen|tienen grupo|pregunta|aceptan|senales|ensayo|corrido|personaje|"
                     r"como se evita|van a arrestar|es peligroso|tiktok|instagram|facebook|youtube|comentarios|"
                     r"(?:que|q|k) (?:hago|hacemos|debo hacer) si)\b|'[^']{3,60}'|\"[^\"]{3,60}\"")
@@ -234,7 +244,8 @@ def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
             for match in rule.pattern.finditer(sentence):
                 before = sentence[:match.start()]
                 clause_before = _CLAUSE.split(before)[-1]
-                reason = _cancelled(rule, sentence, before, clause_before, cleaned)
+                reason = _cancelled(rule, sentence, before, clause_before, cleaned) or bool(
+                    rule.not_in_text and rule.not_in_text.search(cleaned))
                 (cancelled if reason else found).append((rule.category, rule.name))
     return found, cancelled
 

@@ -376,8 +376,9 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
     words = answer_form(text)
     if not words:
         return None
-    if re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words):
-        return 0
+    if re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words) or \
+            re.match(r"(?:none|zero|nothing|not any|no drinks?)\b(?!.*\d)", _numberize(words)):
+        return 0  # "none, i don't drink", "ninguna, no tomo"
     words = _numberize(words).replace("1 times", "1")
     has_number = bool(re.search(r"\d", words))
     vague = r"\b(?:a lot|lots|many|too many|plenty|loads|tons|a bunch|do not know|not sure|lose count|lost count)\b"
@@ -385,7 +386,9 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
         return None
     final = re.search(rf"\b(?:so|like|about|maybe|around|prolly|probably|more like|at least|usually|bueno|digo|"
                       rf"i mean|actually|mas bien) "
-                      rf"{_NUM}(?:\s*(?:-|or|to)\s*{_NUM})?\s*(?:drinks?|beers?|shots?|cans?)?\s*$", words)
+                      rf"{_NUM}(?:\s*(?:-|or|to)\s*{_NUM})?\s*(?:drinks?|beers?|shots?|cans?)?"
+                      rf"(?:\s+(?:if i am honest|to be honest|si soy honest[oa]|la verdad|honestly|for real|i guess|"
+                      rf"i think|creo))?\s*$", words)
     if final:
         return int(round(float(final.group(2) or final.group(1))))
     for phrase, amount in sorted((units or {}).items(), key=lambda p: -len(p[0])):

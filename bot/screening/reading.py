@@ -32,6 +32,7 @@ from bot.screening.model import Question
 from bot.screening.parsers import ParsedAnswer, parse_answer, parse_yes_no, whole_reply_choice_value
 from bot.screening.vocabulary import UNCLEAR as NOT_SURE
 from bot.text.canonical import canonical
+from bot.text.replies import corrected_tail
 
 Certainty = Literal["sure", "check", "unclear"]
 Embed = Callable[[Sequence[str]], Any]
@@ -88,6 +89,11 @@ class AnswerReader:
         clicked = whole_reply_choice_value(question, words)
         if clicked is not None:
             return Reading(clicked, "sure", "choice", 1.0) if clicked != "" else UNCLEAR
+        tail = corrected_tail(words)
+        if tail:
+            corrected = self.read(question, tail, today=today)
+            if corrected.value is not None:
+                return corrected
         parsed = parse_answer(question, words, today=today)
         model = self._model(question) if question.type in _EXAMPLE_TYPES else None
         if model is None:

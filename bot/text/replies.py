@@ -65,9 +65,18 @@ _NO_TOKEN = re.compile(r"^(?:n|no+|nope+|nah+|na|nay|nop|nuh|nuh-uh|negative|not
                        r"non)$")
 
 
+# a yes said as a double negative: "can't say i haven't", "i'd be lying if i said no", "no puedo decir que no"
+_DOUBLE_NEGATIVE_YES = re.compile(
+    r"\b(?:can not|could not|will not|would not) (?:say|tell you|lie and say|pretend) (?:that )?(?:i|he|she|they) "
+    r"(?:have|has|had|did|do|does|was|were) not\b|\bwould be lying if (?:i said|i say) (?:no|not|i have not|i did "
+    r"not)\b|\bno (?:puedo|podria) decir (?:que|q) no\b")
+
+
 def yes_no_value(words: str) -> YesNo | None:
     """"yes", "no" or "unsure" from a reply in its answer form (``bot.text.normalise.answer_form``), else None:
-    hedges are "unsure", a yes and a no together are None, "absolutely not" is a no."""
+    hedges are "unsure", a yes and a no together are None, "absolutely not" is a no, a double negative a yes."""
+    if _DOUBLE_NEGATIVE_YES.search(words):
+        return "yes"
     if _UNSURE.search(words) and not re.search(r"\b(?:i )?do not think so\b", words):
         return "unsure"
     strong_no = bool(_STRONG_NO.search(words))
@@ -103,9 +112,22 @@ _DONT_KNOW_LEAD = re.compile(r"^(?:i )?(?:do not know|not (?:really |totally |qu
                              r"not certain|can not remember|do not remember|no se|ni idea|dk)\b")
 
 
+# a reply that corrects itself: "any time.. no wait, only evenings", "a cualquier hora.. no, mejor en las noches"
+_CORRECTION = re.compile(r"(?:^|[\s,.!;-])(?:no wait|wait no|wait,? no|actually no|scratch that|correction|"
+                         r"no,? mejor|mejor dicho|bueno,? no|no,? perdon|quise decir)\b[\s,.:;!-]*")
+
+
+def corrected_tail(text: str) -> str:
+    """What follows the last self-correction in ``text`` (canonical form), or "" when there is none."""
+    tail = ""
+    for match in _CORRECTION.finditer(text):
+        tail = text[match.end():]
+    return tail.strip()
+
+
 def leads_with_dont_know(words: str) -> bool:
     """True when a reply (answer form) opens with not knowing: "not sure what counts, ...", "idk. ..."."""
-    return bool(_DONT_KNOW_LEAD.match(words))
+    return bool(_DONT_KNOW_LEAD.match(words)) and not _DOUBLE_NEGATIVE_YES.search(words)
 
 
 def polarity_only(words: str) -> bool:

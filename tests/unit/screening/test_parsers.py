@@ -13,6 +13,8 @@ from bot.text.normalise import answer_form as normalize
 TODAY = dt.date(2026, 11, 22)  # a Sunday
 
 YES_NO = [
+    # a yes said as a double negative
+    ("cant say i havent", "yes"), ("i'd be lying if i said no", "yes"), ("no puedo decir que no", "yes"),
     ("yes", "yes"), ("Yes", "yes"), ("YES!", "yes"), ("yeah", "yes"), ("yea", "yes"), ("ya", "yes"),
     ("yah", "yes"), ("yep", "yes"), ("yup", "yes"), ("y", "yes"), ("yesss", "yes"), ("yes I do", "yes"),
     ("yes, I have", "yes"), ("I do", "yes"), ("I have", "yes"), ("they have", "yes"), ("he does", "yes"),
@@ -73,6 +75,9 @@ FREQUENCY_DRUGS = [
 FREQUENCY_UNCLEAR = ["sometimes", "once in a while", "a lot", "on and off", "when I can", "7", ""]
 
 NUMBERS = [
+    # a reason after "none"; a corrected number with a tail ("if i'm honest")
+    ("none, i dont drink", 0), ("ninguna, no tomo", 0), ("tres, bueno, cinco si soy honesto", 5),
+    ("3... actually 5 to be honest", 5),
     ("4", 4), ("four", 4), ("3-4", 4), ("3 to 4", 4), ("twelve", 12), ("twenty-one", 21), ("twenty one", 21),
     ("one or two", 2), ("1 or 2", 2), ("a couple", 2), ("a few", 3), ("about 5", 5), ("around 6 beers", 6),
     ("like 8 beers", 8), ("5ish", 5), ("10+", 10), ("more than 10", 11), ("over 12", 13), ("at least 6", 6),

@@ -36,6 +36,17 @@ def test_replies_that_are_not_answers_are_not_guessed(reader, questionnaire, tex
     assert reader.read(questionnaire["support"], text).certainty == "unclear"
 
 
+@pytest.mark.parametrize("qid, text, expected", [
+    ("attend", "any time... no wait, only evenings", "yes_evening"),
+    ("attend", "a cualquier hora.. no, mejor solo en las noches", "yes_evening"),
+    ("substances", "alcohol and weed, no wait, just alcohol", ["alcohol"]),
+    ("harm_others", "yes. no wait, no", "no"),
+])
+def test_a_reply_that_corrects_itself_is_read_by_its_correction(reader, questionnaire, qid, text, expected):
+    reading = reader.read(questionnaire[qid], text)
+    assert reading.understood and reading.value == expected, reading
+
+
 def test_buttons_and_option_numbers_are_sure(reader, questionnaire):
     assert reader.read(questionnaire["group"], "Comfortable").certainty == "sure"
     multi = reader.read(questionnaire["substances"], "1 and 6")
