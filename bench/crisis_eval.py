@@ -10,6 +10,8 @@ Sets:
 * round-4 holdout (``bench/data/frozen/crisis_r4_holdout_*.yml``): the random half of a later outside set
   (with junk, markup and code strings), split off before anyone read it; the other half was trained on.
   Its misses were read and fixed in round 5, so since then it is a development number;
+* round-9 holdout (``bench/data/frozen/crisis_r9_holdout_*.yml``): the random half (seed 9, per label) of a
+  seventh outside set (2026-12-03, three non-crises per crisis), split off before anyone read it; never tuned on;
 * round-8 holdout (``bench/data/frozen/crisis_r8_holdout_*.yml``): a sixth outside set (2026-12-03, three
   non-crises per crisis), frozen whole before anyone read it; never tuned on;
 * round-7 holdout (``bench/data/frozen/crisis_r7_holdout_*.yml``): the random half of a fifth outside set
@@ -55,6 +57,7 @@ DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
 DEV = ROOT / "data" / "safety"
 # the later outside sets (bench/data/frozen/crisis_r<N>_holdout_*.yml), newest first, with their report titles
 HOLDOUTS = (
+    (9, "Round-9 holdout (random half of a seventh outside set, split off before anyone read it, never tuned on)"),
     (8, "Round-8 holdout (a sixth outside set, frozen whole before anyone read it, never tuned on)"),
     (7, "Round-7 holdout (random half of a fifth outside set, split off before anyone read it, never tuned on)"),
     (6, "Round-6 holdout (random half of a fourth outside set, split off before anyone read it, never tuned on)"),
