@@ -116,7 +116,8 @@ _JUMP_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(tonight|now|right now|today|soon|l
 # sentence or with a time / "forever" / "to everyone" after it ("... to goodwill", "... before i head to work")
 _FAREWELL_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(forever|for good|for the last time|for real|now|right now|"
                              r"tonight|today|lately|recently|already|everyone|everybody|sorry|i love you|"
-                             r"i am sorry|(to )?(you all|all of you|everyone|everybody|the world|anyone|anybody|ever))\b)"
+                             r"i am sorry|(to )?(you all|all of you|everyone|everybody|the world|anyone|anybody|"
+                             r"ever))\b)"
                              r"|\b(ttyl|for now|see (you|ya)|talk (to you )?(later|soon|tomorrow)|until|till|"
                              r"next (week|time)|last day|moving|move|gtg|at (work|school|the office|my job))\b")
 # "i don't want to wake up ..." / "... until i don't wake up": not "... early", "... for work", "... with a hangover"
@@ -255,7 +256,8 @@ SUICIDE_RULES = [
        "=take enough to", "=take|=swallow|=mix _? #big @pills _? with|and alcohol|vodka|liquor|tequila|wine|beer|booze",
        "@pills _? saved|stockpiled|ready", "=stockpile",
        "next hit|shot|dose|one _? =kill me",
-       "how much|many _? _? _? would|will|to =kill me", "it =take to =die", "=take|enough to not|never =wake up", "how much|many _* =take to =kill me|myself",
+       "how much|many _? _? _? would|will|to =kill me", "it =take to =die", "=take|enough to not|never =wake up",
+       "how much|many _* =take to =kill me|myself",
        "ways|way to =die",
        "ways|way to =kill yourself|myself",
        "plan =be to =overdose|=die|=end|=kill", "=drive|=jump off a|the? _? cliff|bridge",
@@ -278,11 +280,14 @@ SUICIDE_RULES = [
     _r("engine_in_garage", "suicide", "engine|engines|motor|car =be? running|idling", requires=r"\bgarage\b",
        not_after=r"^\s*(rough|fine|good|great|well|ok|okay|smooth\w*|hot|weird|funny|loud|low|out of)\b"),
     # "i have the pills counted out in front of me"
-    _r("pills_laid_out", "suicide", "@pills =be? counted|lined|laid out|up", "=count|=line|=lay out|up all? my|the|all _? @pills",
+    _r("pills_laid_out", "suicide", "@pills =be? counted|lined|laid out|up",
+       "=count|=line|=lay out|up all? my|the|all _? @pills",
        requires=r"\b(" + "|".join(w for w in WORD_CLASSES["pills"] if w not in _NOT_ONLY_PILLS) + r")\b",
-       not_after=r"^\s*(for (the|this|next) (week|month|trip|days?)|in (my|the|a) (organi[sz]er|pill box|box)|by day)\b"),
+       not_after=r"^\s*(for (the|this|next) (week|month|trip|days?)|in (my|the|a) (organi[sz]er|pill box|box)|"
+                 r"by day)\b"),
     # "what happens to my cat if nobody finds me for a few days"
-    _r("found_after", "suicide", "if|when|before|until|till nobody|noone|someone|somebody|they|anyone|whoever =find me",
+    _r("found_after", "suicide",
+       "if|when|before|until|till nobody|noone|someone|somebody|they|anyone|whoever =find me",
        "who =be going to|gonna =find me", "whoever =find me", "=find my body", negatable=False,
        not_after=r"^\s*(a (job|place|sponsor|ride|bed|therapist)|work|help|at (work|home|school))\b"),
     _r("accident_on_purpose", "suicide", "=make it look like an accident", "=make it look accidental",

@@ -60,7 +60,8 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\badios (?:para siempre|a todos|mundo cruel)\b", r"\bya me voy (?:para siempre|de este mundo)\b",
        r"\b(?:junt(?:ando|e|o)|guard(?:ando|e|o)|ahorr(?:ando|e)) (?:pastillas|mis pastillas|las pastillas)\b",
        r"\b(?:tomarme|tragarme|me voy a tomar|me tome) (?:todas las|todas mis|todo el frasco|un frasco|el frasco)\b",
-       r"\b(?:tomando|tragando|me tomo|me trago) (?:las|mis) (?:pastillas|pastis|pildoras)\w* (?:una por una|de una en una)\b",
+       r"\b(?:tomando|tragando|me tomo|me trago) (?:las|mis) (?:pastillas|pastis|pildoras)\w* "
+       r"(?:una por una|de una en una)\b",
        r"\b(?:no quiero|ojala no|quisiera no) (?:despertar|amanecer)\b", r"\bdormir para siempre\b",
        r"\b(?:la|una) pistola (?:en|a) (?:la|mi) cabeza\b", r"\bser una carga\b.*\b(?:hoy|esta noche|ya no)\b",
        r"\b(?:regal(?:ando|e|o)|doy) (?:todas )?mis cosas\b.*\b(?:ya no|no las voy a|no voy a estar)\b",
@@ -175,7 +176,8 @@ _NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin|nada)\b")
 _DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) anos\b|\bhace anos\b|"
                            r"\bcuando (?:yo )?(?:era|tenia|estaba)\b|\ben (?:el )?(?:19|20)\d\d\b|\bel ano pasado\b|"
                            r"\bde (?:joven|nino|nina)\b|"
-                           r"\bhace (?:mucho|tiempo|anos)\b(?! (?:aire|frio|calor|viento|sol|ruido))|\bdesde entonces\b|\bya (?:sali|salio) de eso\b|"
+                           r"\bhace (?:mucho|tiempo|anos)\b(?! (?:aire|frio|calor|viento|sol|ruido))|"
+                           r"\bdesde entonces\b|\bya (?:sali|salio) de eso\b|"
                            r"\buna vez\b|\bla ultima vez\b|\bya no (?:pienso|me siento|siento) (?:asi|eso|igual)\b|"
                            r"\bcuando (?:tomaba|bebia|usaba|consumia|me drogaba)\b|"
                            r"\bllevo \d+ (?:anos|meses|semanas)\b|\bestoy (?:mejor|bien|limpi[oa])\b|"
