@@ -162,7 +162,7 @@ _CONTRACTIONS = {
 
 def answer_form(text: str) -> str:
     """Lower case, plain apostrophes, punctuation to spaces (keeping '-', '/', '+', '.', ',' between
-    digits), contractions expanded, letter runs of 3+ collapsed ("yesss" -> "yes")."""
+    digits), "ñ" as "n", contractions expanded, letter runs of 3+ collapsed ("yesss" -> "yes")."""
     text = canonical(text)
     text = english_grammar(text, spanish=guess_language(text) == "es")
     text = re.sub(_QUOTES, "'", text)
@@ -174,7 +174,7 @@ def answer_form(text: str) -> str:
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"(\d)\s*(?:-|\u2013|\u2014|to)\s*(\d)", r"\1-\2", text)
     text = re.sub(r"(\d),(\d)", r"\1 , \2", text)
-    text = re.sub(r"[^a-z0-9'\-+/ .,]", " ", text)
+    text = re.sub(r"[^a-z0-9'\-+/ .,]", " ", text.replace("ñ", "n"))  # "se baña" as typed without the tilde
     text = re.sub(r"(?<!\d)[.,](?!\d)|(?<=\d)[.,](?!\d)|(?<!\d)[.,](?=\d)", " ", text)
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)
     words = []

@@ -71,3 +71,10 @@ def test_no_se_is_not_knowing_only_when_nothing_or_a_clause_follows(text, unsure
     from bot.text.normalise import answer_form
 
     assert ("do not know" in answer_form(text)) is unsure, answer_form(text)
+
+
+@pytest.mark.parametrize("typed, same_as", [("no se baña", "no se bana"), ("mañana", "manana"), ("niño", "nino")])
+def test_n_with_tilde_is_read_as_typed_without_it_not_dropped(typed, same_as):
+    from bot.text.normalise import answer_form
+
+    assert answer_form(typed) == answer_form(same_as) == same_as
