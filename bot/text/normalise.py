@@ -149,7 +149,7 @@ _CONTRACTIONS = {
     "aint": "is not", "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'd": "i would",
     "it's": "it is", "they're": "they are", "theyre": "they are", "we're": "we are", "you're": "you are",
     "let's": "let us", "that's": "that is", "thats": "that is", "there's": "there is", "he's": "he is",
-    "she's": "she is", "i'll": "i will", "they've": "they have", "they'd": "they would", "nothin": "nothing",
+    "she's": "she is", "hes": "he is", "shes": "she is", "i'll": "i will", "they've": "they have", "they'd": "they would", "nothin": "nothing",
     "somethin": "something", "nuthin": "nothing", "sorta": "sort of", "gonna": "going to",
     "wanna": "want to", "dunno": "do not know", "idk": "do not know", "idek": "do not know",
     "prolly": "probably", "probly": "probably", "tbh": "", "lol": "", "ngl": "", "honestly": "",
