@@ -376,10 +376,11 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
     words = answer_form(text)
     if not words:
         return None
-    if re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words) or \
-            re.match(r"(?:none|zero|nothing|not any|no drinks?)\b(?!.*\d)", _numberize(words)):
-        return 0  # "none, i don't drink", "ninguna, no tomo"
+    if re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words):
+        return 0
     words = _numberize(words).replace("1 times", "1")
+    if re.match(r"(?:none|zero|nothing|not any|no drinks?)\b(?!.*\d)", words):
+        return 0  # "none, i don't drink", "ninguna, no tomo"
     has_number = bool(re.search(r"\d", words))
     vague = r"\b(?:a lot|lots|many|too many|plenty|loads|tons|a bunch|do not know|not sure|lose count|lost count)\b"
     if re.search(r"\btimes\b", words) or (re.search(vague, words) and not has_number):
