@@ -163,6 +163,9 @@ async def _crisis_first(message: UserMessage, app, limited: bool, lines: list[st
     running, or a node that died holding it: up to a minute)."""
     if limited or await asyncio.to_thread(_conversation_busy, app, message.sender_id):
         await _send_lines(message, lines)
+        flush = getattr(getattr(message.output_channel, "inner", None), "flush", None)
+        if flush is not None:  # an output that holds a turn's replies (widget, SMS): these go out now
+            await flush(message.sender_id)
     if limited:
         await asyncio.to_thread(_raise_urgency, message)
 

@@ -32,8 +32,8 @@ from tests.e2e.channel_support import AUTH_TOKEN, sms_params
 from tests.e2e.conversation import asked_question, is_confirm_back
 
 RETRY_FOR = 150  # seconds a client keeps repeating one message
-# A conversation whose node died mid-message waits for its Redis lock to expire (Rasa's 60 s ticket lifetime),
-# so one answer can take over a minute during a failover.
+# A conversation whose node died mid-message waits for the dead node's ticket to expire (its 30 s lease,
+# bot.cluster.lock_store), so one answer can take most of a minute during a failover on a loaded machine.
 CUT_OFF = {0, 502, 503, 504}  # no answer, or the balancer's answer for a node that died mid-request
 
 

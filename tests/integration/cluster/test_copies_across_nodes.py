@@ -57,3 +57,53 @@ async def test_messages_of_one_conversation_on_two_nodes_are_stored_in_the_order
     await asyncio.gather(*turns)
     tracker = await a.tracker_store.retrieve(SENDER)
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == [f"message {n}" for n in range(6)]
+
+
+async def test_a_crisis_gets_the_numbers_at_once_while_an_earlier_message_holds_the_lock(process_settings,  # noqa: ARG001
+                                                                                          redis_server):  # noqa: F811
+    """The widget holds a turn's replies until it is stored, but the crisis numbers sent before the dialogue
+    (the conversation is busy) go out at once, not after the earlier message's turn."""
+    from types import SimpleNamespace
+
+    from rasa.core.channels.channel import UserMessage
+
+    from bot.channels.guard import guarded
+    from bot.channels.replay import arrival
+    from bot.channels.web import WebChatOutput
+    from tests.unit.channels.test_widget_output import FakeServer
+
+    def node():
+        store = LockStore.create(EndpointConfig(**lock_store_config(redis_server.url)))
+        return SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(lock_store=store)))
+
+    earlier, this = node(), node()
+    release = asyncio.Event()
+
+    async def hold_earlier() -> None:
+        async with earlier.ctx.agent.lock_store.lock("conversation-1"):
+            await release.wait()
+
+    async def dialogue(message) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Please call or text 988 now.")
+
+    holder = asyncio.create_task(hold_earlier())
+    await asyncio.sleep(0.2)
+    server = FakeServer()
+    output = WebChatOutput(server, "bot_uttered")
+    output.hold()
+
+    async def crisis() -> None:
+        async with arrival(this, "conversation-1"):
+            await guarded(dialogue)(UserMessage("i want to kill myself", output, "conversation-1"), this)
+        await output.flush()
+
+    turn = asyncio.create_task(crisis())
+    for _ in range(300):  # the first crisis verdict loads the crisis model
+        if server.emitted or turn.done():
+            break
+        await asyncio.sleep(0.1)
+    assert any("988" in data["text"] for _, data, _ in server.emitted), server.emitted
+    assert not turn.done()  # still waiting for the earlier message
+    release.set()
+    await asyncio.gather(holder, turn)
+    assert "Please call or text" in server.emitted[-1][1]["text"]

@@ -61,13 +61,18 @@ def _hammer(url: str, turns: int, seen) -> None:
 def test_processes_taking_one_conversations_lock_at_once_never_hold_it_together(redis_server):  # noqa: F811
     context = multiprocessing.get_context("fork")
     seen = context.Queue()
-    workers = [context.Process(target=_hammer, args=(redis_server.url, 15, seen)) for _ in range(6)]
+    workers = [context.Process(target=_hammer, args=(redis_server.url, 15, seen), daemon=True) for _ in range(6)]
     for worker in workers:
         worker.start()
-    inside = [seen.get(timeout=120) for _ in range(6 * 15)]
-    for worker in workers:
-        worker.join(30)
-    assert all(w.exitcode == 0 for w in workers)
+    try:
+        inside = [seen.get(timeout=60) for _ in range(6 * 15)]  # queue.Empty: a turn never got the lock
+        for worker in workers:
+            worker.join(30)
+        assert all(w.exitcode == 0 for w in workers)
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
     assert max(inside) == 1, f"{sum(n > 1 for n in inside)} of {len(inside)} turns shared the lock"
 
 
@@ -84,7 +89,8 @@ async def test_messages_arriving_at_two_nodes_are_served_in_arrival_order(redis_
     for n in range(30):  # each arrives while the earlier ones still wait
         tasks.append(asyncio.create_task(message(n)))
         await asyncio.sleep(0.01)
-    await asyncio.gather(*tasks)
+    async with asyncio.timeout(60):
+        await asyncio.gather(*tasks)
     assert order == list(range(30))
 
 
@@ -100,8 +106,9 @@ async def test_a_live_holder_keeps_the_lock_past_its_lease(redis_server):  # noq
 
     first = asyncio.create_task(turn(node_a, "a", 4.0))  # four leases long, renewed while it works
     await asyncio.sleep(0.2)
-    await turn(node_b, "b", 0.0)
-    await first
+    async with asyncio.timeout(30):
+        await turn(node_b, "b", 0.0)
+        await first
     assert order == ["a in", "a out", "b in", "b out"]
 
 
@@ -126,7 +133,7 @@ async def test_a_killed_holders_lock_frees_when_its_lease_runs_out(redis_server)
     holder.join(10)
     store = _store(redis_server.url, lease=1.0)
     began = time.monotonic()
-    async with _lock(store, "conversation-1", lease=1.0):
+    async with asyncio.timeout(30), _lock(store, "conversation-1", lease=1.0):
         waited = time.monotonic() - began
     assert waited < 3.0, waited
 
