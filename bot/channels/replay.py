@@ -80,8 +80,9 @@ async def arrival(app, sender: str) -> AsyncIterator[None]:
 def answered_before(app, sender: str, message_id: str | None,
                     send: Callable[[list[dict]], Awaitable[None]]) -> Callable[[], Awaitable[bool]] | None:
     """For the guard: under the conversation's lock, whether ``message_id`` was handled already (then its
-    stored answer went out through ``send``)."""
-    if not message_id:
+    stored answer went out through ``send``). None without a re-entrant lock store (one process): the
+    channel's own check before the guard (``stored_replies``) is the one then."""
+    if not message_id or not _reentrant(agent_of(app)):
         return None
 
     async def check() -> bool:

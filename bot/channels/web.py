@@ -32,8 +32,8 @@ room went nowhere), messages are size-limited, and every message goes through
 ``guarded`` (crisis numbers whatever breaks). ``user_uttered`` may carry a ``message_id`` as REST does
 (``bot.channels.replay``): a client whose socket broke before the answer came sends the message again with
 the same id after reconnecting, and gets the stored answer if it had been handled. The replies to such a
-message carry it as ``reply_to``, so a client can tell them from a late copy of an earlier answer (a reply
-sent on another node reaches every socket of the conversation's room).
+message carry it as ``metadata.reply_to``, so a client can tell them from a late copy of an earlier answer
+(a reply sent on another node reaches every socket of the conversation's room).
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ class WebChatOutput(SocketIOOutput):
         super().__init__(sio, bot_message_evt)
         self.messages: list[dict[str, Any]] = []
         self.watch = watch
-        self.reply_to: str | None = None  # the message_id answered: the client tells a late copy of another answer
+        self.reply_to: str | None = None  # the message_id answered (metadata.reply_to on each reply)
         self.held: list[tuple[str, Any]] | None = None  # while a turn runs: its replies, sent once it is stored
 
     def hold(self) -> None:
@@ -227,8 +227,8 @@ class WebChatOutput(SocketIOOutput):
             self.messages.append(response)
             if not linked and isinstance(response.get("text"), str):
                 response = {**response, "text": phone_links(response["text"], clinic_numbers())}
-            if self.reply_to:
-                response = {**response, "reply_to": self.reply_to}
+            if self.reply_to:  # in "metadata": rasa-webchat shows only messages without other keys
+                response = {**response, "metadata": {**(response.get("metadata") or {}), "reply_to": self.reply_to}}
         if self.held is not None:
             self.held.append((socket_id, response))
             return

@@ -6,7 +6,7 @@
   answer; Twilio waits 15 s, then its retry waits for the first copy (the conversation's lock).
 * Widget (socket.io): reconnects (a new socket, likely on another node), asks for its session with its
   token, then sends a message whose answer did not arrive again with the same ``message_id``. It takes
-  only replies whose ``reply_to`` is the message it waits for (or none, as staff messages), not a late copy
+  only replies whose ``metadata.reply_to`` is the message it waits for (or none, as staff messages), not a late copy
   of an earlier answer. Each widget
   client connects from its own loopback address (``loopback_address``), as real widgets come from many
   addresses: the balancer pins socket.io by client address, so the widgets spread over the nodes.
@@ -264,8 +264,8 @@ class WidgetClient:
             except queue.Empty:
                 self.trace.add(f"quiet; {len(texts)} messages")
                 return texts or None
-            if kind == "bot" and (data or {}).get("reply_to") not in (None, message_id):
-                self.trace.add(f"ignored a late reply to {data['reply_to']}")  # another turn's, via the room
+            if kind == "bot" and _reply_to(data) not in (None, message_id):
+                self.trace.add(f"ignored a late reply to {_reply_to(data)}")  # another turn's, via the room
             elif kind == "bot":
                 texts.append((data or {}).get("text") or "")
                 if turn_done(texts):
@@ -282,7 +282,7 @@ class WidgetClient:
                 kind, data = self.inbox.get(timeout=0.3)
             except queue.Empty:
                 return texts
-            if kind == "bot" and (data or {}).get("reply_to") in (None, message_id):
+            if kind == "bot" and _reply_to(data) in (None, message_id):
                 texts.append((data or {}).get("text") or "")
 
     def _drain(self) -> int:
@@ -302,6 +302,11 @@ class WidgetClient:
         self.client.disconnect()
         if self.http is not None:
             self.http.close()
+
+
+def _reply_to(data) -> str | None:
+    """The message_id a widget reply answers (None: not a reply to a message, e.g. staff's)."""
+    return ((data or {}).get("metadata") or {}).get("reply_to")
 
 
 def tracker_events(base: str, rasa_token: str, sender: str) -> list[dict]:

@@ -17,12 +17,12 @@ conversation lock is bot.cluster.lock_store (atomic in Redis, tickets served in 
 renewed while a node lives; Rasa's RedisLockStore could let two nodes hold one conversation, RasaHQ/rasa
 #9213); a message takes its ticket on arrival and the guard checks under the lock whether a copy of it (same
 message_id, repeated by a client on another node) was handled already; the widget's replies carry the
-message_id they answer (``reply_to``: this test's widget client no longer takes a late copy of an earlier
-answer for the current one). With only those, one run at 100 failed: web-14's "for myself" got "sorry, I
-didn't catch that" (no trace kept; most likely the killed node had emitted the answer to "yes" and died
-before Rasa stored the turn, so the widget went on from a turn the conversation never had). So the widget
-now also holds a turn's replies until the turn is stored (bot.channels.web); then 100 passed (times: the
-commit messages).
+message_id they answer (``metadata.reply_to``), so this test's widget client no longer takes a late copy
+of an earlier answer for the current one. With only those, one run at 100 failed: web-14's "for myself"
+got "sorry, I didn't catch that" (no trace kept; most likely the killed node had emitted the answer to
+"yes" and died before Rasa stored the turn, so the widget went on from a turn the conversation never had).
+So the widget now also holds a turn's replies until the turn is stored (bot.channels.web); then 100 passed
+(times: the commit messages).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@
  *     2.5 s and a stop (after 4 s idle, when emptied or sent; never the text); the server's "staff_typing"
  *     shows "<name> from the intake team is typing…" in an aria-live region until the message arrives, a
  *     stop comes or 6 s pass without a ping;
- *   - an outbox: each message carries a message_id; one whose answer (a reply with that id as "reply_to") has
+ *   - an outbox: each message carries a message_id; one whose answer (a reply with it as metadata.reply_to) has
  *     not come when the socket reconnects is sent again with the same id (the server answers it once).
  * Exposes window.IopChat = { open(), talkToPerson(), clearChat() }.
  */
@@ -166,7 +166,7 @@
   }
 
   var socket = null, token = null;  // the socket.io client and its confirmed token (from session_confirm)
-  // the person's last message until its answer comes (a reply carrying its message_id as "reply_to"); sent
+  // the person's last message until its answer comes (a reply with its message_id as metadata.reply_to); sent
   // again with the same id after a reconnect: the server answers a message it handled from storage, once
   var pending = null, queued = false, sent = 0;
 
@@ -195,7 +195,7 @@
     if (again) { pending.session_id = token; client.emit("user_uttered", pending); }
   }
   function answered(data) {
-    if (pending && data && data.reply_to === pending.message_id) { pending = null; }
+    if (pending && data && data.metadata && data.metadata.reply_to === pending.message_id) { pending = null; }
   }
   var staffTyping = "", staffIdle = null;
 

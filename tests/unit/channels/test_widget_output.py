@@ -19,7 +19,8 @@ async def test_replies_carry_the_message_id_they_answer():
     output = WebChatOutput(server, "bot_uttered")
     output.reply_to = "web-1.3"
     await output.send_text_message("conversation-1", "Next question?")
-    assert server.emitted == [("bot_uttered", {"text": "Next question?", "reply_to": "web-1.3"}, "conversation-1")]
+    reply = {"text": "Next question?", "metadata": {"reply_to": "web-1.3"}}
+    assert server.emitted == [("bot_uttered", reply, "conversation-1")]
 
 
 async def test_a_held_turn_goes_out_on_flush_in_order():
