@@ -30,6 +30,7 @@ from typing import Awaitable, Callable
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from bot.channels.replay import conversation_turn
 from bot.channels.stored import agent_of, stored_events
 from bot.text.canonical import valid_text
 
@@ -162,6 +163,9 @@ async def _crisis_first(message: UserMessage, app, limited: bool, lines: list[st
     running, or a node that died holding it: up to a minute)."""
     if limited or await asyncio.to_thread(_conversation_busy, app, message.sender_id):
         await _send_lines(message, lines)
+        flush = getattr(getattr(message.output_channel, "inner", None), "flush", None)
+        if flush is not None:  # an output that holds a turn's replies (widget, SMS): these go out now
+            await flush(message.sender_id)
     if limited:
         await asyncio.to_thread(_raise_urgency, message)
 
@@ -193,18 +197,18 @@ Handler = Callable[[UserMessage], Awaitable[None]]
 
 
 def guarded(on_new_message: Handler, offered=_offered_from_tracker):
-    """Wrap Rasa's handler. Call the result as ``await handle(message, app, limited=False)`` (app: the Sanic
-    app; ``offered(app, sender_id)`` returns the payloads the bot last offered)."""
+    """Wrap Rasa's handler. Call the result as ``await handle(message, app, limited=False, repeat=None)`` (app:
+    the Sanic app; ``offered(app, sender_id)`` returns the payloads the bot last offered; ``repeat``, from
+    ``bot.channels.replay.answered_before``, answers a copy of a message handled already)."""
 
-    async def handle(message: UserMessage, app=None, limited: bool = False) -> None:
+    async def handle(message: UserMessage, app=None, limited: bool = False, repeat=None) -> None:
         from bot.config import get_settings
-        from bot.safety.texts import crisis_message, fallback_safety_message
+        from bot.safety.texts import crisis_message
 
         settings = get_settings()
         kind = _channel_kind(message)
         recorder = _Recording(message.output_channel)
         message.output_channel = recorder
-        failed = False
         if message.text:  # JSON can carry lone surrogates; spaCy (and storing the text) would raise on them
             message.text = valid_text(message.text)
         verdict = _assess(message.text or "")  # the whole message, however long
@@ -214,39 +218,56 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
         if crisis:
             await _crisis_first(message, app, limited,
                                 crisis_message(crisis, channel=kind, settings=settings, lang=verdict.language))
-        if limited:
+        if limited and repeat is None:
             return
-        if message.text and message.text.lstrip().startswith("/"):
-            message.text = as_text(message.text, await offered(app, message.sender_id))
-        # database calls run in a thread: a slow database must not hold up every conversation on this server
-        taken_over = await asyncio.to_thread(_taken_over, message.sender_id)
-        silent = app is not None and bool(taken_over)
-        # database down: Rasa answers from a blank conversation, so the person also gets the numbers
-        degraded = taken_over is None
-        try:
-            if silent:
-                await _record_only(app, message)
-            else:
-                if (app is not None and taken_over is False
-                        and await asyncio.to_thread(_release_may_be_due, message.sender_id)):
-                    from bot.channels.release import announce_release
-
-                    await announce_release(app, message.sender_id, message.output_channel)
-                await on_new_message(message)
-        except Exception:  # noqa: BLE001 - the person must get an answer whatever broke
-            log.exception("handling a message failed")
-            failed = True
-        new = recorder.texts
-        answered = any(settings.crisis_line in t for t in new)
-        if crisis and (silent or not answered):
-            await asyncio.to_thread(_raise_urgency, message)  # the dialogue did not (taken over, or it failed)
-        if crisis and not answered:
-            await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings, lang=verdict.language))
-        elif failed or (not new and not silent) or (degraded and not answered):
-            await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings,
-                                                                lang=verdict.language)])
+        async with conversation_turn(app, message.sender_id):  # one message of a conversation at a time
+            if repeat is not None and await repeat():  # a copy handled already (another node): answered
+                return
+            if not limited:
+                await _dialogue(on_new_message, offered, message, app, verdict)
 
     return handle
+
+
+async def _dialogue(on_new_message: Handler, offered, message: UserMessage, app, verdict) -> None:
+    """Rasa's handling (or only recording, while staff hold the conversation), then the safety net."""
+    from bot.config import get_settings
+    from bot.safety.texts import crisis_message, fallback_safety_message
+
+    settings = get_settings()
+    kind = _channel_kind(message)
+    recorder = message.output_channel  # the guard's _Recording
+    crisis = verdict.category or "other" if verdict.crisis else None
+    failed = False
+    if message.text and message.text.lstrip().startswith("/"):
+        message.text = as_text(message.text, await offered(app, message.sender_id))
+    # database calls run in a thread: a slow database must not hold up every conversation on this server
+    taken_over = await asyncio.to_thread(_taken_over, message.sender_id)
+    silent = app is not None and bool(taken_over)
+    # database down: Rasa answers from a blank conversation, so the person also gets the numbers
+    degraded = taken_over is None
+    try:
+        if silent:
+            await _record_only(app, message)
+        else:
+            if (app is not None and taken_over is False
+                    and await asyncio.to_thread(_release_may_be_due, message.sender_id)):
+                from bot.channels.release import announce_release
+
+                await announce_release(app, message.sender_id, message.output_channel)
+            await on_new_message(message)
+    except Exception:  # noqa: BLE001 - the person must get an answer whatever broke
+        log.exception("handling a message failed")
+        failed = True
+    new = recorder.texts
+    answered = any(settings.crisis_line in t for t in new)
+    if crisis and (silent or not answered):
+        await asyncio.to_thread(_raise_urgency, message)  # the dialogue did not (taken over, or it failed)
+    if crisis and not answered:
+        await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings, lang=verdict.language))
+    elif failed or (not new and not silent) or (degraded and not answered):
+        await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings,
+                                                            lang=verdict.language)])
 
 
 def _raise_urgency(message: UserMessage) -> None:

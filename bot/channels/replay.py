@@ -9,9 +9,11 @@ stored; otherwise the message is handled as usual, with that id on the stored ev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
+from typing import AsyncIterator, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -45,15 +47,73 @@ def replies_after(events, sender: str, message_id: str) -> list[dict] | None:
     return replies
 
 
+@contextlib.asynccontextmanager
+async def conversation_turn(app, sender: str) -> AsyncIterator[None]:
+    """The conversation's lock for a whole turn, when the lock store is re-entrant (bot.cluster.lock_store):
+    the check for an earlier copy and the handling then run under one ticket, taken in arrival order, so two
+    copies of a message (on two nodes during a failover) never both run. Otherwise (one process) nothing; a
+    lock store that cannot be reached: nothing either (Rasa's own lock then fails, and the guard answers)."""
+    store = getattr(agent_of(app), "lock_store", None)
+    async with contextlib.AsyncExitStack() as stack:
+        if hasattr(store, "holds_now"):
+            try:
+                await stack.enter_async_context(store.lock(sender))
+            except Exception:  # noqa: BLE001 - the person must still get an answer
+                log.warning("could not take a conversation's lock for its turn")
+        yield
+
+
+@contextlib.asynccontextmanager
+async def arrival(app, sender: str) -> AsyncIterator[None]:
+    """Around a channel's handling of a message: its place in the conversation's queue, taken as it arrives
+    (a re-entrant lock store's ``reserve``; nothing otherwise, or when the lock store cannot be reached)."""
+    store = getattr(agent_of(app), "lock_store", None)
+    async with contextlib.AsyncExitStack() as stack:
+        if hasattr(store, "reserve"):
+            try:
+                await stack.enter_async_context(store.reserve(sender))
+            except Exception:  # noqa: BLE001 - the guard's lock reports it; the person still gets an answer
+                log.warning("could not take a conversation's ticket on arrival")
+        yield
+
+
+def answered_before(app, sender: str, message_id: str | None,
+                    send: Callable[[list[dict]], Awaitable[None]]) -> Callable[[], Awaitable[bool]] | None:
+    """For the guard: under the conversation's lock, whether ``message_id`` was handled already (then its
+    stored answer went out through ``send``). None without a re-entrant lock store (one process): the
+    channel's own check before the guard (``stored_replies``) is the one then."""
+    if not message_id or not _reentrant(agent_of(app)):
+        return None
+
+    async def check() -> bool:
+        agent = agent_of(app)
+        stored = await _read_replies(agent, sender, message_id) if agent is not None else None
+        if stored is None:
+            return False
+        log.info("a message sent again: its stored answer (%d messages) sent again", len(stored))
+        await send(stored)
+        return True
+    return check
+
+
 async def stored_replies(app, sender: str, message_id: str) -> list[dict] | None:
-    """``replies_after`` on the stored conversation; None when it cannot be read (then the message is handled)."""
+    """``replies_after`` on the stored conversation; None when it cannot be read (then the message is handled).
+    With a re-entrant lock store, None at once: the guard checks under the conversation's lock instead."""
     agent = agent_of(app)
-    if agent is None:
+    if agent is None or _reentrant(agent):
         return None
     await _wait_for_lock(agent, sender)
+    return await _read_replies(agent, sender, message_id)
+
+
+async def _read_replies(agent, sender: str, message_id: str) -> list[dict] | None:
     # unreadable: the message is handled as new rather than dropped
     events = await stored_events(agent, sender, "the conversation for an earlier copy of a message")
     return replies_after(events, sender, message_id) if events else None
+
+
+def _reentrant(agent) -> bool:
+    return hasattr(getattr(agent, "lock_store", None), "holds_now")
 
 
 async def _wait_for_lock(agent, sender: str) -> None:

@@ -27,7 +27,7 @@ from sanic.request import Request
 from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
-from bot.channels.replay import stored_replies, valid_message_id
+from bot.channels.replay import answered_before, arrival, stored_replies, valid_message_id
 from bot.channels.tokens import same_token
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,13 @@ async def _answer_without_handling(app, sender: str, text: str, message_id: str 
     return await stored_replies(app, sender, message_id) if message_id is not None else None
 
 
+def _collect(collector: CollectingOutputChannel):
+    """Put stored replies where the handler's own would go (the response body)."""
+    async def collect(replies: list[dict]) -> None:
+        collector.messages.extend(replies)
+    return collect
+
+
 class SafeRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
@@ -112,17 +119,20 @@ class SafeRestInput(RestInput):
             if isinstance(parsed, str):
                 return _bad_request(parsed)
             sender, text = parsed
-            collector = CollectingOutputChannel()
-            message_id = body.get("message_id")
-            answered = await _answer_without_handling(request.app, sender, text, message_id)
-            if answered is not None:
-                return response.json(answered)
-            limited = not await self.limiter.check(sender, request.remote_addr or request.ip)
-            await handle(UserMessage(text, collector, sender, input_channel=self.name(), message_id=message_id,
-                                     metadata=self.get_metadata(request)), request.app, limited=limited)
-            if limited and not collector.messages:
-                return response.json({"error": "too many messages; please wait a moment"}, status=429,
-                                     headers={"Retry-After": "2"})
-            return response.json(collector.messages)
+            async with arrival(request.app, sender):  # its place in the conversation's queue
+                collector = CollectingOutputChannel()
+                message_id = body.get("message_id")
+                answered = await _answer_without_handling(request.app, sender, text, message_id)
+                if answered is not None:
+                    return response.json(answered)
+                limited = not await self.limiter.check(sender, request.remote_addr or request.ip)
+                repeat = answered_before(request.app, sender, message_id, _collect(collector))
+                message = UserMessage(text, collector, sender, input_channel=self.name(), message_id=message_id,
+                                      metadata=self.get_metadata(request))
+                await handle(message, request.app, limited=limited, repeat=repeat)
+                if limited and not collector.messages:
+                    return response.json({"error": "too many messages; please wait a moment"}, status=429,
+                                         headers={"Retry-After": "2"})
+                return response.json(collector.messages)
 
         return hook

@@ -38,7 +38,7 @@ from sanic.request import Request
 
 from bot.channels.guard import guarded, last_turn
 from bot.channels.limits import RateLimiter
-from bot.channels.replay import send_again, stored_replies, valid_message_id
+from bot.channels.replay import answered_before, arrival, send_again, stored_replies, valid_message_id
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
 from bot.channels.sms_text import (
     SMS_LIMIT,
@@ -291,14 +291,16 @@ class TwilioSmsInput(TwilioInput):
             if message_sid and not self.seen.first_time(message_sid):
                 log.info("duplicate delivery of a message ignored")
                 return _twiml()
-            text = (form.get("Body") or "").replace("\x00", "").strip()
-            stored = await stored_replies(request.app, sender, message_sid) if message_sid else None
-            if stored is not None:  # handled already: the node died before answering Twilio, which sent it again
-                await self.resend(sender, stored)
+            async with arrival(request.app, sender):  # its place in the conversation's queue
+                text = (form.get("Body") or "").replace("\x00", "").strip()
+                stored = await stored_replies(request.app, sender, message_sid) if message_sid else None
+                if stored is not None:  # handled already: the node died before answering Twilio, which sent it again
+                    await self.resend(sender, stored)
+                    return _twiml()
+                metadata = {"message_sid": message_sid} if message_sid else None
+                await self.process(sender, text, handle, metadata=metadata, app=request.app,
+                                   message_id=message_sid or None)
                 return _twiml()
-            await self.process(sender, text, handle, metadata={"message_sid": message_sid} if message_sid else None,
-                               app=request.app, message_id=message_sid or None)
-            return _twiml()
 
         return hook
 
@@ -349,8 +351,9 @@ class TwilioSmsInput(TwilioInput):
             return
         payload = match_option(text, await self.options_for(sender, app))
         output = SmsOutput(self, immediate=False)
+        repeat = answered_before(app, sender, message_id, lambda replies: send_again(output, sender, replies))
         await handle(UserMessage(payload or text, output, sender, input_channel=self.name(), metadata=metadata,
-                                 message_id=message_id), app)
+                                 message_id=message_id), app, repeat=repeat)
         await output.flush(sender)
 
     async def options_for(self, sender: str, app: Any) -> list[tuple[str, str]]:

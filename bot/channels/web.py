@@ -31,7 +31,9 @@ awaited (python-socketio 5 made it a coroutine; Rasa 3.6 does not await it, so i
 room went nowhere), messages are size-limited, and every message goes through
 ``guarded`` (crisis numbers whatever breaks). ``user_uttered`` may carry a ``message_id`` as REST does
 (``bot.channels.replay``): a client whose socket broke before the answer came sends the message again with
-the same id after reconnecting, and gets the stored answer if it had been handled.
+the same id after reconnecting, and gets the stored answer if it had been handled. The replies to such a
+message carry it as ``metadata.reply_to``, so a client can tell them from a late copy of an earlier answer
+(a reply sent on another node reaches every socket of the conversation's room).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.release import ReleaseWatch
-from bot.channels.replay import send_again, stored_replies, valid_message_id
+from bot.channels.replay import answered_before, arrival, send_again, stored_replies, valid_message_id
 from bot.channels.shared_state import room_manager, typing_board
 from bot.channels.stored import stored_events
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
@@ -152,6 +154,16 @@ def _client_address(environ: dict) -> str:
     return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "unknown")
 
 
+def _metadata(given: Any) -> dict:
+    """A message's metadata: a dict, or JSON text of one; anything else none."""
+    if isinstance(given, str):
+        try:
+            given = json.loads(given)
+        except ValueError:
+            return {}
+    return given if isinstance(given, dict) else {}
+
+
 def _slow_down(text: str) -> str:
     """The short polite reply to a message over the rate limit, in the message's language."""
     from bot.config import get_settings
@@ -196,12 +208,30 @@ class WebChatOutput(SocketIOOutput):
         super().__init__(sio, bot_message_evt)
         self.messages: list[dict[str, Any]] = []
         self.watch = watch
+        self.reply_to: str | None = None  # the message_id answered (metadata.reply_to on each reply)
+        self.held: list[tuple[str, Any]] | None = None  # while a turn runs: its replies, sent once it is stored
+
+    def hold(self) -> None:
+        """Keep replies until ``flush``: a node that dies mid-turn (before Rasa stores it) has shown nothing,
+        so the widget sends the message again rather than answering a turn the conversation never had."""
+        self.held = []
+
+    async def flush(self, _recipient_id: str | None = None) -> None:
+        """Send what was held (later replies of the turn are held again)."""
+        held, self.held = self.held or [], [] if self.held is not None else None
+        for socket_id, reply in held:
+            await super()._send_message(socket_id, reply)
 
     async def _send_message(self, socket_id: str, response: Any, linked: bool = False) -> None:
         if isinstance(response, dict):
             self.messages.append(response)
             if not linked and isinstance(response.get("text"), str):
                 response = {**response, "text": phone_links(response["text"], clinic_numbers())}
+            if self.reply_to:  # in "metadata": rasa-webchat shows only messages without other keys
+                response = {**response, "metadata": {**(response.get("metadata") or {}), "reply_to": self.reply_to}}
+        if self.held is not None:
+            self.held.append((socket_id, response))
+            return
         await super()._send_message(socket_id, response)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -391,35 +421,36 @@ class WebChatInput(SocketIOInput):
                 sender_id = bound[0]
             else:
                 sender_id = sid
-            await self.typing.mark(sender_id, False)
-            output = WebChatOutput(sio, self.bot_message_evt, self.release_watch)
-            text = data.get("message")
-            if not isinstance(text, str):
-                text = ""
-            text = text.replace("\x00", "").strip()
-            if not text:
-                await output.send_text_message(sender_id, await asyncio.to_thread(empty_reply, sender_id))
-                return
-            metadata = data.get(self.metadata_key) or {}
-            if isinstance(metadata, str):
+            async with arrival(getattr(hook.ctx, "sanic_app", None), sender_id):  # its place in the queue
+                await self.typing.mark(sender_id, False)
+                output = WebChatOutput(sio, self.bot_message_evt, self.release_watch)
+                message_id = data.get("message_id") if valid_message_id(data.get("message_id")) else None
+                output.reply_to = message_id
+                text = data.get("message")
+                if not isinstance(text, str):
+                    text = ""
+                text = text.replace("\x00", "").strip()
+                if not text:
+                    await output.send_text_message(sender_id, await asyncio.to_thread(empty_reply, sender_id))
+                    return
+                metadata = _metadata(data.get(self.metadata_key))
+                app = getattr(hook.ctx, "sanic_app", None)
+                stored = await stored_replies(app, sender_id, message_id) if message_id else None
+                if stored is not None:  # sent again after a reconnect, and it had been handled: the stored answer
+                    log.info("socket.io message sent again: its stored answer (%d messages) sent again", len(stored))
+                    await send_again(output, sender_id, stored)
+                    return
+                limited = not await self.limiter.check(sender_id, addresses.get(sid, sid))
+                repeat = answered_before(app, sender_id, message_id,
+                                         lambda replies: send_again(output, sender_id, replies))
+                output.hold()
                 try:
-                    metadata = json.loads(metadata)
-                except ValueError:
-                    metadata = {}
-            if not isinstance(metadata, dict):
-                metadata = {}
-            app = getattr(hook.ctx, "sanic_app", None)
-            message_id = data.get("message_id") if valid_message_id(data.get("message_id")) else None
-            stored = await stored_replies(app, sender_id, message_id) if message_id else None
-            if stored is not None:  # sent again after a reconnect, and it had been handled: the stored answer
-                log.info("socket.io message sent again: its stored answer (%d messages) sent again", len(stored))
-                await send_again(output, sender_id, stored)
-                return
-            limited = not await self.limiter.check(sender_id, addresses.get(sid, sid))
-            await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata,
-                                     message_id=message_id), app, limited=limited)
-            if limited and not output.messages:
-                await output.send_text_message(sender_id, _slow_down(text))
+                    await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata,
+                                             message_id=message_id), app, limited=limited, repeat=repeat)
+                    if limited and not output.messages:
+                        await output.send_text_message(sender_id, _slow_down(text))
+                finally:
+                    await output.flush()
 
         def bound_to(sid: str, given: Any) -> str | None:
             """The conversation ``sid`` was confirmed for, if ``given`` is its token."""

@@ -1,8 +1,8 @@
 """The balancer's configuration (HAProxy 2.6, Debian's package), generated from a :class:`Topology`.
 
 Each conversation goes to one Rasa node, chosen by consistent hashing on its id, so one node handles all of
-its messages in order (Rasa's RedisLockStore is not atomic across processes, RasaHQ/rasa #9213; the lock
-still guards a conversation that reaches two nodes during a failover):
+its messages in order (the conversation lock, :mod:`bot.cluster.lock_store`, guards a conversation that
+reaches two nodes: during a failover, and a widget's, whose socket may sit on another node):
 
 * REST: the ``sender`` of the JSON body; SMS: Twilio's ``From``; Rasa's API (the console's relay):
   ``/conversations/<id>/``; the widget's socket.io and its files: the client address (socket.io long

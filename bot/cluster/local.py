@@ -28,6 +28,7 @@ from bot.services import Service
 PACKAGES = {"haproxy": "haproxy", "redis-server": "redis-server"}  # command -> Debian package
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 LOOPBACK = "127.0.0.1"
+LOCK_STORE = "bot.cluster.lock_store.ConversationLockStore"  # Rasa's endpoints ``lock_store: type:``
 BACKING, NODES = 0, 1  # start tiers: backing stores first, then (after migrating) the nodes and the balancer
 
 
@@ -74,9 +75,9 @@ def cluster_settings(settings: Settings) -> Settings:
 
 
 def lock_store_config(redis_url: str) -> dict:
-    """Rasa's endpoints entry for RedisLockStore from a redis:// URL."""
+    """Rasa's endpoints entry for our atomic Redis lock store (:mod:`bot.cluster.lock_store`) from a redis:// URL."""
     url = urllib.parse.urlsplit(redis_url)
-    config = {"type": "redis", "url": url.hostname or LOOPBACK, "port": url.port or 6379,
+    config = {"type": LOCK_STORE, "url": url.hostname or LOOPBACK, "port": url.port or 6379,
               "db": int(url.path.strip("/") or 1), "key_prefix": "iopbot"}
     if url.password:
         config["password"] = urllib.parse.unquote(url.password)

@@ -5,7 +5,9 @@
   the bot treats a MessageSid already in the conversation as a repeat. This client waits up to 130 s for an
   answer; Twilio waits 15 s, then its retry waits for the first copy (the conversation's lock).
 * Widget (socket.io): reconnects (a new socket, likely on another node), asks for its session with its
-  token, then sends a message whose answer did not arrive again with the same ``message_id``. Each widget
+  token, then sends a message whose answer did not arrive again with the same ``message_id``. It takes
+  only replies whose ``metadata.reply_to`` is the message it waits for (or none, as staff messages), not a late copy
+  of an earlier answer. Each widget
   client connects from its own loopback address (``loopback_address``), as real widgets come from many
   addresses: the balancer pins socket.io by client address, so the widgets spread over the nodes.
 """
@@ -30,8 +32,8 @@ from tests.e2e.channel_support import AUTH_TOKEN, sms_params
 from tests.e2e.conversation import asked_question, is_confirm_back
 
 RETRY_FOR = 150  # seconds a client keeps repeating one message
-# A conversation whose node died mid-message waits for its Redis lock to expire (Rasa's 60 s ticket lifetime),
-# so one answer can take over a minute during a failover.
+# A conversation whose node died mid-message waits for the dead node's ticket to expire (its 30 s lease,
+# bot.cluster.lock_store), so one answer can take most of a minute during a failover on a loaded machine.
 CUT_OFF = {0, 502, 503, 504}  # no answer, or the balancer's answer for a node that died mid-request
 
 
@@ -262,23 +264,25 @@ class WidgetClient:
             except queue.Empty:
                 self.trace.add(f"quiet; {len(texts)} messages")
                 return texts or None
-            if kind == "bot":
+            if kind == "bot" and _reply_to(data) not in (None, message_id):
+                self.trace.add(f"ignored a late reply to {_reply_to(data)}")  # another turn's, via the room
+            elif kind == "bot":
                 texts.append((data or {}).get("text") or "")
                 if turn_done(texts):
                     self.trace.add(f"answered ({len(texts)} messages)")
-                    return self._settle(texts)
+                    return self._settle(texts, message_id)
             elif kind == "disconnect":
                 self._await_reconnect()
                 return None
 
-    def _settle(self, texts: list[str]) -> list[str]:
+    def _settle(self, texts: list[str], message_id: str) -> list[str]:
         """Anything the bot still says right after the question (e.g. its buttons' text)."""
         while True:
             try:
                 kind, data = self.inbox.get(timeout=0.3)
             except queue.Empty:
                 return texts
-            if kind == "bot":
+            if kind == "bot" and _reply_to(data) in (None, message_id):
                 texts.append((data or {}).get("text") or "")
 
     def _drain(self) -> int:
@@ -298,6 +302,11 @@ class WidgetClient:
         self.client.disconnect()
         if self.http is not None:
             self.http.close()
+
+
+def _reply_to(data) -> str | None:
+    """The message_id a widget reply answers (None: not a reply to a message, e.g. staff's)."""
+    return ((data or {}).get("metadata") or {}).get("reply_to")
 
 
 def tracker_events(base: str, rasa_token: str, sender: str) -> list[dict]:

@@ -294,3 +294,40 @@ def test_a_spanish_visitor_gets_the_widget_and_the_conversation_in_spanish(web_s
         said = " ".join(chat.wait_for_bot(count, contains=expected))
         assert not re.search(r"\b(the|your|you)\b", said.lower()), said  # nothing in English
     context.close()
+
+
+def test_a_message_lost_with_its_connection_is_sent_again_and_stored_once(web_stack, browser):
+    """The request carrying a typed message fails (the node behind it died): the widget reconnects and sends
+    the message again with the same message_id; it is answered, and stored once. Every message the widget
+    sends carries a message_id (the server answers a repeated one from storage)."""
+    context = browser.new_context()
+    page = context.new_page()
+    chat = Chat(page, f"{web_stack.base_url}/webhooks/socketio/demo")
+    page.goto(chat.url)
+    page.get_by_role("button", name="Start the self-screening chat").click()
+    chat.wait_for_bot(0, contains="not medical advice")
+    count = len(chat.bot_texts())
+    chat.type("yes")
+    chat.wait_for_bot(count, contains="yourself")
+
+    dropped: list[str] = []
+
+    def drop_once(route) -> None:
+        body = route.request.post_data or ""
+        if route.request.method == "POST" and "user_uttered" in body and "for myself" in body and not dropped:
+            dropped.append(body)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/socket.io/**", drop_once)
+    count = len(chat.bot_texts())
+    chat.type("for myself")
+    chat.wait_for_bot(count, timeout=90)
+    assert dropped, "the message's request was not dropped"
+    conversation = json.loads(page.evaluate("window.sessionStorage.getItem('chat_session')"))["session_id"]
+    users = [e for e in web_stack.tracker(conversation.split(".")[0])["events"] if e["event"] == "user"]
+    assert [u["text"] for u in users].count("for myself") == 1, [u["text"] for u in users]
+    ids = [u.get("message_id") for u in users[1:]]  # the greeting may go out before the first session_confirm
+    assert all(ids) and len(set(ids)) == len(ids), ids
+    context.close()

@@ -14,7 +14,9 @@
  *   - typing indicators during a live chat with staff: while the person types, "user_typing" at most every
  *     2.5 s and a stop (after 4 s idle, when emptied or sent; never the text); the server's "staff_typing"
  *     shows "<name> from the intake team is typing…" in an aria-live region until the message arrives, a
- *     stop comes or 6 s pass without a ping.
+ *     stop comes or 6 s pass without a ping;
+ *   - an outbox: each message carries a message_id; one whose answer (a reply with it as metadata.reply_to) has
+ *     not come when the socket reconnects is sent again with the same id (the server answers it once).
  * Exposes window.IopChat = { open(), talkToPerson(), clearChat() }.
  */
 (function () {
@@ -164,6 +166,37 @@
   }
 
   var socket = null, token = null;  // the socket.io client and its confirmed token (from session_confirm)
+  // the person's last message until its answer comes (a reply with its message_id as metadata.reply_to); sent
+  // again with the same id after a reconnect: the server answers a message it handled from storage, once
+  var pending = null, queued = false, sent = 0;
+
+  function messageId() {
+    return "w" + Date.now().toString(36) + "." + (sent++).toString(36) + "." + Math.random().toString(36).slice(2, 10);
+  }
+  function withOutbox(client) {
+    if (!client || client.iopOutbox) { return; }
+    client.iopOutbox = true;
+    var emit = client.emit;
+    client.emit = function (event, data) {
+      if (event === "user_uttered" && data && typeof data === "object") {
+        data.message_id = data.message_id || messageId();
+        queued = !client.connected;  // not connected: socket.io sends it itself on reconnecting
+        pending = data;
+      }
+      return emit.apply(client, arguments);
+    };
+  }
+  function confirmed(client, data) {
+    var again = socket === client && pending;  // a reconnect (a new session_confirm) with a message unanswered
+    socket = client;
+    token = data && data.session_id ? data.session_id : data;
+    withOutbox(client);
+    if (again && queued) { queued = false; return; }  // sent just now, with the reconnect
+    if (again) { pending.session_id = token; client.emit("user_uttered", pending); }
+  }
+  function answered(data) {
+    if (pending && data && data.metadata && data.metadata.reply_to === pending.message_id) { pending = null; }
+  }
   var staffTyping = "", staffIdle = null;
 
   function typingRegion() {
@@ -219,9 +252,9 @@
       customMessageDelay: function () { return 250; },
       innerRef: function (ref) { chatRef = ref; },
       onSocketEvent: {
-        session_confirm: function (data) { socket = this; token = data && data.session_id ? data.session_id : data; },
+        session_confirm: function (data) { confirmed(this, data); },
         staff_typing: function (data) { showStaffTyping(data && data.typing && data.text ? String(data.text) : ""); },
-        bot_uttered: function () { showStaffTyping(""); }
+        bot_uttered: function (data) { answered(data); showStaffTyping(""); }
       }
     }, null);
     document.addEventListener("input", onInput);

@@ -7,7 +7,7 @@ import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.channels.replay import replies_after, valid_message_id
-from bot.cluster.local import lock_store_config
+from bot.cluster.local import LOCK_STORE, lock_store_config
 from bot.cluster.topology import ACTIONS, RASA, Topology
 from bot.config import Settings
 from bot.services import write_endpoints
@@ -37,7 +37,8 @@ def test_only_rasa_nodes_need_redis_and_the_proxy_setting():
 
 def test_the_lock_store_entry_is_read_from_a_redis_url_with_its_password():
     assert lock_store_config("redis://:p%40ss@10.0.0.5:7380/3") == {
-        "type": "redis", "url": "10.0.0.5", "port": 7380, "db": 3, "key_prefix": "iopbot", "password": "p@ss"}
+        "type": LOCK_STORE, "url": "10.0.0.5", "port": 7380, "db": 3, "key_prefix": "iopbot", "password": "p@ss"}
+    assert LOCK_STORE == "bot.cluster.lock_store.ConversationLockStore"
     assert lock_store_config("redis://cache")["port"] == 6379
 
 
@@ -46,7 +47,7 @@ def test_endpoints_get_a_lock_store_only_with_redis(tmp_path):
     assert "lock_store" not in one
     many = yaml.safe_load(write_endpoints(Settings(data_dir=tmp_path, redis_url="redis://:x@127.0.0.1:7380/1"),
                                           tmp_path / "b.yml").read_text())
-    assert many["lock_store"]["type"] == "redis" and many["lock_store"]["port"] == 7380
+    assert many["lock_store"]["type"] == LOCK_STORE and many["lock_store"]["port"] == 7380
 
 
 def test_a_repeated_message_id_gets_the_replies_that_followed_it_and_an_unknown_one_none():
