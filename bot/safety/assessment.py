@@ -44,7 +44,7 @@ _DRUG_ES = re.compile(r"\b(?:droga|drogas|pastillas|heroina|chiva|fentanil\w*|fe
                       r"piedra|se metio|se inyecto|inyect\w*|tomo|tomó|se tomo|consumio|uso|sobredosis|narcan|"
                       r"naloxona|xanax|clonazepam|alcohol|trago|tomando)\b")
 _WITHDRAWAL_ES = re.compile(r"\b(?:deje|dejo|dejar|sin) (?:de )?(?:tomar|beber|el alcohol|las pastillas|"
-                            r"el trago|la droga|usar)\b|\babstinencia\b|\bdias sin\b|\bdesintox\w*\b")
+                            r"el trago|la droga|usar)\b|\babstinencia\b|\bdias sin\b|\bdesintox\w*\b|\bde golpe\b")
 # despair that may or may not mean suicide: never ignored, never the full alarm -> the safety question
 # (read in the crisis form: "im" / "i'm" are "i am", "can't" is "can not")
 _DESPAIR = re.compile(r"^\W*i am (?:so |just |fucking |really )?done\W*$|\bi am done\W+(?:bye|goodbye)\b|"

@@ -195,6 +195,12 @@ _FRAME = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa]|que pasa si|que 
                     r"como se evita|van a arrestar|es peligroso|tiktok|instagram|facebook|youtube|comentarios|"
                     r"(?:que|q|k) (?:hago|hacemos|debo hacer) si)\b|'[^']{3,60}'|\"[^\"]{3,60}\"")
 _FEAR = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa])\b")
+# in withdrawal now (stopped at once, days without, shaking): fear of a seizure is not a hypothesis ("dejé el
+# clonazepam de golpe y tengo miedo de convulsionar"); "si/cuando deje" (if/when I quit) is
+_WITHDRAWING_NOW = re.compile(r"(?<!\bsi )(?<!\bcuando )\b(?:deje|pare|corte|suspendi)\b[^.?!]{0,40}\bde golpe\b|"
+                              r"\b(?:llevo|tengo|van) (?:\d+|un|una|dos|tres|cuatro|cinco) (?:dias?|horas?) sin\b|"
+                              r"\bhace (?:\d+|un|una|dos|tres|cuatro|cinco) (?:dias?|horas?) (?:que no|sin)\b|"
+                              r"\b(?:estoy temblando|tiemblo|me tiembla\w*|temblando (?:mucho|feo|horrible))\b")
 # Media, reports, other people's stories: the crisis words are the topic, not what is happening
 _MEDIA = re.compile(r"\b(?:rola|cancion|reggaeton|corrido|telenovela|novela|serie|pelicula|cuento|libro|historia|"
                     r"podcast|video|tiktok|noticia|noticias|periodico|clase|maestra|maestro|junta|testimonio|"
@@ -268,6 +274,8 @@ def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, tex
         return True
     if _CLEAN_TIME.search(text) and not (_NOW.search(sentence) or _DANGER_NOW.search(sentence)):
         return True  # "tuvo sobredosis dos veces pero ya lleva 3 años limpio"
+    if rule.name == "abstinencia_peligrosa" and _WITHDRAWING_NOW.search(text):
+        before = _FEAR.sub(" ", before)
     if _FRAME.search(before) or _FRAME.search(sentence) and not rule.situational and "?" in sentence:
         return True
     if rule.past and _DISTANT_PAST.search(sentence):
