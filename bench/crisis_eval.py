@@ -57,6 +57,7 @@ DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
 DEV = ROOT / "data" / "safety"
 # the later outside sets (bench/data/frozen/crisis_r<N>_holdout_*.yml), newest first, with their report titles
 HOLDOUTS = (
+    (10, "Round-10 holdout (random half of an eighth outside set, split off before anyone read it, never tuned on)"),
     (9, "Round-9 holdout (random half of a seventh outside set, split off before anyone read it, never tuned on)"),
     (8, "Round-8 holdout (a sixth outside set, frozen whole before anyone read it, never tuned on)"),
     (7, "Round-7 holdout (random half of a fifth outside set, split off before anyone read it, never tuned on)"),
