@@ -107,6 +107,10 @@ EVASIONS: dict[str, Callable[[str], str]] = {
 }
 
 
+# the round-10 writer's short category names (the files stay as written)
+CATEGORY_NAMES = {"withdrawal": "dangerous_withdrawal", "medical": "medical_emergency"}
+
+
 def load(path: Path, pattern: str = "*.yml") -> list[dict]:
     """Messages as dicts with text, label (crisis / not_crisis), category or kind, lang (a file named
     ``*_es.yml`` is Spanish)."""
@@ -118,7 +122,9 @@ def load(path: Path, pattern: str = "*.yml") -> list[dict]:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         if "messages" in data:
             default = "es" if file.stem.endswith("_es") else "en"
-            out += [dict(m, lang=m.get("lang", default)) for m in data["messages"]]
+            out += [dict(m, lang=m.get("lang", default), **({"category": CATEGORY_NAMES[m["category"]]}
+                                                            if m.get("category") in CATEGORY_NAMES else {}))
+                    for m in data["messages"]]
         else:  # the older format: crisis: {category: [texts]}, non_crisis: {kind: [texts]}
             out += [{"text": t, "label": "crisis", "category": c, "lang": "en"}
                     for c, texts in data["crisis"].items() for t in texts]

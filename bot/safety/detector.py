@@ -182,8 +182,9 @@ _CLEAN_TIME = re.compile(r"\b(clean|sober)( for)? (\d+|a|one|two|three|four|five
 # a question someone asked the writer, answered yes: "the nurse asked me if i wanted to kill myself and i said yes"
 _ASKED_ME = re.compile(r"\bask(ed|s|ing)?( me)?( [\w']+){0,4} (if|whether)\b")
 _SAID_YES = re.compile(r"\b(said|say|told (them|her|him|the \w+)|answered|admitted)( that)? "
-                       r"(yes|yeah|yep|ya|i (do|did|have|am|was|still))\b"
-                       r"|(^|[.!?]\s*)(honestly |tbh |and |but )?(yes|yeah|yep|i do|i did|i have|i still do)\b")
+                       r"(yes|yeah|yep|ya|i (do|did|have|am|was|still))\b(?! not\b)"
+                       r"|(^|[.!?]\s*)(honestly |tbh |and |but )?(yes|yeah|yep|i do|i did|i have|i still do)\b"
+                       r"(?! not\b)")  # "i do not" (the crisis form of "i dont") is a no
 _HAPPENING_NOW = re.compile(r"\b(now|right now|tonight|today|just|again|relapsed|currently|still)\b")
 # ... but not when the sentence of the match says it is back: "i was suicidal in 2019 and tonight again"
 _BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming back|came back)\b")

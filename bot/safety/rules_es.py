@@ -101,6 +101,14 @@ RULES_ES: tuple[RuleEs, ...] = (
     # a last message that carries its own "no": "si no contesto mañana díganle que no fue su culpa"
     _r("despedida", "suicide", r"\b(?:diganle|digale|dile|diles)\b.{0,40}\bno (?:fue|es) (?:su|tu) culpa\b",
        negatable=False),
+    # leaving someone in others' care with a goodbye: "gracias por todo ... cuiden a mi hija"
+    _r("encargo_final", "suicide",
+       r"\b(?:cuiden|cuidenme|cuida|cuidame) (?:a |de )?(?:mi|mis) (?:hij[oa]s?|nin[oa]s?|bebe|perr[oa]s?|gat[oa]s?|"
+       r"familia|mama|esposa|esposo)\b", negatable=False,
+       not_in_text=re.compile(r"\b(?:mientras|cuando (?:este|entre|vaya)|en lo que|durante|el programa|la cita|"
+                              r"el tratamiento|rehab|desintox\w*|detox|internad[oa])\b(?! del? (?:jueves|lunes|"
+                              r"martes|miercoles|viernes|sabado|domingo))"),
+       ),
     # asking for a lethal amount or how long dying takes is preparing, even as a question
     _r("dosis_letal", "suicide",
        r"\bcuantas? (?:pastillas|tylenol|paracetamol)\w*(?: de \w+)? (?:se necesitan|hacen falta|para morir|"
@@ -128,6 +136,8 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"un frasco|muchas|"
        r"demasiadas|un monton de|toda la caja de)\b", r"\b(?:tome|tomo|use|uso|se metio|me meti) demasiad[oa]s?\b",
        r"\bespuma (?:por|en|de) la boca\b", r"\b(?:necesito|tienen|alguien tiene) (?:narcan|naloxona)\b",
+       r"\b(?:le|les) (?:pusimos|puse|dimos|di|echamos|eche|pusieron|dieron) (?:el |la |un |una )?"
+       r"(?:narcan|naloxona)\b.{0,60}\b(?:se (?:esta|va) yendo|otra vez|no (?:reacciona|despierta|respira))\b",
        r"\b(?:se tomo|me tome|me meti|se metio) (?:como )?\d+ (?:pastillas|pastis|xanax|clonazepam|percocet|"
        r"oxis?|tylenol|rivotril|seroquel|pastillas de)\b", r"\bun punado de\b",
        r"\bmezcle \w+ con\b", r"\bsiento que me voy\b",
@@ -206,7 +216,9 @@ _MEDIA = re.compile(r"\b(?:rola|cancion|reggaeton|corrido|telenovela|novela|seri
                     r"podcast|video|tiktok|noticia|noticias|periodico|clase|maestra|maestro|junta|testimonio|"
                     r"presentacion|ensayo|programa de tv|la tele|tarea|estadisticas|investigacion|"
                     r"trabajo (?:para|pa|de) la (?:uni|universidad|escuela|clase|prepa))\b|"
-                    r"\b(?:conto|platico|compartio|leimos|vimos)\b")
+                    r"\b(?:conto|platico|compartio|leimos|vimos)\b|"
+                    r"\ben (?:el|la|mi) (?:grupo|junta|reunion|terapia de grupo)\b.{0,40}\b(?:alguien|una senora|un senor|"
+                    r"un chavo|una chava|un companero|una companera) (?:dijo|conto|comento|compartio)\b")
 # A question about something, not a statement of danger ("cuales son las señales de una sobredosis?")
 _QUESTION = re.compile(r"^\W*(?:que|cual|cuales|como|cuanto|cuantos|cuantas|hay|acepta|aceptan|cubre|da|puede|"
                        r"pueden|es|sirve|para que|donde|cuando|el programa|el seguro|la metadona)\b")
