@@ -217,8 +217,9 @@ _MEDIA = re.compile(r"\b(?:rola|cancion|reggaeton|corrido|telenovela|novela|seri
                     r"presentacion|ensayo|programa de tv|la tele|tarea|estadisticas|investigacion|"
                     r"trabajo (?:para|pa|de) la (?:uni|universidad|escuela|clase|prepa))\b|"
                     r"\b(?:conto|platico|compartio|leimos|vimos)\b|"
-                    r"\ben (?:el|la|mi) (?:grupo|junta|reunion|terapia de grupo)\b.{0,40}\b(?:alguien|una senora|un senor|"
-                    r"un chavo|una chava|un companero|una companera) (?:dijo|conto|comento|compartio)\b")
+                    r"\ben (?:el|la|mi) (?:grupo|junta|reunion|terapia de grupo)\b.{0,40}"
+                    r"\b(?:alguien|una senora|un senor|un chavo|una chava|un companero|una companera) "
+                    r"(?:dijo|conto|comento|compartio)\b")
 # A question about something, not a statement of danger ("cuales son las señales de una sobredosis?")
 _QUESTION = re.compile(r"^\W*(?:que|cual|cuales|como|cuanto|cuantos|cuantas|hay|acepta|aceptan|cubre|da|puede|"
                        r"pueden|es|sirve|para que|donde|cuando|el programa|el seguro|la metadona)\b")

@@ -331,3 +331,47 @@ def test_a_message_lost_with_its_connection_is_sent_again_and_stored_once(web_st
     ids = [u.get("message_id") for u in users[1:]]  # the greeting may go out before the first session_confirm
     assert all(ids) and len(set(ids)) == len(ids), ids
     context.close()
+
+
+def test_a_message_left_unanswered_by_a_reload_is_sent_again_after_it(web_stack, browser):
+    """The person sends a message, the connection fails and they reload the page before it comes back: the
+    reloaded widget sends the message again from its outbox (sessionStorage), it is answered, and stored once."""
+    context = browser.new_context()
+    page = context.new_page()
+    chat = Chat(page, f"{web_stack.base_url}/webhooks/socketio/demo")
+    page.goto(chat.url)
+    page.get_by_role("button", name="Start the self-screening chat").click()
+    chat.wait_for_bot(0, contains="not medical advice")
+    count = len(chat.bot_texts())
+    chat.type("yes")
+    chat.wait_for_bot(count, contains="yourself")
+
+    dropped: list[str] = []
+
+    def cut_off(route) -> None:
+        body = route.request.post_data or ""
+        if dropped or (route.request.method == "POST" and "user_uttered" in body and "for myself" in body):
+            dropped.append(body)  # the message, then every reconnect attempt until the reload
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/socket.io/**", cut_off)
+    chat.type("for myself")
+    page.wait_for_function("window.sessionStorage.getItem('iop_outbox') !== null")
+    deadline = time.monotonic() + 10
+    while not dropped and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert dropped, "the message's request was not cut off"
+    page.unroute("**/socket.io/**")
+    said_before = len(chat.bot_texts())
+    page.reload()
+    page.locator(".rw-launcher").first.wait_for()
+    if not page.locator(".rw-conversation-container").count():
+        page.locator(".rw-launcher").first.click()
+    chat.wait_for_bot(said_before, timeout=90)
+    page.wait_for_function("window.sessionStorage.getItem('iop_outbox') === null")
+    conversation = json.loads(page.evaluate("window.sessionStorage.getItem('chat_session')"))["session_id"]
+    users = [e for e in web_stack.tracker(conversation.split(".")[0])["events"] if e["event"] == "user"]
+    assert [u["text"] for u in users].count("for myself") == 1, [u["text"] for u in users]
+    context.close()

@@ -16,7 +16,8 @@
  *     shows "<name> from the intake team is typing…" in an aria-live region until the message arrives, a
  *     stop comes or 6 s pass without a ping;
  *   - an outbox: each message carries a message_id; one whose answer (a reply with it as metadata.reply_to) has
- *     not come when the socket reconnects is sent again with the same id (the server answers it once).
+ *     not come when the socket reconnects, or when the page is reloaded, is sent again with the same id (the
+ *     server answers it once). The unanswered message is kept in sessionStorage for the reload.
  * Exposes window.IopChat = { open(), talkToPerson(), clearChat() }.
  */
 (function () {
@@ -28,8 +29,10 @@
   var chatRef = null;
   var STORAGE_KEY = "chat_session";  // rasa-webchat's key (transcript and session token)
   var CLEARED_KEY = "iop_chat_cleared";
+  var OUTBOX_KEY = "iop_outbox";  // the person's last message while it is unanswered
   if (window.sessionStorage.getItem(CLEARED_KEY)) {
     window.sessionStorage.removeItem(STORAGE_KEY);
+    window.sessionStorage.removeItem(OUTBOX_KEY);
     window.sessionStorage.removeItem(CLEARED_KEY);
   }
   var LANG = pickLanguage();
@@ -85,6 +88,7 @@
       // rasa-webchat may write its state back while the page unloads: the next load drops it first
       window.sessionStorage.setItem(CLEARED_KEY, "1");
       window.sessionStorage.removeItem(STORAGE_KEY);
+      window.sessionStorage.removeItem(OUTBOX_KEY);
       window.location.reload();
     };
     if (!token) { forget(); return; }
@@ -167,8 +171,20 @@
 
   var socket = null, token = null;  // the socket.io client and its confirmed token (from session_confirm)
   // the person's last message until its answer comes (a reply with its message_id as metadata.reply_to); sent
-  // again with the same id after a reconnect: the server answers a message it handled from storage, once
-  var pending = null, queued = false, sent = 0;
+  // again with the same id after a reconnect or a reload: the server answers a message it handled from storage,
+  // once. A message left unanswered by a reload comes back from sessionStorage (restored).
+  var pending = null, queued = false, sent = 0, restored = false;
+  try { pending = JSON.parse(window.sessionStorage.getItem(OUTBOX_KEY) || "null"); } catch (e) { pending = null; }
+  restored = !!(pending && pending.message_id);
+  if (!restored) { pending = null; }
+
+  function keep(data) {
+    pending = data;
+    try {
+      if (data) { window.sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(data)); }
+      else { window.sessionStorage.removeItem(OUTBOX_KEY); }
+    } catch (e) { /* storage full or blocked: the outbox still works until a reload */ }
+  }
 
   function messageId() {
     return "w" + Date.now().toString(36) + "." + (sent++).toString(36) + "." + Math.random().toString(36).slice(2, 10);
@@ -181,13 +197,16 @@
       if (event === "user_uttered" && data && typeof data === "object") {
         data.message_id = data.message_id || messageId();
         queued = !client.connected;  // not connected: socket.io sends it itself on reconnecting
-        pending = data;
+        restored = false;
+        keep(data);
       }
       return emit.apply(client, arguments);
     };
   }
   function confirmed(client, data) {
-    var again = socket === client && pending;  // a reconnect (a new session_confirm) with a message unanswered
+    // a reconnect (a new session_confirm) or the first one after a reload, with a message unanswered
+    var again = pending && (socket === client || (socket === null && restored));
+    restored = false;
     socket = client;
     token = data && data.session_id ? data.session_id : data;
     withOutbox(client);
@@ -195,7 +214,7 @@
     if (again) { pending.session_id = token; client.emit("user_uttered", pending); }
   }
   function answered(data) {
-    if (pending && data && data.metadata && data.metadata.reply_to === pending.message_id) { pending = null; }
+    if (pending && data && data.metadata && data.metadata.reply_to === pending.message_id) { keep(null); }
   }
   var staffTyping = "", staffIdle = null;
 
