@@ -7,7 +7,8 @@ Same URL and reply format as Rasa's built-in ``rest`` channel: POST /webhooks/re
 
 Every POST needs ``Authorization: Bearer <token>`` (``IOPBOT_REST_TOKEN``; locally generated into
 ``var/rest_token.txt``), else 401. A sender id shaped like another channel's conversation (a phone number,
-a widget's 32-hex id) is refused (400), so REST cannot read SMS or widget conversations. Over the rate limit
+a widget's 32-hex id) is refused (400), so REST cannot read SMS or widget conversations; so is one with a
+character other than letters, digits and ``_.:@+-`` (it would need percent-encoding in URLs). Over the rate limit
 (``bot.channels.limits``; per sender and per client address) the answer is 429, except for a crisis, which
 gets the crisis texts.
 """
@@ -52,6 +53,9 @@ def _bad_request(reason: str):
 
 
 MAX_SENDER = 128  # characters in a conversation id
+# the id is part of URLs that Rasa reads undecoded (the console's staff relay): only characters that are never
+# percent-encoded, so every REST conversation can be reached by URL
+SENDER_CHARS = re.compile(r"[A-Za-z0-9_.:@+-]+")
 
 
 def parse_message(body: Any) -> tuple[str, str] | str:
@@ -63,6 +67,8 @@ def parse_message(body: Any) -> tuple[str, str] | str:
     sender, text = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
         return f"sender must be a non-empty string of at most {MAX_SENDER} characters"
+    if not SENDER_CHARS.fullmatch(sender):
+        return "sender may contain only letters, digits and _ . : @ + -"
     if OTHER_CHANNEL_IDS.match(sender):
         return "sender must not be a phone number or a 32-hex id (other channels' conversations)"
     if not isinstance(text, str):

@@ -25,8 +25,8 @@ class DeliveryResult:
 
 
 def execute_url(settings, sender_id: str) -> str:
-    # Sanic 21.12 decodes no path parameter (Rasa's id for "a%20b" is "a%20b"): phone numbers and widget ids
-    # go as they are; an id with a character quoted here (a space, "/", "é") reaches another conversation
+    # Sanic 21.12 decodes no path parameter (Rasa's id for "a%20b" is "a%20b"): phone numbers, widget ids and
+    # REST ids (only letters, digits and _.:@+-, bot.channels.rest) go as they are, nothing is quoted
     return f"http://{settings.host}:{settings.rasa_port}/conversations/{quote(sender_id, safe='+:@')}/execute"
 
 

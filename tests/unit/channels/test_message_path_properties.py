@@ -75,3 +75,14 @@ def test_any_session_request_shape_gets_a_conversation(value):
     session = ConversationTokens("prop-secret").session_for(value)
     assert not session.resumed and len(session.conversation_id) == 32 and session.token.startswith(
         session.conversation_id + ".")
+
+
+@pytest.mark.parametrize("sender", ["a b", "a/b", "café", "x%20y", "id?x=1", "tab\there"])
+def test_a_rest_sender_id_that_urls_would_encode_is_refused(sender):
+    """The console reaches a conversation by a URL that Rasa reads undecoded: such an id could not be reached."""
+    assert isinstance(parse_message({"sender": sender, "message": "hi"}), str)
+
+
+@pytest.mark.parametrize("sender", ["rest-1", "crm:42", "user@clinic.org", "a_b.c+d"])
+def test_usual_rest_sender_ids_are_accepted(sender):
+    assert parse_message({"sender": sender, "message": "hi"}) == (sender, "hi")
