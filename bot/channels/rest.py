@@ -65,15 +65,22 @@ def parse_message(body: Any) -> tuple[str, str] | str:
     if not isinstance(body, dict):
         return "body must be a JSON object with sender and message"
     sender, text = body.get("sender"), body.get("message")
+    refused = _sender_refused(sender)
+    if refused:
+        return refused
+    if not isinstance(text, str):
+        return "message must be a string"
+    return sender, text.replace("\x00", "").strip()
+
+
+def _sender_refused(sender: Any) -> str | None:
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
         return f"sender must be a non-empty string of at most {MAX_SENDER} characters"
     if not SENDER_CHARS.fullmatch(sender):
         return "sender may contain only letters, digits and _ . : @ + -"
     if OTHER_CHANNEL_IDS.match(sender):
         return "sender must not be a phone number or a 32-hex id (other channels' conversations)"
-    if not isinstance(text, str):
-        return "message must be a string"
-    return sender, text.replace("\x00", "").strip()
+    return None
 
 
 async def _answer_without_handling(app, sender: str, text: str, message_id: str | None) -> list[dict] | None:
