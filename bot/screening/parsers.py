@@ -392,17 +392,20 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
                       rf"i think|creo))?\s*$", words)
     if final:
         return int(round(float(final.group(2) or final.group(1))))
+    summed = _drinks_added(words)
+    if summed is not None:
+        return summed
     for phrase, amount in sorted((units or {}).items(), key=lambda p: -len(p[0])):
         pattern = rf"(?:(\d+(?:\.\d+)?)\s+|\b(?:a whole|a full|a|an|one|half a)\s+){re.escape(phrase)}s?\b"
         match = re.search(pattern, words)
         if match:
             qty = float(match.group(1)) if match.group(1) else (0.5 if "half a" in match.group(0) else 1.0)
-            extra = re.search(rf"\b(?:plus|and|\+) {_NUM} (?:shots?|beers?|drinks?|cans?|glasses)\b",
+            extra = re.search(rf"(?:\b(?:plus|and|y)|\+) (?:about |like |unos |unas )?{_NUM} {_DRINK_WORDS}\b",
                               words[match.end():])
             return int(round(qty * amount)) + (int(float(extra.group(1))) if extra else 0)
-    at_most = re.search(rf"\b(?:no|not|never|never have|do not have|do not drink) more than {_NUM}\b", words)
+    at_most = re.search(rf"\b(?:no|not|never|never have|do not have|do not drink) (?:more|less) than {_NUM}\b", words)
     if at_most:
-        return int(float(at_most.group(1)))
+        return int(float(at_most.group(1)))  # "no more than 4" is 4, "never less than 10" is 10
     more = re.search(rf"\b(?:more than|over|at least|upwards of) {_NUM}\b|{_NUM}\s*(?:\+|or more|plus)",
                      words)
     if more:
@@ -417,6 +420,30 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
     low, high = numbers[0]
     value = float(high) if high else float(low)
     return int(round(value))
+
+
+_DRINK_WORDS = (r"(?:drinks?|beers?|shots?|cans?|glass(?:es)?|tallboys?|seltzers?|cervezas?|chelas?|cheves?|"
+                r"tequilas?|copas?|tragos?|latas?|caguamas?|wines?)")
+_DRINK_COUNT = re.compile(rf"\b(\d+(?:\.\d+)?|a|an|un|una)\s+(?:more\s+|mas\s+)?(?:\w+\s+)?{_DRINK_WORDS}\b"
+                          r"|\b(\d+(?:\.\d+)?)\s+(?:more|mas)\b")
+_NOT_A_SUM = re.compile(r"\b(?:or|o|to|tops|max|maximum|at most|sometimes|a veces|but|pero|usually|normally)\b|-")
+
+
+def _drinks_added(words: str) -> int | None:
+    """Counts of drinks joined by "and" / "y" / "plus" add up ("four shots and a beer" -> 5, "3 cervezas y 4
+    tequilas" -> 7, "1 chela ... y about 6 mas" -> 7); alternatives and ranges ("2 or 3", "sometimes") do not."""
+    counts = list(_DRINK_COUNT.finditer(words))
+    if len(counts) < 2:
+        return None
+    total = 0.0
+    for previous, match in zip(counts, counts[1:], strict=False):
+        between = words[previous.end():match.start()]
+        if not re.search(r"\b(?:and|y|plus)\b|\+|,", between) or _NOT_A_SUM.search(between):
+            return None
+    for match in counts:
+        amount = match.group(1) or match.group(2)
+        total += 1.0 if amount in ("a", "an", "un", "una") else float(amount)
+    return int(round(total))
 
 
 # ---- last use -----------------------------------------------------------------------------------
@@ -542,7 +569,17 @@ def _dates(words: str, today: dt.date) -> list[int]:
         out.append((today - (when if when <= today else dt.date(today.year - 1, 12, 25))).days)
     if re.search(r"\bsince new years?\b", words):
         out.append((today - dt.date(today.year, 1, 1)).days)
+    season = re.search(r"\b(?:last|this past) (summer|fall|autumn|winter|spring)\b", words)
+    if season:  # the middle of the last such season that has ended ("last summer", said in december: ~140 days)
+        month = _SEASON_MIDDLE[season.group(1)]
+        when = dt.date(today.year, month, 15)
+        while (today - when).days < 45:  # that season has not ended yet: the one a year before
+            when = dt.date(when.year - 1, month, 15)
+        out.append((today - when).days)
     return [d for d in out if d >= 0]
+
+
+_SEASON_MIDDLE = {"winter": 1, "spring": 4, "summer": 7, "fall": 10, "autumn": 10}
 
 
 # ---- dispatcher ---------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ _CONTRACTIONS = {
     "they'd": "they would", "nothin": "nothing",
     "somethin": "something", "nuthin": "nothing", "sorta": "sort of", "gonna": "going to",
     "wanna": "want to", "dunno": "do not know", "idk": "do not know", "idek": "do not know",
-    "prolly": "probably", "probly": "probably", "tbh": "", "lol": "", "ngl": "", "honestly": "",
+    "prolly": "probably", "probly": "probably", "np": "no problem", "tbh": "", "lol": "", "ngl": "", "honestly": "",
     "pls": "", "please": "", "umm": "", "um": "", "hmm": "", "hm": "", "well": "",
     "sometime": "sometimes", "wks": "weeks", "wk": "week", "mos": "months", "mo": "month", "yrs": "years",
     "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes", "xs": "times",

@@ -26,6 +26,7 @@ _ALWAYS: list[tuple[str, str]] = [
      r"realmente|honestamente|tal vez|quizas?|creo|pero|y|o|ni|eso|de eso|ya|mucho|la neta|jaja\w*)\b)|"
      r"\b(?:nose|ni idea|quien sabe|no estoy segur[oa]|no me acuerdo|no recuerdo)\b", "do not know"),
     (r"\b(?:a lo mejor|tal vez|talvez|quizas?|capaz)\b", "maybe"),
+    (r"\b(?:un|1) (?:six|6)(?: de \w+)?(?= |$)(?! (?:am|pm|de la|horas?|dias?|semanas?|meses|anos))", "a six pack"),
     (r"\b(?:mas o menos|masomenos|aproximadamente|alrededor de)\b", "about"),
     (r"\bhace (?:un )?rat(?:o|ito)\b|\bhorita\b|\bahorita\b|\bahora mismo\b", "just now"),
     (r"\btodavia ando\b|\bsigo (?:tomando|usando|fumando)\b|\bando (?:pedo|high|borracho|borracha|crudo)\b",
@@ -70,6 +71,9 @@ _ALWAYS: list[tuple[str, str]] = [
     (r"\bmayo\b", "may"), (r"\bjunio\b", "june"), (r"\bjulio\b", "july"), (r"\bagosto\b", "august"),
     (r"\bsept?iembre\b", "september"), (r"\boctubre\b", "october"), (r"\bnoviembre\b", "november"),
     (r"\bdiciembre\b", "december"), (r"\bnavidad\b", "christmas"),
+    (r"\b(?:el|este) (verano|invierno|otono|primavera) pasado\b|\b(?:la|esta) (primavera) pasada\b",
+     lambda m: "last " + {"verano": "summer", "invierno": "winter", "otono": "fall",
+                          "primavera": "spring"}[m.group(1) or m.group(2)]),
     (r"\b(?:llevo|tengo|ya son|ya van|van) (?=(?:about |like |more than )?\d)", "clean "),
     (r"\b(?:sin (?:tomar|usar|fumar|consumir|meterme|probar|nada)|limpi[oa]|sobri[oa])\b", "clean"),
     (r"\bno (?:he|ha|hemos) (?:tocado|usado|tomado|probado|consumido|fumado)(?: nada)?\b", "clean"),

@@ -83,8 +83,14 @@ NUMBERS = [
     ("like 8 beers", 8), ("5ish", 5), ("10+", 10), ("more than 10", 11), ("over 12", 13), ("at least 6", 6),
     ("less than 3", 2), ("a six pack", 6), ("a 12 pack", 12), ("two bottles of wine", 10), ("a fifth", 17),
     ("a case", 24), ("half a dozen", 6), ("none", 0), ("zero", 0), ("0", 0),
+    # drinks joined by "and" add up (the question asks for drinks altogether); Spanish measures
+    ("6 beers and 2 shots", 8), ("four shots and a beer", 5), ("tres cervezas y cuatro tequilas", 7),
+    ("una chela en el almuerzo y como 6 mas en la noche", 7), ("un six y unos dos shots", 8),
+    ("se acaba una botella de tequila en una noche", 17), ("una botella de vino", 5), ("never less than 10", 10),
+    ("nunca menos de 10", 10),
 ]
-NUMBERS_UNCLEAR = ["a lot", "many", "too many to count", "6 beers and 2 shots", "idk", "", "1000", "lots"]
+NUMBERS_UNCLEAR = ["a lot", "many", "too many to count", "like 6 beers, sometimes 8", "idk", "", "1000", "lots",
+                   "3 beers or 2 shots"]
 
 LAST_USE = [
     ("last weekend", 7), ("last weekend, so about a week", 7), ("el fin de semana pasado", 7),
@@ -307,3 +313,13 @@ def test_exact_choice_only_takes_a_whole_choice(questionnaire, text, expected):
     from bot.screening import exact_choice
 
     assert exact_choice(questionnaire.get("opioid_medication"), text) == expected
+
+
+@pytest.mark.parametrize("text, today, days", [
+    ("last summer i think, shes been in recovery almost a year", dt.date(2026, 12, 3), 141),
+    ("el verano pasado", dt.date(2026, 12, 3), 141),
+    ("last summer", dt.date(2026, 8, 1), 382),  # still summer: the summer before
+    ("this past fall", dt.date(2026, 12, 3), 49),
+])
+def test_last_use_in_a_season(text, today, days):
+    assert days_since_last_use(text, today) == days
