@@ -20,7 +20,9 @@ Sets (labelled by people outside the team, see bench/data/frozen/README.md):
 * round-7 holdout (``bench/data/frozen/answers_r7_holdout_*.yml``): the same for a fifth outside set
   (2026-12-03; the other half is ``answers_dev_<lang>_r7.yml``), never tuned on;
 * round-8 holdout (``bench/data/frozen/answers_r8_holdout_*.yml``): the same for a sixth outside set
-  (2026-12-03, seed 8; the other half is ``answers_dev_<lang>_r8.yml``), never tuned on.
+  (2026-12-03, seed 8; the other half is ``answers_dev_<lang>_r8.yml``), never tuned on;
+* round-9 holdout (``bench/data/frozen/answers_r9_holdout_*.yml``): the same for a seventh outside set
+  (2026-12-03, seed 9; the other half is ``answers_dev_<lang>_r9.yml``), never tuned on.
 
 Each answer is read by ``AnswerReader`` (rules + examples with the product's sentence embedding) as the reply to
 its question, and the person is simulated: a confirm-back ("It sounds like ... is that right?") is answered

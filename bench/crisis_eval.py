@@ -10,6 +10,8 @@ Sets:
 * round-4 holdout (``bench/data/frozen/crisis_r4_holdout_*.yml``): the random half of a later outside set
   (with junk, markup and code strings), split off before anyone read it; the other half was trained on.
   Its misses were read and fixed in round 5, so since then it is a development number;
+* round-10 holdout (``bench/data/frozen/crisis_r10_holdout_*.yml``): the random half (seed 10, per label) of an
+  eighth outside set (2026-12-03, three non-crises per crisis), split off before anyone read it; never tuned on;
 * round-9 holdout (``bench/data/frozen/crisis_r9_holdout_*.yml``): the random half (seed 9, per label) of a
   seventh outside set (2026-12-03, three non-crises per crisis), split off before anyone read it; never tuned on;
 * round-8 holdout (``bench/data/frozen/crisis_r8_holdout_*.yml``): a sixth outside set (2026-12-03, three
