@@ -32,7 +32,7 @@ from typing import Any
 from bot.screening.model import Choice, Question
 from bot.screening.vocabulary import OK, UNCLEAR, Status
 from bot.text.normalise import answer_form
-from bot.text.replies import leads_with_dont_know, option_number, polarity_only, yes_no_value
+from bot.text.replies import double_negative_yes, leads_with_dont_know, option_number, polarity_only, yes_no_value
 
 MAX_FREE_TEXT = 500
 
@@ -257,7 +257,7 @@ def parse_yes_no(text: str) -> ParsedAnswer:
     value = yes_no_value(words)
     if value is None:
         return _unclear()
-    strong = polarity_only(words)
+    strong = polarity_only(words) or (value == "yes" and double_negative_yes(words))
     return ParsedAnswer(OK, value, strong=strong)
 
 

@@ -69,7 +69,10 @@ _NO_TOKEN = re.compile(r"^(?:n|no+|nope+|nah+|na|nay|nop|nuh|nuh-uh|negative|not
 _DOUBLE_NEGATIVE_YES = re.compile(
     r"\b(?:can not|could not|will not|would not) (?:say|tell you|lie and say|pretend) (?:that )?(?:i|he|she|they) "
     r"(?:have|has|had|did|do|does|was|were) not\b|\bwould be lying if (?:i said|i say) (?:no|not|i have not|i did "
-    r"not)\b|\bno (?:puedo|podria) decir (?:que|q) no\b")
+    r"not)\b|\bno (?:puedo|podria) decir (?:que|q) no\b|"
+    # "i can't say i never thought about how", "no te voy a decir que no lo he pensado"
+    r"\b(?:can not|could not|will not|would not) (?:say|tell you|pretend) (?:that )?(?:i|he|she|they) never\b|"
+    r"\bno (?:te|le|les)? ?(?:voy a|puedo|podria) (?:decir|negar) (?:que|q) no\b")
 
 
 def yes_no_value(words: str) -> YesNo | None:
@@ -128,6 +131,11 @@ def corrected_tail(text: str) -> str:
 def leads_with_dont_know(words: str) -> bool:
     """True when a reply (answer form) opens with not knowing: "not sure what counts, ...", "idk. ..."."""
     return bool(_DONT_KNOW_LEAD.match(words)) and not _DOUBLE_NEGATIVE_YES.search(words)
+
+
+def double_negative_yes(words: str) -> bool:
+    """"i can't say i never thought about how", "no te voy a decir que no": a yes said by denying a no."""
+    return bool(_DOUBLE_NEGATIVE_YES.search(words))
 
 
 def polarity_only(words: str) -> bool:

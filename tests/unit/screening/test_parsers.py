@@ -15,6 +15,7 @@ TODAY = dt.date(2026, 11, 22)  # a Sunday
 YES_NO = [
     # a yes said as a double negative
     ("cant say i havent", "yes"), ("i'd be lying if i said no", "yes"), ("no puedo decir que no", "yes"),
+    ("i cant say i never thought about how", "yes"), ("no te voy a decir que no lo he pensado", "yes"),
     ("yes", "yes"), ("Yes", "yes"), ("YES!", "yes"), ("yeah", "yes"), ("yea", "yes"), ("ya", "yes"),
     ("yah", "yes"), ("yep", "yes"), ("yup", "yes"), ("y", "yes"), ("yesss", "yes"), ("yes I do", "yes"),
     ("yes, I have", "yes"), ("I do", "yes"), ("I have", "yes"), ("they have", "yes"), ("he does", "yes"),

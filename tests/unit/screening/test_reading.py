@@ -87,3 +87,13 @@ def test_a_clinic_adds_an_example_and_the_bot_understands_it(questionnaire):
                                   base.not_answer)
     after = AnswerReader(taught).read(questionnaire["readiness"], phrase)
     assert (after.value, after.certainty) == ("someone_else", "sure")
+
+
+def test_a_yes_said_by_denying_a_no_is_not_outweighed_by_the_examples(reader, questionnaire):
+    reading = reader.read(questionnaire["suicide_plan"], "i cant say i never thought about how")
+    assert (reading.value, reading.certainty) == ("yes", "sure"), reading
+
+
+def test_a_seizure_long_ago_is_a_yes_to_ever_having_had_one(reader, questionnaire):
+    reading = reader.read(questionnaire["seizure_history"], "had one 10 years ago, nothing since")
+    assert reading.value == "yes", reading
