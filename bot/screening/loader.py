@@ -288,6 +288,7 @@ def _choices(r: _Reader, raw: Mapping[str, Any], field: str, qtype: str) -> list
             per_week=per_week,
             days=days,
             exclusive=bool(r.get(rc, "exclusive", cfield, bool, required=False, default=False)),
+            kept_when_named=bool(r.get(rc, "kept_when_named", cfield, bool, required=False, default=False)),
         ))
     if qtype == "frequency":
         _check_partition(r, field, choices)

@@ -51,7 +51,9 @@ class Choice:
     ``per_week`` (frequency questions) is a half-open range ``[low, high)`` of days per week,
     ``high`` None meaning no upper bound; ``days`` (last_use questions) is the day count stored when the
     option is picked; ``points`` is the instrument score of the option; ``exclusive`` marks a "none"
-    option that cannot be combined with others.
+    option that cannot be combined with others; ``kept_when_named`` (multi-choice) keeps the option when the
+    reply names it, even if the example answers read the reply as another option (a risk said in passing:
+    "my boyfriend drinks every night and we fight a lot" is someone using and not safe).
     """
 
     id: str
@@ -62,6 +64,7 @@ class Choice:
     per_week: tuple[float, float | None] | None = None
     days: int | None = None
     exclusive: bool = False
+    kept_when_named: bool = False
     translated: Mapping[str, tuple[str, str]] = field(default_factory=dict, hash=False, compare=False)
 
     @property

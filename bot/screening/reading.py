@@ -126,9 +126,7 @@ def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, f
             return Reading(parsed.value, "check", "rule", probabilities.get(str(parsed.value), 0.0))
         return Reading(None, "unclear", "examples", 1.0 - confidence)
     if question.type == "multi_choice":
-        if parsed.ok and (parsed.strong or best in parsed.value or confidence < CHECK):
-            return Reading(parsed.value, "sure", "rule", 1.0)
-        return _by_examples([best], confidence)
+        return _decide_multi(question, parsed, best, confidence)
     if parsed.ok:
         support = probabilities.get(str(parsed.value), 0.0)
         if parsed.value == best:
@@ -140,6 +138,21 @@ def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, f
             return Reading(best, "check", "examples", confidence) if confidence >= SURE \
                 else Reading(parsed.value, "check", "rule", support)
     return _by_examples(best, confidence)
+
+
+def _decide_multi(question: Question, parsed: ParsedAnswer, best: str, confidence: float) -> Reading:
+    if parsed.ok and (parsed.strong or best in parsed.value or confidence < CHECK):
+        return Reading(parsed.value, "sure", "rule", 1.0)
+    kept = {c.id for c in question.choices if c.kept_when_named}
+    named = [choice for choice in parsed.value if choice in kept] if parsed.ok else []
+    if named:
+        # both when the examples' reading is itself a kept risk or sure; else the named risk, said back
+        # ("lives with her husband and he's abusive": not "stable and not safe")
+        exclusive = {c.id for c in question.choices if c.exclusive}
+        if best not in exclusive and (best in kept or confidence >= SURE):
+            return _by_examples([best, *named], confidence)
+        return Reading(named, "check", "rule", confidence)
+    return _by_examples([best], confidence)
 
 
 def _by_examples(value: Any, confidence: float) -> Reading:

@@ -97,3 +97,18 @@ def test_a_yes_said_by_denying_a_no_is_not_outweighed_by_the_examples(reader, qu
 def test_a_seizure_long_ago_is_a_yes_to_ever_having_had_one(reader, questionnaire):
     reading = reader.read(questionnaire["seizure_history"], "had one 10 years ago, nothing since")
     assert reading.value == "yes", reading
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my boyfriend drinks every night and we fight alot", {"someone_uses", "unsafe"}),
+    ("i dont feel safe there, my brother is always high", {"unsafe", "someone_uses"}),
+])
+def test_a_risk_at_home_said_in_passing_is_kept_with_the_other_reading(reader, questionnaire, text, expected):
+    """``kept_when_named`` choices (someone uses, not safe) the words name stay in the answer."""
+    reading = reader.read(questionnaire["home"], text)
+    assert set(reading.value) == expected, reading
+
+
+def test_a_named_risk_is_not_joined_to_a_stable_home_the_examples_guess(reader, questionnaire):
+    reading = reader.read(questionnaire["home"], "she lives with her husband and hes abusive")
+    assert reading.value == ["unsafe"], reading
