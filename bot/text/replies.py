@@ -39,7 +39,7 @@ _UNSURE = re.compile(
     r"no idea|no clue|(?:i )?do not know|not certain|uncertain|can not say|hard to say|maybe|perhaps|"
     r"possibly|probably|i think so|i guess|i suppose|might (?:have|be|of)|could be|who knows|"
     r"not positive|can not remember|do not remember|do not recall|can not recall|50 50|fifty fifty|"
-    r"on the fence|dk|no se|ni idea|hard to tell|depends|it depends)\b"
+    r"on the fence|dk|no se(?! (?:me|te|le|nos|les) )|ni idea|hard to tell|depends|it depends)\b"
 )
 _STRONG_NO = re.compile(
     r"\b(?:absolutely not|definitely not|certainly not|of course not|hell no|heck no|no way|not at all|"
@@ -105,14 +105,14 @@ def yes_no_value(words: str) -> YesNo | None:
     return None
 
 
-_BARE_LEAD = re.compile(r"^(?:y|ye+s+|yeah?|yep|yup|ya|no+|nope|nah|n)\b")
+_BARE_LEAD = re.compile(r"^(?:y|ye+s+|yeah?|yep|yup|ya|no+(?! se (?:me|te|le|nos|les) )|nope|nah|n)\b")
 _FILLER = frozenset("i am is it that this so just really too though thanks thank you ok okay lol man bro "
                     "dude for me he she they we he is she is they are was were right now at all good fine "
                     "the a an do does did have has had".split())
 
 
 _DONT_KNOW_LEAD = re.compile(r"^(?:i )?(?:do not know|not (?:really |totally |quite )?sure|no idea|no clue|unsure|"
-                             r"not certain|can not remember|do not remember|no se|ni idea|dk)\b")
+                             r"not certain|can not remember|do not remember|no se(?! (?:me|te|le|nos|les) )|ni idea|dk)\b")
 
 
 # a reply that corrects itself: "any time.. no wait, only evenings", "a cualquier hora.. no, mejor en las noches"

@@ -112,3 +112,14 @@ def test_a_risk_at_home_said_in_passing_is_kept_with_the_other_reading(reader, q
 def test_a_named_risk_is_not_joined_to_a_stable_home_the_examples_guess(reader, questionnaire):
     reading = reader.read(questionnaire["home"], "she lives with her husband and hes abusive")
     assert reading.value == ["unsafe"], reading
+
+
+@pytest.mark.parametrize("qid, text, expected", [
+    # "no se me ..." is a reflexive verb ("it does not go away"), not "no sé" (I don't know) nor a bare "no"
+    ("withdrawal", "no se me quita el temblor hasta que tomo", "yes"),
+    ("suicide_plan", "no se me ha pasado por la mente como", "no"),
+    ("withdrawal", "no me dan temblores", "no"),
+    ("suicide_plan", "no se", "unsure"),
+])
+def test_spanish_no_se_me_is_a_verb_not_an_answer_word(reader, questionnaire, qid, text, expected):
+    assert reader.read(questionnaire[qid], text).value == expected
