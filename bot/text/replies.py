@@ -112,7 +112,8 @@ _FILLER = frozenset("i am is it that this so just really too though thanks thank
 
 
 _DONT_KNOW_LEAD = re.compile(r"^(?:i )?(?:do not know|not (?:really |totally |quite )?sure|no idea|no clue|unsure|"
-                             r"not certain|can not remember|do not remember|no se(?! (?:me|te|le|nos|les) )|ni idea|dk)\b")
+                             r"not certain|can not remember|do not remember|no se(?! (?:me|te|le|nos|les) )|"
+                             r"ni idea|dk)\b")
 
 
 # a reply that corrects itself: "any time.. no wait, only evenings", "a cualquier hora.. no, mejor en las noches"
