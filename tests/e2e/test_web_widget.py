@@ -296,10 +296,8 @@ def test_a_spanish_visitor_gets_the_widget_and_the_conversation_in_spanish(web_s
     context.close()
 
 
-def test_a_message_lost_with_its_connection_is_sent_again_and_stored_once(web_stack, browser):
-    """The request carrying a typed message fails (the node behind it died): the widget reconnects and sends
-    the message again with the same message_id; it is answered, and stored once. Every message the widget
-    sends carries a message_id (the server answers a repeated one from storage)."""
+def _consented(web_stack, browser):
+    """A new visitor who opened the chat and consented: the bot now asks who the screening is for."""
     context = browser.new_context()
     page = context.new_page()
     chat = Chat(page, f"{web_stack.base_url}/webhooks/socketio/demo")
@@ -309,7 +307,14 @@ def test_a_message_lost_with_its_connection_is_sent_again_and_stored_once(web_st
     count = len(chat.bot_texts())
     chat.type("yes")
     chat.wait_for_bot(count, contains="yourself")
+    return context, page, chat
 
+
+def test_a_message_lost_with_its_connection_is_sent_again_and_stored_once(web_stack, browser):
+    """The request carrying a typed message fails (the node behind it died): the widget reconnects and sends
+    the message again with the same message_id; it is answered, and stored once. Every message the widget
+    sends carries a message_id (the server answers a repeated one from storage)."""
+    context, page, chat = _consented(web_stack, browser)
     dropped: list[str] = []
 
     def drop_once(route) -> None:
@@ -336,16 +341,7 @@ def test_a_message_lost_with_its_connection_is_sent_again_and_stored_once(web_st
 def test_a_message_left_unanswered_by_a_reload_is_sent_again_after_it(web_stack, browser):
     """The person sends a message, the connection fails and they reload the page before it comes back: the
     reloaded widget sends the message again from its outbox (sessionStorage), it is answered, and stored once."""
-    context = browser.new_context()
-    page = context.new_page()
-    chat = Chat(page, f"{web_stack.base_url}/webhooks/socketio/demo")
-    page.goto(chat.url)
-    page.get_by_role("button", name="Start the self-screening chat").click()
-    chat.wait_for_bot(0, contains="not medical advice")
-    count = len(chat.bot_texts())
-    chat.type("yes")
-    chat.wait_for_bot(count, contains="yourself")
-
+    context, page, chat = _consented(web_stack, browser)
     dropped: list[str] = []
 
     def cut_off(route) -> None:
