@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Callable
 
 _NUMBERS = {"uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7",
             "ocho": "8", "nueve": "9", "diez": "10", "doce": "12", "trece": "13", "catorce": "14",
@@ -20,7 +21,7 @@ _NUMBERS = {"uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "s
 _SPANISH_ONLY_NUMBERS = {"once": "11", "un": "1", "una": "1"}
 
 # (pattern, replacement) in order; applied to canonical (lower case, accents folded) text.
-_ALWAYS: list[tuple[str, str]] = [
+_ALWAYS: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     # "no sé" is not knowing only when nothing or a clause follows: "no se droga" is "he does not use drugs"
     (r"\bno se(?=\s*$|\s*[,.;:!?]|\s+(?:si|que|q|como|cuando|donde|cuant[oa]s?|nada|bien|la verdad|exactamente|"
      r"realmente|honestamente|tal vez|quizas?|creo|pero|y|o|ni|eso|de eso|ya|mucho|la neta|jaja\w*)\b)|"
