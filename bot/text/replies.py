@@ -34,12 +34,14 @@ def option_index(text: str, count: int) -> int | None:
     return number - 1 if 0 < number <= count else -1
 
 
+# "no sé" (I don't know), not the reflexive "no se me quita" (it does not go away)
+_NO_SE = r"no se(?! (?:me|te|le|nos|les) )"
 _UNSURE = re.compile(
     r"\b(?:not (?:really |totally |quite |completely |entirely |too |that |so |100 |a 100 )?sure|unsure|"
     r"no idea|no clue|(?:i )?do not know|not certain|uncertain|can not say|hard to say|maybe|perhaps|"
     r"possibly|probably|i think so|i guess|i suppose|might (?:have|be|of)|could be|who knows|"
     r"not positive|can not remember|do not remember|do not recall|can not recall|50 50|fifty fifty|"
-    r"on the fence|dk|no se(?! (?:me|te|le|nos|les) )|ni idea|hard to tell|depends|it depends)\b"
+    rf"on the fence|dk|{_NO_SE}|ni idea|hard to tell|depends|it depends)\b"
 )
 _STRONG_NO = re.compile(
     r"\b(?:absolutely not|definitely not|certainly not|of course not|hell no|heck no|no way|not at all|"
@@ -78,7 +80,7 @@ _DOUBLE_NEGATIVE_YES = re.compile(
 def yes_no_value(words: str) -> YesNo | None:
     """"yes", "no" or "unsure" from a reply in its answer form (``bot.text.normalise.answer_form``), else None:
     hedges are "unsure", a yes and a no together are None, "absolutely not" is a no, a double negative a yes."""
-    if _DOUBLE_NEGATIVE_YES.search(words):
+    if double_negative_yes(words):
         return "yes"
     if _UNSURE.search(words) and not re.search(r"\b(?:i )?do not think so\b", words):
         return "unsure"
@@ -112,7 +114,7 @@ _FILLER = frozenset("i am is it that this so just really too though thanks thank
 
 
 _DONT_KNOW_LEAD = re.compile(r"^(?:i )?(?:do not know|not (?:really |totally |quite )?sure|no idea|no clue|unsure|"
-                             r"not certain|can not remember|do not remember|no se(?! (?:me|te|le|nos|les) )|"
+                             rf"not certain|can not remember|do not remember|{_NO_SE}|"
                              r"ni idea|dk)\b")
 
 
@@ -131,7 +133,7 @@ def corrected_tail(text: str) -> str:
 
 def leads_with_dont_know(words: str) -> bool:
     """True when a reply (answer form) opens with not knowing: "not sure what counts, ...", "idk. ..."."""
-    return bool(_DONT_KNOW_LEAD.match(words)) and not _DOUBLE_NEGATIVE_YES.search(words)
+    return bool(_DONT_KNOW_LEAD.match(words)) and not double_negative_yes(words)
 
 
 def double_negative_yes(words: str) -> bool:
