@@ -3,7 +3,8 @@
 Same URL and reply format as Rasa's built-in ``rest`` channel: POST /webhooks/rest/webhook with
 ``{"sender": "...", "message": "..."}`` returns a JSON list of bot messages. An optional ``message_id``
 (1-64 letters, digits, ``_.:-``) makes a repeat safe: the same id again returns the stored answer
-(``bot.channels.replay``; e.g. after a node of a cluster died mid-request).
+(``bot.channels.replay``; e.g. after a node of a cluster died mid-request). A message's handling runs to
+its end even when the client hangs up (``bot.channels.uncancelled``), so that repeat finds the answer.
 
 Every POST needs ``Authorization: Bearer <token>`` (``IOPBOT_REST_TOKEN``; locally generated into
 ``var/rest_token.txt``), else 401. A sender id shaped like another channel's conversation (a phone number,
@@ -24,12 +25,14 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.replay import answered_before, arrival, stored_replies, valid_message_id
 from bot.channels.tokens import same_token
+from bot.channels.uncancelled import to_the_end
 
 log = logging.getLogger(__name__)
 
@@ -132,20 +135,24 @@ class SafeRestInput(RestInput):
             if isinstance(parsed, str):
                 return _bad_request(parsed)
             sender, text = parsed
-            async with arrival(request.app, sender):  # its place in the conversation's queue
-                collector = CollectingOutputChannel()
-                message_id = body.get("message_id")
-                answered = await _answer_without_handling(request.app, sender, text, message_id)
-                if answered is not None:
-                    return response.json(answered)
-                limited = not await self.limiter.check(sender, request.remote_addr or request.ip)
-                repeat = answered_before(request.app, sender, message_id, _collect(collector))
-                message = UserMessage(text, collector, sender, input_channel=self.name(), message_id=message_id,
-                                      metadata=self.get_metadata(request))
-                await handle(message, request.app, limited=limited, repeat=repeat)
-                if limited and not collector.messages:
-                    return response.json({"error": "too many messages; please wait a moment"}, status=429,
-                                         headers={"Retry-After": "2"})
-                return response.json(collector.messages)
+            message = UserMessage(text, CollectingOutputChannel(), sender, input_channel=self.name(),
+                                  message_id=body.get("message_id"), metadata=self.get_metadata(request))
+            # to its end even if the client hangs up: its repeat (same message_id) then gets the stored answer
+            return await to_the_end(self._take(request.app, message, request.remote_addr or request.ip, handle))
 
         return hook
+
+    async def _take(self, app, message: UserMessage, address: str, handle) -> HTTPResponse:
+        """One message, from its place in the conversation's queue to the response."""
+        sender, collector = message.sender_id, message.output_channel
+        async with arrival(app, sender):
+            answered = await _answer_without_handling(app, sender, message.text, message.message_id)
+            if answered is not None:
+                return response.json(answered)
+            limited = not await self.limiter.check(sender, address)
+            repeat = answered_before(app, sender, message.message_id, _collect(collector))
+            await handle(message, app, limited=limited, repeat=repeat)
+            if limited and not collector.messages:
+                return response.json({"error": "too many messages; please wait a moment"}, status=429,
+                                     headers={"Retry-After": "2"})
+            return response.json(collector.messages)

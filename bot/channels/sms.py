@@ -9,7 +9,8 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
 * A MessageSid seen before is acknowledged and ignored (Twilio can deliver twice). It is also the stored
   message's ``message_id``: a delivery repeated to another node (the first one died, Twilio retried) finds
   it in the conversation and sends its stored answer again instead of handling it twice
-  (``bot.channels.replay``).
+  (``bot.channels.replay``). A delivery's handling runs to its end even when Twilio hangs up (its webhook
+  timeout is 15 s; ``bot.channels.uncancelled``), so the ignored copy loses nothing.
 * STOP (and Twilio's other opt-out words) -> one confirmation, nothing goes to the bot, nothing is sent
   until START / UNSTOP / YES (the list is in the database, shared by every node: ``sms_state.OptOuts``).
   HELP / INFO -> clinic name, helpline number and crisis line.
@@ -51,6 +52,7 @@ from bot.channels.sms_text import (
     resubscribes,
 )
 from bot.channels.stored import agent_of, stored_events
+from bot.channels.uncancelled import to_the_end
 
 log = logging.getLogger(__name__)
 
@@ -291,18 +293,23 @@ class TwilioSmsInput(TwilioInput):
             if message_sid and not self.seen.first_time(message_sid):
                 log.info("duplicate delivery of a message ignored")
                 return _twiml()
-            async with arrival(request.app, sender):  # its place in the conversation's queue
-                text = (form.get("Body") or "").replace("\x00", "").strip()
-                stored = await stored_replies(request.app, sender, message_sid) if message_sid else None
-                if stored is not None:  # handled already: the node died before answering Twilio, which sent it again
-                    await self.resend(sender, stored)
-                    return _twiml()
-                metadata = {"message_sid": message_sid} if message_sid else None
-                await self.process(sender, text, handle, metadata=metadata, app=request.app,
-                                   message_id=message_sid or None)
-                return _twiml()
+            text = (form.get("Body") or "").replace("\x00", "").strip()
+            # to its end even if Twilio hangs up (after 15 s): its retry of this MessageSid is ignored above
+            await to_the_end(self._take(request.app, sender, text, message_sid, handle))
+            return _twiml()
 
         return hook
+
+    async def _take(self, app: Any, sender: str, text: str, message_sid: str,
+                    handle: Callable[..., Awaitable[None]]) -> None:
+        """One delivery, from its place in the conversation's queue to the last SMS sent."""
+        async with arrival(app, sender):
+            stored = await stored_replies(app, sender, message_sid) if message_sid else None
+            if stored is not None:  # handled already: the node died before answering Twilio, which sent it again
+                await self.resend(sender, stored)
+                return
+            metadata = {"message_sid": message_sid} if message_sid else None
+            await self.process(sender, text, handle, metadata=metadata, app=app, message_id=message_sid or None)
 
     async def resend(self, sender: str, replies: list[dict]) -> None:
         """Send the stored answer to a message handled before (as it was sent the first time)."""

@@ -3,7 +3,9 @@
 * REST: the same ``message_id`` again (the channel's contract: a repeat returns the stored answer).
 * SMS: the same webhook again, same ``MessageSid`` (what Twilio does with a retry connection override);
   the bot treats a MessageSid already in the conversation as a repeat. This client waits up to 130 s for an
-  answer; Twilio waits 15 s, then its retry waits for the first copy (the conversation's lock).
+  answer; Twilio waits 15 s, then its retry waits for the first copy (the conversation's lock). A repeat that
+  reaches the node still running the first copy is acknowledged at once, and the replies come when that copy
+  ends: the client waits for them at the fake Messages API.
 * Widget (socket.io): reconnects (a new socket, likely on another node), asks for its session with its
   token, then sends a message whose answer did not arrive again with the same ``message_id``. It takes
   only replies whose ``metadata.reply_to`` is the message it waits for (or none, as staff messages), not a late copy
@@ -105,6 +107,23 @@ class SmsClient:
         body = urllib.parse.urlencode(params).encode()
         status, _ = repeat_until_answered(lambda: _post(self.url, body, headers), "sms", self.retries)
         assert status == 200, (sender, body, status)
+        return self._replies(sender, before)
+
+    def _replies(self, sender: str, before: int) -> list[str]:
+        """The turn's SMS. Sent before the webhook's answer, except after a repeat that the node ignored as a
+        duplicate while the first copy was still running (then they come when it ends): wait for them, then
+        for the rest of the turn (about a second with nothing new)."""
+        if len(self.twilio.to(sender)) > before:
+            return self.twilio.to(sender)[before:]
+        deadline = time.monotonic() + RETRY_FOR
+        quiet_since, seen = time.monotonic(), before
+        while time.monotonic() < deadline:
+            count = len(self.twilio.to(sender))
+            if count != seen:
+                quiet_since, seen = time.monotonic(), count
+            if count > before and time.monotonic() - quiet_since > 1:
+                break
+            time.sleep(0.2)
         return self.twilio.to(sender)[before:]
 
 
