@@ -21,6 +21,10 @@ from bot.channels.typing import TypingBoard
 log = logging.getLogger(__name__)
 CHANNEL = "iopbot-widget"
 REDIS_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+# The room manager's subscription waits for messages as long as none come: a read timeout made it fail after each
+# idle second (and after any second the event loop was busy with NLU) and subscribe again a second later, losing
+# what other nodes published meanwhile. A dead Redis still fails at once (connection refused or reset).
+ROOM_OPTIONS = {"socket_connect_timeout": 1.0, "socket_keepalive": True}
 
 
 def _redis_url() -> str:
@@ -43,7 +47,7 @@ def room_manager(redis_url: str | None = None) -> Any:
         return None
     from socketio import AsyncRedisManager
 
-    return AsyncRedisManager(url, channel=CHANNEL, redis_options=dict(REDIS_OPTIONS))
+    return AsyncRedisManager(url, channel=CHANNEL, redis_options=dict(ROOM_OPTIONS))
 
 
 class SharedTypingBoard(TypingBoard):

@@ -196,5 +196,7 @@ class ConversationLockStore(RedisLockStore):
             await asyncio.sleep(self.lease_ms / 1000 * RENEW)
             try:
                 self.holds(conversation_id, ticket)
-            except Exception:  # noqa: BLE001 - retried; the waiting loop reports an expired ticket
-                log.warning("could not renew a conversation's lock lease")
+            except LockError:  # released (a reservation its lock used up) or expired: nothing left to renew
+                return
+            except Exception as error:  # noqa: BLE001 - retried; the waiting loop reports an expired ticket
+                log.warning("could not renew a conversation's lock lease, error type " + type(error).__name__)

@@ -169,6 +169,7 @@ def session_from(source: str) -> requests.Session:
 # other conversations' messages (100 screenings on 2 CPUs), and after a kill the sockets of the dead node's
 # addresses all reconnect at once; a browser widget keeps retrying as long as the page is open.
 CONNECT_WAIT = 180
+CONFIRM_WAIT = 45  # seconds a connected widget waits for its session before it connects again
 STARTED = time.monotonic()
 
 
@@ -223,13 +224,19 @@ class WidgetClient:
         while True:  # socket.io retries only after a first connection: the first one is retried here, as a page does
             try:
                 self.client.connect(base, transports=["polling"], socketio_path="/socket.io", wait_timeout=60)
-                break
             except socketio.exceptions.ConnectionError:
                 if time.monotonic() > deadline:
                     raise
                 self.retries.add("socket.io")
                 time.sleep(1)
-        assert self.confirmed.wait(max(1.0, deadline - time.monotonic())), f"no session_confirm:\n{self.trace}"
+                continue
+            if self.confirmed.wait(min(CONFIRM_WAIT, max(1.0, deadline - time.monotonic()))):
+                break
+            assert time.monotonic() < deadline, f"no session_confirm:\n{self.trace}"
+            # seen once in a failover: connected, no confirm for minutes (cause not found); a person reloads
+            self.trace.add(f"no session_confirm within {CONFIRM_WAIT} s: connecting again")
+            self.retries.add("socket.io session asked again")
+            self.client.disconnect()
 
     def _connected(self) -> None:
         self.trace.add(f"connected, socket {self.client.eio.sid}")

@@ -276,15 +276,18 @@ def _crisis_during_failover(base, bot, retries, widget_source: str) -> dict[str,
     """A crisis message on each channel right after the kill (the widget from an address pinned to the dead
     node: its socket lands on a dead node)."""
     said = {}
-    rest = RestClient(base, bot.rest_token, retries)
-    for i in range(3):  # three senders: at least one is hashed to the dead node with good odds
-        said[f"crisis-{i}"] = all_text(rest.send(f"crisis-{i}", CRISIS))
-    widget = WidgetClient(base, retries, "crisis-web", widget_source)
     try:
-        said["crisis-web"] = all_text(widget.send("", CRISIS))
-    finally:
-        widget.close()
-    said["+15550299999"] = " ".join(SmsClient(base, bot.twilio, retries).send("+15550299999", CRISIS))
+        rest = RestClient(base, bot.rest_token, retries)
+        for i in range(3):  # three senders: at least one is hashed to the dead node with good odds
+            said[f"crisis-{i}"] = all_text(rest.send(f"crisis-{i}", CRISIS))
+        widget = WidgetClient(base, retries, "crisis-web", widget_source)
+        try:
+            said["crisis-web"] = all_text(widget.send("", CRISIS))
+        finally:
+            widget.close()
+        said["+15550299999"] = " ".join(SmsClient(base, bot.twilio, retries).send("+15550299999", CRISIS))
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nthe logs' ends:\n{bot.logs()}") from exc
     return said
 
 

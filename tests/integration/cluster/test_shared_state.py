@@ -100,5 +100,26 @@ async def test_a_message_emitted_on_one_node_reaches_the_socket_on_another(redis
         await runner_b.cleanup()
 
 
+async def test_messages_between_nodes_after_idle_seconds_all_arrive(redis_server):  # noqa: F811
+    """The subscription outlives quiet seconds: a read timeout (1 s before) made it fail and subscribe again a
+    second later, and what another node emitted in that second was lost."""
+    (sio_a, runner_a, _), (_, runner_b, port_b) = [await _socket_node(room_manager(redis_server.url))
+                                                   for _ in range(2)]
+    client, got = await _client(port_b, "conversation-1")
+    try:
+        await asyncio.sleep(0.5)  # both managers subscribed
+        for n in range(6):  # a quiet 1.3 s before each: the old read timeout failed the subscription every time
+            await asyncio.sleep(1.3)
+            await sio_a.emit("bot_uttered", {"text": f"staff {n}"}, room="conversation-1")
+        await asyncio.sleep(1)
+        arrived = [got.get_nowait()["text"] for _ in range(got.qsize())]
+        assert arrived == [f"staff {n}" for n in range(6)]
+    finally:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(client.disconnect(), 2)
+        await runner_a.cleanup()
+        await runner_b.cleanup()
+
+
 def test_one_process_keeps_the_in_memory_defaults():
     assert room_manager("") is None
