@@ -195,8 +195,6 @@ class WidgetClient:
     balancer (sticky by client address), from ``source`` (a loopback address; None: the default, 127.0.0.1)."""
 
     def __init__(self, base: str, retries: Retries, name: str, source: str | None = None) -> None:
-        import socketio
-
         self.base, self.retries, self.name, self.source = base, retries, name, source
         self.inbox: queue.Queue = queue.Queue()
         self.token: str | None = None
@@ -211,36 +209,50 @@ class WidgetClient:
             logger.propagate = False
             logger.handlers = [self.trace]
             loggers["logger" if kind == "socketio" else "engineio_logger"] = logger
-        self.client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2,
-                                      request_timeout=30, **loggers, **http)
+        self.loggers, self.http_options = loggers, http
         self.confirmed = threading.Event()
         self.confirms = 0  # session_confirm answers: 1 + the reconnects
         self.resumed_other: list[str] = []  # tokens of another conversation after a reconnect (must stay empty)
-        self.client.on("connect", self._connected)
-        self.client.on("session_confirm", self._confirm)
-        self.client.on("bot_uttered", lambda data: self.inbox.put(("bot", data)))
-        self.client.on("disconnect", self._disconnected)
         deadline = time.monotonic() + CONNECT_WAIT
-        while True:  # socket.io retries only after a first connection: the first one is retried here, as a page does
+        while True:
+            self._connect(deadline)
+            if self.confirmed.wait(min(CONFIRM_WAIT, max(1.0, deadline - time.monotonic()))):
+                break
+            assert time.monotonic() < deadline, f"no session_confirm:\n{self.trace}"
+            # seen in failovers: connected, then no session_confirm for minutes (cause not found yet): a person
+            # reloads the page; so does this client (a new socket.io client, its session asked for again)
+            eio = self.client.eio
+            self.trace.add(f"no session_confirm within {CONFIRM_WAIT} s on socket {eio.sid} (state {eio.state}, "
+                           f"transport {eio.current_transport}): a new client")
+            print(f"\n{self.name}: no session_confirm; trace:\n{self.trace}", flush=True)
+            self.retries.add("socket.io session asked again")
+            threading.Thread(target=self.client.disconnect, daemon=True).start()
+
+    def _connect(self, deadline: float):
+        """A socket.io client connected (retried until ``deadline``, as a page retries its first connection;
+        socket.io itself retries only after one)."""
+        import socketio
+
+        client = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2,
+                                 request_timeout=30, **self.loggers, **self.http_options)
+        self.client = client  # the one whose events count (a replaced client's late disconnect does not)
+        client.on("connect", lambda: self._connected(client))
+        client.on("session_confirm", lambda token: self._confirm(token) if client is self.client else None)
+        client.on("bot_uttered", lambda data: self.inbox.put(("bot", data)))
+        client.on("disconnect", lambda *reason: self._disconnected(*reason) if client is self.client else None)
+        while True:
             try:
-                self.client.connect(base, transports=["polling"], socketio_path="/socket.io", wait_timeout=60)
+                client.connect(self.base, transports=["polling"], socketio_path="/socket.io", wait_timeout=60)
+                return client
             except socketio.exceptions.ConnectionError:
                 if time.monotonic() > deadline:
                     raise
                 self.retries.add("socket.io")
                 time.sleep(1)
-                continue
-            if self.confirmed.wait(min(CONFIRM_WAIT, max(1.0, deadline - time.monotonic()))):
-                break
-            assert time.monotonic() < deadline, f"no session_confirm:\n{self.trace}"
-            # seen once in a failover: connected, no confirm for minutes (cause not found); a person reloads
-            self.trace.add(f"no session_confirm within {CONFIRM_WAIT} s: connecting again")
-            self.retries.add("socket.io session asked again")
-            self.client.disconnect()
 
-    def _connected(self) -> None:
-        self.trace.add(f"connected, socket {self.client.eio.sid}")
-        self.client.emit("session_request", {"session_id": self.token})
+    def _connected(self, client) -> None:
+        self.trace.add(f"connected, socket {client.eio.sid} (socket.io {client.get_sid()})")
+        client.emit("session_request", {"session_id": self.token})
 
     def _confirm(self, token) -> None:
         if self.token is not None and token != self.token:
