@@ -11,7 +11,9 @@
   only replies whose ``metadata.reply_to`` is the message it waits for (or none, as staff messages), not a late copy
   of an earlier answer. Each widget
   client connects from its own loopback address (``loopback_address``), as real widgets come from many
-  addresses: the balancer pins socket.io by client address, so the widgets spread over the nodes.
+  addresses: the balancer pins socket.io by client address, so the widgets spread over the nodes. A widget
+  still without its session 45 s after connecting opens a new client, as a person reloads a hung page (seen
+  for a widget opened during the failover; see ``CONFIRM_WAIT``).
 """
 
 from __future__ import annotations
