@@ -117,3 +117,22 @@ async def test_a_rest_turn_whose_client_hung_up_runs_to_its_end(tmp_path, monkey
         finally:
             server.close()
             await server.wait_closed()
+
+
+async def test_a_failure_after_the_request_was_cut_off_is_logged_with_its_type_only(caplog):
+    from bot.channels.uncancelled import to_the_end
+    from bot.redact import redact_record
+
+    release = asyncio.Event()
+
+    async def work() -> None:
+        await release.wait()
+        raise RuntimeError("+15550108002 said: I relapsed")
+
+    caller = asyncio.create_task(to_the_end(work()))
+    await asyncio.sleep(0.05)
+    caller.cancel()  # the request's handler, cancelled when its connection closed
+    release.set()
+    await asyncio.sleep(0.05)
+    logged = [redact_record(r).getMessage() for r in caplog.records if "cut off" in r.getMessage()]
+    assert logged == ["handling a message failed after its request was cut off, error type RuntimeError"]
