@@ -150,27 +150,20 @@ def _postgres_argv(settings: Settings) -> list[str]:
     if pg_bin is None:
         raise ClusterSetupError("PostgreSQL's server is not installed: apt-get install postgresql")
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    password = settings.key("postgres_password")
-    if (data / "PG_VERSION").exists() and not _made_with(data, password):
+    password, kept = settings.key("postgres_password"), _digest_file(data)
+    # no digest kept: files from before it was, taken to match (an upgrade must not set a working database aside)
+    if (data / "PG_VERSION").exists() and kept.exists() and kept.read_text().strip() != _digest(password):
         _set_aside(data)
     if not (data / "PG_VERSION").exists():
         _initdb(pg_bin, data, password, as_postgres)
-        _keep_digest(data, password)
+    kept.write_text(_digest(password))
+    kept.chmod(0o600)
     return [*as_postgres, str(pg_bin / "postgres"), "-D", str(data), "-p", str(settings.postgres_port),
             "-h", LOOPBACK, "-k", str(data)]
 
 
-def _made_with(data: Path, password: str) -> bool:
-    """Whether the cluster in ``data`` was made with ``password`` (its digest is kept beside it). A cluster from
-    before the digest was kept is taken to match, and gets it now."""
-    kept = _digest_file(data)
-    if not kept.exists():
-        _keep_digest(data, password)
-        return True
-    return kept.read_text().strip() == _digest(password)
-
-
 def _digest_file(data: Path) -> Path:
+    """Where the digest of the password the cluster in ``data`` was made with is kept (beside it)."""
     return data.parent / f"{data.name}.password.sha256"
 
 
@@ -178,17 +171,11 @@ def _digest(password: str) -> str:
     return hashlib.sha256(password.encode()).hexdigest()
 
 
-def _keep_digest(data: Path, password: str) -> None:
-    _digest_file(data).write_text(_digest(password))
-    _digest_file(data).chmod(0o600)
-
-
 def _set_aside(data: Path) -> None:
     """Keep a cluster made with another password (the data folder was made anew, with a new password, while the
     cluster as root lives elsewhere and stayed) under another name: nothing is deleted; a new one is made."""
     aside = data.with_name(f"{data.name}.replaced-{int(time.time())}")
     data.rename(aside)
-    _digest_file(data).unlink(missing_ok=True)
     print(f"    the PostgreSQL files in {data} were made with another password (a new data folder?): "
           f"kept as {aside}; new ones are made", flush=True)
 
