@@ -21,7 +21,8 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
 * Rate limit per phone number (``bot.channels.limits``, ``rate_limit`` credentials): over it, nothing is
   sent (no SMS cost) and the bot does not run, except that a crisis still gets the crisis texts. STOP always
   works.
-* Outgoing messages go through twilio's REST client (async) at ``settings.twilio_api_base``.
+* Outgoing messages go through twilio's REST client (async) at ``settings.twilio_api_base``, each call with a
+  time limit and retries (``bot.channels.sms_sender``).
 * ``get_output_channel()`` (Rasa's ``output_channel=latest``, used for staff takeover replies) sends at once
   through the same rendering and opt-out checks.
 """
@@ -40,6 +41,7 @@ from sanic.request import Request
 from bot.channels.guard import guarded, last_turn
 from bot.channels.limits import RateLimiter
 from bot.channels.replay import answered_before, arrival, send_again, stored_replies, valid_message_id
+from bot.channels.sms_sender import SmsSender
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
 from bot.channels.sms_text import (
     SMS_LIMIT,
@@ -57,7 +59,6 @@ from bot.channels.uncancelled import to_the_end
 log = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-UNSUBSCRIBED = 21610  # Twilio error: the recipient has replied STOP
 
 
 def shown_options(messages: Iterable[tuple[str, list[dict]]]) -> list[tuple[str, str]] | None:
@@ -88,43 +89,6 @@ def stop_text(settings, lang: str = "en") -> str:
 
 def start_text(settings, lang: str = "en") -> str:
     return _keyword_reply("started", settings, lang)
-
-
-class SmsSender:
-    """Sends one SMS through twilio's REST client; the API base URL comes from settings (tests fake it)."""
-
-    def __init__(self, account_sid: str, auth_token: str, from_number: str, api_base: str) -> None:
-        self.account_sid = account_sid
-        self.auth_token = auth_token
-        self.from_number = from_number
-        self.api_base = api_base.rstrip("/")
-        self._client = None
-
-    def _twilio(self):
-        if self._client is None:
-            from twilio.http.async_http_client import AsyncTwilioHttpClient
-            from twilio.rest import Client
-
-            client = Client(self.account_sid, self.auth_token, http_client=AsyncTwilioHttpClient())
-            client.api.base_url = self.api_base
-            self._client = client
-        return self._client
-
-    async def send(self, to: str, body: str) -> bool:
-        from twilio.base.exceptions import TwilioException, TwilioRestException
-
-        if not (self.account_sid and self.auth_token and self.from_number):
-            log.error("SMS not sent: twilio_account_sid, twilio_auth_token or twilio_number is not set")
-            return False
-        try:
-            await self._twilio().messages.create_async(to=to, from_=self.from_number, body=body)
-            return True
-        except TwilioRestException as exc:
-            level = logging.INFO if exc.code == UNSUBSCRIBED else logging.ERROR
-            log.log(level, "Twilio refused an SMS (HTTP %s, code %s)", exc.status, exc.code)
-        except (TwilioException, OSError, Exception):  # noqa: BLE001 - a send failure must not crash a turn
-            log.exception("sending an SMS failed")
-        return False
 
 
 class SmsOutput(OutputChannel):

@@ -99,6 +99,8 @@ class SmsClient:
         self.twilio = twilio
         self.retries = retries
         self.sent: dict[str, list[str]] = {}  # sender -> MessageSids in the order sent
+        self.traces: dict[str, list[str]] = collections.defaultdict(list)  # sender -> what each post got
+        self._began = time.monotonic()
 
     def send(self, sender: str, body: str) -> list[str]:
         before = len(self.twilio.to(sender))
@@ -106,10 +108,24 @@ class SmsClient:
         self.sent.setdefault(sender, []).append(params["MessageSid"])
         signature = RequestValidator(AUTH_TOKEN).compute_signature(self.url, params)
         headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
-        body = urllib.parse.urlencode(params).encode()
-        status, _ = repeat_until_answered(lambda: _post(self.url, body, headers), "sms", self.retries)
+        form = urllib.parse.urlencode(params).encode()
+        status, _ = repeat_until_answered(lambda: self._post(sender, form, headers), "sms", self.retries)
         assert status == 200, (sender, body, status)
-        return self._replies(sender, before)
+        replies = self._replies(sender, before)
+        self._note(sender, f"{len(replies)} SMS back for {body[:30]!r}")
+        return replies
+
+    def trace(self, sender: str) -> str:
+        return "\n".join(self.traces[sender][-16:])  # the last posts: the failure is at the end
+
+    def _post(self, sender: str, form: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        posted = time.monotonic()
+        status, answer = _post(self.url, form, headers)
+        self._note(sender, f"webhook answered {status} after {time.monotonic() - posted:.1f} s")
+        return status, answer
+
+    def _note(self, sender: str, what: str) -> None:
+        self.traces[sender].append(f"{time.monotonic() - self._began:7.1f} s: {what}")
 
     def _replies(self, sender: str, before: int) -> list[str]:
         """The turn's SMS. Sent before the webhook's answer, except after a repeat that the node ignored as a

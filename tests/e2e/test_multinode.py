@@ -114,7 +114,7 @@ def _sms_screening(sms: SmsClient, sender: str) -> str:
         if "contact you to talk it through" in replies[-1].lower():
             break
         replies = sms.send(sender, _sms_answer(replies[-1]))
-        assert replies, f"{sender}: an answer got no reply"
+        assert replies, f"{sender}: an answer got no reply; the client's trace:\n{sms.trace(sender)}"
     return " ".join(replies).lower()
 
 
@@ -223,7 +223,8 @@ def test_screenings_survive_a_node_and_an_action_server_killed(cluster):
     print(f"\n{len(jobs)} screenings in {took:.0f} s; repeats: {retries.counts}; killed {killed}; "
           f"widgets per node {({port: len(keys) for port, keys in on_node.items()})}")
 
-    assert not errors, "\n".join(f"{key}: {str(exc)[:6000]}" for key, exc in errors.items())
+    assert not errors, "\n".join([*(f"{key}: {str(exc)[:6000]}" for key, exc in errors.items()),
+                                   f"the logs' ends:\n{bot.logs()}"])
     assert all("988" in said for said in crisis.values()), crisis
     for key, said in results.items():
         assert "not medical advice" in said or "not a diagnosis" in said, (key, said[-300:])
