@@ -371,3 +371,29 @@ def test_a_message_left_unanswered_by_a_reload_is_sent_again_after_it(web_stack,
     users = [e for e in web_stack.tracker(conversation.split(".")[0])["events"] if e["event"] == "user"]
     assert [u["text"] for u in users].count("for myself") == 1, [u["text"] for u in users]
     context.close()
+
+
+def test_a_session_request_lost_on_the_way_is_asked_again_and_the_chat_starts(web_stack, browser):
+    """The socket connects but its session request never reaches the server (seen during a failover: the
+    socket stayed open and no session_confirm came): the widget connects again on its own, asks again, and
+    the chat starts without the person reloading the page."""
+    context = browser.new_context()
+    page = context.new_page()
+    chat = Chat(page, f"{web_stack.base_url}/webhooks/socketio/demo")
+    asked: list[str] = []
+
+    def lose_the_first(route) -> None:
+        body = route.request.post_data or ""
+        if route.request.method == "POST" and "session_request" in body:
+            asked.append(body)
+            if len(asked) == 1:  # as far as the widget can tell the server took it; the server never sees it
+                route.fulfill(status=200, body="ok", content_type="text/html")
+                return
+        route.continue_()
+
+    page.route("**/socket.io/**", lose_the_first)
+    page.goto(chat.url)
+    page.get_by_role("button", name="Start the self-screening chat").click()
+    chat.wait_for_bot(0, contains="not medical advice", timeout=60)
+    assert len(asked) >= 2, asked
+    context.close()

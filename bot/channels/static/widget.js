@@ -18,6 +18,7 @@
  *   - an outbox: each message carries a message_id; one whose answer (a reply with it as metadata.reply_to) has
  *     not come when the socket reconnects, or when the page is reloaded, is sent again with the same id (the
  *     server answers it once). The unanswered message is kept in sessionStorage for the reload.
+ *   - a socket that connected but got no session_confirm within 20 s connects again (which asks again).
  * Exposes window.IopChat = { open(), talkToPerson(), clearChat() }.
  */
 (function () {
@@ -203,7 +204,18 @@
       return emit.apply(client, arguments);
     };
   }
+  // a connected socket whose session request got no session_confirm (seen during a node's failover: the
+  // request went to a node that lost it, and the socket stayed open) connects again, which asks again;
+  // else the widget would wait on "connecting" until the person reloads the page
+  var CONFIRM_WAIT_MS = 20000, watchdog = null;
+  function watch(client) {
+    window.clearTimeout(watchdog);
+    watchdog = window.setTimeout(function () {
+      if (client.connected) { client.disconnect(); client.connect(); }
+    }, CONFIRM_WAIT_MS);
+  }
   function confirmed(client, data) {
+    window.clearTimeout(watchdog);
     // a reconnect (a new session_confirm) or the first one after a reload, with a message unanswered
     var again = pending && (socket === client || (socket === null && restored));
     restored = false;
@@ -271,6 +283,7 @@
       customMessageDelay: function () { return 250; },
       innerRef: function (ref) { chatRef = ref; },
       onSocketEvent: {
+        connect: function () { watch(this); },
         session_confirm: function (data) { confirmed(this, data); },
         staff_typing: function (data) { showStaffTyping(data && data.typing && data.text ? String(data.text) : ""); },
         bot_uttered: function (data) { answered(data); showStaffTyping(""); }
