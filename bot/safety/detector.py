@@ -118,8 +118,8 @@ _ABOUT_MEDIA = re.compile(
     r"people|another member)\b[^.!?]{0,20}?\b(said|shared|says|shares|talked|told|mentioned)\b")
 _EVENT = re.compile(r"\b(suicide|overdose) (prevention|awareness|loss|survivors?|walk|hotline|lifeline|training)\b"
                     r"|\b(prevention|awareness) (walk|week|month|day|assembly|video|talk|poster|event)\b"
-                    r"|\bout of the darkness\b|\bloss survivors?\b|\blost (someone|somebody|a \w+|his \w+|her "
-                    r"\w+|my \w+|their \w+) to (suicide|an overdose|overdose)\b")
+                    r"|\bout of the darkness\b|\bloss survivors?\b|\blost (someone|somebody|(a|his|her|my|their|our)"
+                    r"( \w+){1,3}) to (suicide|an overdose|overdose)\b")
 # A question about help and resources, not a statement of danger: "is 988 only for suicide?",
 # "who do i call if my kid says he wants to die?", "do you take people who have had suicide attempts?"
 _HELP_QUESTION = re.compile(
@@ -150,7 +150,8 @@ _PAST_AND_OVER = re.compile(r"\b(years? ago|yrs ago|back in (college|school|high
                             r"a long time ago|last year|i was suicidal|after my (divorce|breakup|\w+ died))\b")
 _OVER_NOW = re.compile(r"\b(i am|im|i am now|doing) (way |much |a lot |so much |really )?(well|good|better|fine|okay|"
                        r"ok)\b|\b(out of it|past it) now\b|"
-                       r"\bgot (me )?help\b|\bno (thoughts|urges) (like that |of that )?(now|since)\b|"
+                       r"\bgot (me )?help\b|\bi am not (there|in that (dark )?(place|space)) (anymore|any more|now)\b|"
+                       r"\bno (thoughts|urges) (like that |of that )?(now|since)\b|"
                        r"\b(been in|in|doing|finished|completed) (therapy|anger management|treatment|rehab)\b|"
                        r"\bdid my time\b|\b(way|much|so much|a lot) better now\b|"
                        r"\bdid \w+ (days|weeks) (inpatient|in the hospital|in rehab)\b")
@@ -170,7 +171,10 @@ _WARNED_ABOUT_ME = re.compile(r"(?<!\bi )\b(keeps? saying|kept saying|always say
 # a small thing as the condition of a threat: "im gonna strangle my brother if he eats my leftovers again"
 _PETTY_CONDITION = re.compile(r"\bif (he|she|they|you|my \w+) (eats?|ate|takes?|took|touch(es)?|uses?|steals?|"
                               r"borrows?|finish(es)?|drinks?) my (food|leftovers|fries|snacks?|lunch|charger|phone "
-                              r"charger|clothes|hoodie|shampoo|coffee|yogurt|pizza|seat|parking spot)\b")
+                              r"charger|clothes|hoodie|shampoo|coffee|yogurt|pizza|seat|parking spot)\b"
+                              # a spoiler as the reason: "im gonna kill my sister she spoiled the finale"
+                              r"|\bspoil(ed|s|t|ing)? (the|it|my|our) (\w+ )?(finale|ending|show|movie|episode|"
+                              r"season|series|book|surprise)\b")
 # a goodbye to a substance or a habit: "a goodbye letter to alcohol" (an exercise in recovery)
 _HABIT_FAREWELL = re.compile(r"^\s*(to|for) (my |the |all |old )?(alcohol|drinking|booze|liquor|beer|wine|vodka|"
                              r"weed|pot|smoking|cigarettes|vaping|drugs|using|pills|addiction|bottle|meth|coke|cocaine|heroin|"

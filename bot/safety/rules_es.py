@@ -163,7 +163,7 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\bmucha sangre\b", r"\bno (?:puedo|puede) respirar\b", r"\b(?:llamen|llame|llamo) (?:al|a la) 911\b",
        r"\bse me cayo (?:un lado de )?la cara\b", r"\bno puedo hablar bien\b", r"\bvomitando sangre\b",
        r"\bse pego en la cabeza\b", r"\b(?:lo|la|me) (?:apunalaron|balearon|dispararon)\b",
-       r"\bsangrando (?:mucho|del|de la|por)\b",
+       r"\bsangrando (?:mucho|del|de la|por)\b", r"\bno (?:para|deja) de (?:salir(?:me|le)? )?sangr\w*\b",
        r"\b(?:necesito|manden) una ambulancia\b", r"\bes una emergencia\b", r"\bme (?:apunalaron|dispararon)\b",
        situational=True, past=False),
     _r("abstinencia_peligrosa", "by_context_w",
@@ -188,7 +188,8 @@ _DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) anos\b|
                            r"\bde (?:joven|nino|nina)\b|"
                            r"\bhace (?:mucho|tiempo|anos)\b(?! (?:aire|frio|calor|viento|sol|ruido))|"
                            r"\bdesde entonces\b|\bya (?:sali|salio) de eso\b|"
-                           r"\buna vez\b|\bla ultima vez\b|\bya no (?:pienso|me siento|siento) (?:asi|eso|igual)\b|"
+                           r"\buna vez\b|(?<!\bfuera )(?<!\bsea )(?<!\bseria )\bla ultima vez\b|"
+                           r"\bya no (?:pienso|me siento|siento) (?:asi|eso|igual)\b|"
                            r"\bcuando (?:tomaba|bebia|usaba|consumia|me drogaba)\b|"
                            r"\bllevo \d+ (?:anos|meses|semanas)\b|\bestoy (?:mejor|bien|limpi[oa])\b|"
                            r"\bya (?:lo supere|estoy bien|esta bien|paso)\b")
@@ -242,6 +243,9 @@ _IDIOM = re.compile(r"\b(?:me voy a|te vas a|se va a) morir de tanto (?:tomar|be
                     r"\bme muero (?:de|por) (?:risa|hambre|sueno|ganas|calor|frio|verguenza|aburrimiento)\b|"
                     r"\bme (?:mata|matan|esta matando) (?:el|la|los|las|este|esta)\b|\bmuerto de (?:risa|hambre|sueno|"
                     r"cansancio)\b|\bme quiero morir de (?:la )?(?:risa|verguenza|pena)\b")
+# a loss told of: "perdí a mi mejor amiga por suicidio", "mi primo se suicidó hace un año" (grief, not danger now)
+_LOSS = re.compile(r"\bperdi a (?:mi|su|un|una|nuestro|nuestra)(?: \w+){1,3} "
+                   r"(?:por|a causa de|por un|por una|en un|en una) (?:suicidio|sobredosis)\b")
 # Spanish chat shorthand, so the rules read one spelling ("q hago si" = "que hago si", "xq" = "porque")
 _SHORTHAND = ((re.compile(r"\b(?:q|k|ke)\b"), "que"), (re.compile(r"\b(?:xq|pq|porq|xk)\b"), "porque"),
               (re.compile(r"\bpa\b"), "para"), (re.compile(r"\b(?:tmb|tb|tmbn)\b"), "tambien"),
@@ -276,7 +280,8 @@ def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, tex
         return False  # "¿qué pasa si me tomo todas? lo voy a hacer ahorita": the question is not the frame
     if rule.negatable and _NEGATION.search(_WITHOUT_USING.sub(" ", clause_before)):
         return True
-    if _MEDIA.search(before) or _JOKE.search(sentence) or rule.category == "harm_others" and GAMING.search(text):
+    if _MEDIA.search(before) or _JOKE.search(sentence) or _LOSS.search(sentence) or (
+            rule.category == "harm_others" and GAMING.search(text)):
         return True
     # a question about it, from the sentence's start or the clause's ("soy enfermera, ¿cuál es su protocolo
     # cuando alguien ... sobredosis?")
