@@ -243,7 +243,7 @@ _IDIOM = re.compile(r"\b(?:me voy a|te vas a|se va a) morir de tanto (?:tomar|be
                     r"\bme muero (?:de|por) (?:risa|hambre|sueno|ganas|calor|frio|verguenza|aburrimiento)\b|"
                     r"\bme (?:mata|matan|esta matando) (?:el|la|los|las|este|esta)\b|\bmuerto de (?:risa|hambre|sueno|"
                     r"cansancio)\b|\bme quiero morir de (?:la )?(?:risa|verguenza|pena)\b")
-# a loss told of: "perdí a mi mejor amiga por suicidio", "mi primo se suicidó hace un año" (grief, not danger now)
+# a loss told of: "perdí a mi mejor amiga por suicidio", "... por una sobredosis" (grief, not danger now)
 _LOSS = re.compile(r"\bperdi a (?:mi|su|un|una|nuestro|nuestra)(?: \w+){1,3} "
                    r"(?:por|a causa de|por un|por una|en un|en una) (?:suicidio|sobredosis)\b")
 # Spanish chat shorthand, so the rules read one spelling ("q hago si" = "que hago si", "xq" = "porque")
