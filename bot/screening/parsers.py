@@ -368,6 +368,11 @@ def _frequency_choice(question: Question, rate: float) -> str | None:
 
 
 # ---- numbers ------------------------------------------------------------------------------------
+# the one number question asks for drinks: "i don't drink", "he does not drink at all", "no tomo" are 0
+_NOT_A_DRINKER = re.compile(r"(?:(?:i|he|she|they|we) )?(?:do|does) not drink"
+                            r"(?: at all| alcohol| anymore| any more| ever)?"
+                            r"|(?:yo |el |ella )?no (?:tomo|bebo|toma|bebe)(?: nada| alcohol| nunca)?")
+
 def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
     """A whole number from free text ("twelve", "3-4" -> 4, "a six pack" -> 6); None when unclear.
 
@@ -376,7 +381,8 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
     words = answer_form(text)
     if not words:
         return None
-    if re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words):
+    if (re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words)
+            or _NOT_A_DRINKER.fullmatch(words)):
         return 0
     words = _numberize(words).replace("1 times", "1")
     if re.match(r"(?:none|zero|nothing|not any|no drinks?)\b(?!.*\d)", words):

@@ -324,3 +324,12 @@ def test_exact_choice_only_takes_a_whole_choice(questionnaire, text, expected):
 ])
 def test_last_use_in_a_season(text, today, days):
     assert days_since_last_use(text, today) == days
+
+
+@pytest.mark.parametrize("text", ["i dont drink", "he doesn't drink at all", "no tomo", "ella no bebe alcohol"])
+def test_not_drinking_is_zero_drinks(text):
+    assert parse_number(text) == 0
+
+
+def test_not_drinking_much_is_still_the_number_given():
+    assert parse_number("i dont drink much, like 3") == 3
