@@ -373,6 +373,7 @@ _NOT_A_DRINKER = re.compile(r"(?:(?:i|he|she|they|we) )?(?:do|does) not drink"
                             r"(?: at all| alcohol| anymore| any more| ever)?"
                             r"|(?:yo |el |ella )?no (?:tomo|bebo|toma|bebe)(?: nada| alcohol| nunca)?")
 
+
 def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
     """A whole number from free text ("twelve", "3-4" -> 4, "a six pack" -> 6); None when unclear.
 
