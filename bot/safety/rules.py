@@ -362,7 +362,7 @@ HARM_RULES = [
        requires_before=r"\b(going to|gonna|will|threaten\w*|want\w*|wants to|about to|said|says|swear\w*)\b"),
     _r("harm_person", "harm_others",
        f"{HARM_VERBS} @person", f"{HARM_VERBS} @det* @kin", "=run him|her|them over", "=beat _? to death",
-       "=put|putt|throw|send him|her|them through the|a wall|window",  # "putting": lemma "putt"
+       "=put|throw|send him|her|them through the|a wall|window",
        "=bring|=take|=carry my|a|the|his|her @weapon to @place|work|school",
        "=burn his|her|their|my _? house|place|car", "=want @det* @kin _? dead", "=want him|her|them dead",
        "homicidal", "homicide", "=shoot up @det* @place", "killing him|her|them",
