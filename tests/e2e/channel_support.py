@@ -34,6 +34,13 @@ CHANNEL_CREDENTIALS = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    """Room for a burst of connections: with the default backlog of 5, a busy test process that accepted late
+    made the kernel drop the bot's connection attempts, and a send waited seconds for its retransmissions."""
+
+    request_queue_size = 128
+
+
 class FakeTwilio:
     """Twilio's Messages API at the HTTP boundary: records every POSTed message (To, From, Body)."""
 
@@ -79,7 +86,7 @@ class FakeTwilio:
             def log_message(self, *args):  # keep test output quiet
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.server = _Server(("127.0.0.1", free_port()), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 
 from bot.screening import load_questionnaire
+from bot.screening.loader import DEFAULT_QUESTIONNAIRE
 from bot.store import db
 
 
 def asked_question(replies: list[dict], who: str = "self") -> str | None:
     """Id of the screening question among the bot's replies (web wording), or None."""
-    questionnaire = load_questionnaire()
+    questions = _question_ids(who, DEFAULT_QUESTIONNAIRE.stat().st_mtime_ns)
     for reply in reversed(replies):
-        text = (reply.get("text") or "").strip()
-        for question in questionnaire.questions:
-            if question.text(for_whom=who, channel="web").strip() == text:
-                return question.id
+        question = questions.get((reply.get("text") or "").strip())
+        if question is not None:
+            return question
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _question_ids(who: str, _version: int) -> dict[str, str]:
+    """{question text (web wording): id}, read once per version of the file: parsing the questionnaire on every
+    reply took most of a busy test process's time (the multi-node test's 100 clients share one process, and its
+    fake Twilio API then answered late)."""
+    return {question.text(for_whom=who, channel="web").strip(): question.id
+            for question in reversed(load_questionnaire().questions)}
 
 
 def start(stack, sender: str, who_answer: str = "for myself") -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from tests.support.stack import free_port, relaxed
 
 ROOT = Path(__file__).resolve().parents[2]
 IOPBOT = Path(sys.executable).parent / "iopbot"
+NOTABLE = re.compile(r"\b(ERROR|WARNING|CRITICAL|Traceback)\b|failed|Error\b")
 # what tells the three services apart in their command lines
 ACTION_SERVER, RASA_SERVER, CONSOLE = "bot.serve actions", "bot.serve rasa", "bot.serve console"
 
@@ -124,9 +126,18 @@ class RunningBot:
                              rasa_port=self.ports["rasa"], action_port=self.ports["action"],
                              console_port=self.ports["console"], health_port=self.ports["health"])
 
-    def logs(self) -> str:
+    def logs(self, notable: bool = False) -> str:
+        """Each log file's end; ``notable``: instead, each file's last 20 lines with an error, a warning or a
+        Traceback (library deprecation warnings left out), which a long busy run's ends no longer hold; the Rasa
+        servers' last, where a failure report's end shows them."""
         folder = Path(self.env["IOPBOT_DATA_DIR"]) / "logs"
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(folder.glob("*.log")))
+        if not notable:
+            return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
+                             for p in sorted(folder.glob("*.log")))
+        picked = {p.name: [line[:400] for line in p.read_text(errors="replace").splitlines()
+                           if NOTABLE.search(line) and "py.warnings" not in line][-20:]
+                  for p in sorted(folder.glob("*.log"), key=lambda p: (p.name.startswith("Rasa_server"), p.name))}
+        return "\n".join(f"--- {name} (errors and warnings)\n" + "\n".join(lines) for name, lines in picked.items())
 
     # ---- stopping it -----------------------------------------------------------------------------
     def stop(self, signum: int, within: float = 20) -> float:

@@ -224,7 +224,7 @@ def test_screenings_survive_a_node_and_an_action_server_killed(cluster):
           f"widgets per node {({port: len(keys) for port, keys in on_node.items()})}")
 
     assert not errors, "\n".join([*(f"{key}: {str(exc)[:6000]}" for key, exc in errors.items()),
-                                   f"the logs' ends:\n{bot.logs()}"])
+                                   f"the logs' ends:\n{bot.logs()}", bot.logs(notable=True)])
     assert all("988" in said for said in crisis.values()), crisis
     for key, said in results.items():
         assert "not medical advice" in said or "not a diagnosis" in said, (key, said[-300:])
