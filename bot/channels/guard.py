@@ -18,6 +18,9 @@ RegexMessageHandler leaves it alone and NLU (which drops the mark, ``bot.text.ca
 
 A message over a channel's rate limit (``limited=True``) does not reach the dialogue; a crisis in it still
 gets the crisis texts and an urgent handoff.
+
+A copy of a message handled before (``repeat``) is answered from the stored conversation, with the same net:
+crisis texts for a crisis, the trouble reply instead of an empty answer (``_after_repeat``).
 """
 
 from __future__ import annotations
@@ -222,6 +225,7 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
             return
         async with conversation_turn(app, message.sender_id):  # one message of a conversation at a time
             if repeat is not None and await repeat():  # a copy handled already (another node): answered
+                await _after_repeat(message, app, verdict)
                 return
             if not limited:
                 await _dialogue(on_new_message, offered, message, app, verdict)
@@ -268,6 +272,25 @@ async def _dialogue(on_new_message: Handler, offered, message: UserMessage, app,
     elif failed or (not new and not silent) or (degraded and not answered):
         await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings,
                                                             lang=verdict.language)])
+
+
+async def _after_repeat(message: UserMessage, app, verdict) -> None:
+    """The safety net for a copy answered from the stored conversation: the stored turn holds only the bot's
+    stored messages, not what the guard added the first time (crisis texts, the trouble reply when the dialogue
+    said nothing). A crisis still gets the crisis texts; an empty answer gets the trouble reply, unless staff hold
+    the conversation (then the bot stays silent)."""
+    from bot.config import get_settings
+    from bot.safety.texts import crisis_message, fallback_safety_message
+
+    settings = get_settings()
+    kind = _channel_kind(message)
+    texts = message.output_channel.texts  # the guard's _Recording
+    if verdict.crisis:
+        if not any(settings.crisis_line in t for t in texts):
+            await _send_lines(message, crisis_message(verdict.category or "other", channel=kind, settings=settings,
+                                                      lang=verdict.language))
+    elif not texts and not (app is not None and await asyncio.to_thread(_taken_over, message.sender_id)):
+        await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings, lang=verdict.language)])
 
 
 def _raise_urgency(message: UserMessage) -> None:

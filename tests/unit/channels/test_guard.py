@@ -115,3 +115,50 @@ def test_a_crisis_gets_the_numbers_before_the_dialogue_when_the_conversation_is_
     texts = _run(_notes, "i want to kill myself", app=app)
     assert sent_before == [early]
     assert any("988" in t for t in texts)
+
+
+def _run_repeat(stored: list[str], text: str, app=None) -> list[str]:
+    """A copy of a message handled before: the guard's ``repeat`` sends the stored replies ``stored``."""
+    output = CollectingOutputChannel()
+    message = UserMessage(text, output, sender_id="guard-1", input_channel="rest")
+
+    async def repeat() -> bool:
+        for line in stored:
+            await message.output_channel.send_text_message(message.sender_id, line)
+        return True
+
+    asyncio.run(guarded(_breaks)(message, app, repeat=repeat))  # the dialogue must not run for a copy
+    return [m.get("text") or "" for m in output.messages]
+
+
+@pytest.mark.usefixtures("database")
+def test_a_copy_gets_its_stored_answer_and_nothing_more():
+    assert _run_repeat(["Thanks. Next question: how often?"], "every day") == ["Thanks. Next question: how often?"]
+
+
+@pytest.mark.usefixtures("database")
+def test_a_copy_whose_stored_turn_has_no_reply_gets_the_trouble_reply_not_silence():
+    """The first copy got the guard's trouble reply, which is not stored: the copy gets it again."""
+    texts = _run_repeat([], "every day")
+    assert len(texts) == 1 and "988" in texts[0] and "911" in texts[0]
+
+
+@pytest.mark.usefixtures("database")
+def test_a_copy_of_a_crisis_gets_the_crisis_texts_its_stored_answer_lacks():
+    texts = _run_repeat(["Thanks. Next question: how often?"], "i want to kill myself tonight")
+    assert texts[0] == "Thanks. Next question: how often?"
+    assert any("988" in t for t in texts[1:])
+
+
+@pytest.mark.usefixtures("database")
+def test_a_copy_stays_silent_while_staff_hold_the_conversation():
+    from types import SimpleNamespace
+
+    from bot.store import db
+    from bot.store import repositories as repo
+
+    with db.session_scope() as s:
+        handoff_id = repo.create_handoff(s, sender_id="guard-1", channel="rest")
+        repo.change_status(s, handoff_id, "in_conversation", "staff-1")
+    app = SimpleNamespace(ctx=SimpleNamespace(agent=None))
+    assert _run_repeat([], "every day", app=app) == []
