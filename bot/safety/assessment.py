@@ -102,7 +102,8 @@ def _assess(text: object, use_model: bool) -> Assessment:
     from bot.text.normalise import crisis_form
 
     words = crisis_form(text)
-    language = guess_language(words, default="en") or "en"
+    guessed = guess_language(words)
+    language = guessed or "en"
     if not words:
         return Assessment("none", language=language)
     # the English rules read English (and mixed) messages; a Spanish one is read by the Spanish rules
@@ -111,6 +112,8 @@ def _assess(text: object, use_model: bool) -> Assessment:
     model = _model() if use_model else None
     if found or found_es:
         category = found[0].category if found else _spanish_category(found_es[0][0], words)
+        if guessed is None and not found:  # as many Spanish as English little words ("a", "me", "y"):
+            language = "es"  # the Spanish rules read it, so the crisis texts go out in Spanish
         doubted = model is not None and len(words.split()) >= DOUBT_WORDS and \
             model.estimate(str(text)).probability < RULE_DOUBT
         return Assessment("check" if doubted else "crisis", category, "rules" if found else "rules_es", language)

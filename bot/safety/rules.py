@@ -158,6 +158,10 @@ SUICIDE_RULES = [
        "=have a plan to do it", "=want out for good|forever|permanently",
        not_after=r"^\s*(with (my|her|him|them|the)\b|back|down|off|out|ties|questions?|screening|"
                  r"(has|have) (got )?(anything |something |nothing )?to do with)\b",
+       # "i wrote a goodbye letter... to alcohol": a recovery exercise (the "..." ends the sentence there)
+       requires=r"^(?!.*\bgoodbye (letter|note)s?\W*to (alcohol|drinking|drugs|using|booze|the bottle|weed|meth|"
+                r"coke|cocaine|heroin|fent\w*|dope|pills|my addiction|addiction|my (drug|drinking|using) "
+                r"(self|days|life))\b)",
        not_before=r"\b(slowly|ask(ed|s|ing)?( me)? (if|whether)|ask(ed|s|ing)? me( [\w']+){1,4} (if|whether))\b[^,]*$|"
                   + _ABOUT_THE_QUESTION,
        not_in_clause=r"\bslowly\b|\bkilling myself with\b"),
@@ -219,6 +223,17 @@ SUICIDE_RULES = [
        "=be nice|good|great knowing you|everyone|everybody|ya|all", "=be nice|good|great knowing you all",
        "this|it|these will? =be my last message|text|words|post|goodbye", "last message|text|words from me",
        not_after=_FAREWELL_TAIL_NOT_CRISIS),
+    # a note to be read after: "by the time u read this ill be gone" (not "... i'll be at work")
+    _r("read_after_gone", "suicide", "by the time you|u|anyone|someone|they =read|=see|=get|=find this",
+       requires=r"\b(gone|dead|over|too late|not (be )?(here|around|alive)|goodbye|bye)\b",
+       negatable=False),
+    # a goodbye text from someone who then cannot be reached: "he texted me 'sorry for everything mom i love u'
+    # and now his phone goes straight to voicemail"
+    _r("goodbye_text_unreachable", "suicide", "sorry for everything",
+       requires=r"\b(voicemail|not (answering|picking up|responding)|(can not|cannot|could not) (reach|find|get "
+                r"(a hold of|ahold of|through to))|do not know where|phone (is )?(off|dead|died)|turned (his|her|"
+                r"their) phone off|no answer)\b",
+       negatable=False),
     # "i don't think i'll make it through the night / to monday"
     _r("not_surviving", "suicide",
        "=make it through|to|till|until|past the? @horizon", "=last|=survive through|till|until|past the? @horizon",
@@ -256,7 +271,8 @@ SUICIDE_RULES = [
        "=take enough to", "=take|=swallow|=mix _? #big @pills _? with|and alcohol|vodka|liquor|tequila|wine|beer|booze",
        "@pills _? saved|stockpiled|ready", "=stockpile",
        "next hit|shot|dose|one _? =kill me",
-       "how much|many _? _? _? would|will|to =kill me", "it =take to =die", "=take|enough to not|never =wake up",
+       "how much|many _? _? _? would|will|to =kill me", "it =take to =die",
+       "=take|enough to just|simply? not|never =wake up",
        "how much|many _* =take to =kill me|myself",
        "ways|way to =die",
        "ways|way to =kill yourself|myself",
@@ -330,7 +346,8 @@ SUICIDE_RULES = [
        not_after=r"^\s*(to (work|school|go|get|come|take me)|home|with my|station|for my (ride|friend|mom|dad))\b"),
     _r("at_the_edge", "suicide",
        "=stand|=sit|=be on|at a|the|this|that? bridge|ledge|railing|overpass|rooftop",
-       "=stand|=sit|=be on|at the|a edge of a|the|this? roof|bridge|building|cliff|overpass|balcony",
+       "=stand|=sit|=be on|at the|a edge of a|the|this|that|our|his|her|my|their? _? "
+       "roof|bridge|building|cliff|overpass|balcony",
        "=stand|=sit|=be|=lean on|at|over the|a very? edge of the|a subway|train|metro platform",
        not_after=r"^\s*(club|game|table|card|of (my|his|her|the|your) nose|tournament)\b"),
     _r("cannot_keep_safe", "suicide",
@@ -347,7 +364,7 @@ SUICIDE_RULES = [
     _r("weapon", "weapon",
        "=have|=hold|=get|=grab|=buy|=load a|my|the|his|her _? _? @weapon",
        "@weapon _? _? in my lap|hand|hands|mouth", "@weapon =be? loaded", "=have @weapon",
-       not_after=r"^\s*(in the (house|closet|garage|safe)|at home|locked)\b",
+       not_after=r"^\s*(in the (house|closet|garage|safe)|at home(?! depot| goods)|locked)\b",
        not_in_clause=r"\b(climbing|jump|tow|clothes|skipping) rope\b|\bhobby\b"),
 ]
 
@@ -470,7 +487,9 @@ EMERGENCY_RULES = [
     _r("bleeding_injury", "medical_emergency",
        "=bleed a lot", "=lose a lot of blood", "=lose _? _? blood", "foaming at the mouth",
        "=bleed heavily|badly|bad|everywhere|from", "not =stop =bleed", "so much blood",
-       "blood everywhere", "=throw|=cough|=vomit up? blood", "=be stabbed|shot", "=get stabbed|shot",
+       "blood everywhere", "=throw|=cough|=vomit up? blood",
+       "=throw|=cough|=vomit|=puke up? a? bunch|lot|lots|ton|cup|bit|little|some|more of? blood",
+       "=be stabbed|shot", "=get stabbed|shot",
        "=hit my|his|her head", "=be hurt bad|badly|really|bad", "=choke on", "blood sugar =be _? _? low",
        "=crash my|the car and", "car accident and", "leg|arm|wrist|ankle =be bent wrong|backwards",
        "bent the wrong way", "bone =be? sticking out", "meter|glucometer|sugar _? =say|=read lo|low",
