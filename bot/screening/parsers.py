@@ -93,8 +93,8 @@ def _numberize(text: str) -> str:
 
 def _durations(text: str) -> str:
     """Duration words for last use: "a week ago" -> "1 week ago", "a year and a half" -> "1.5 year"."""
-    text = re.sub(r"\b(?:an|a|one)\s+(day|week|month|year|hour|night)(s?) and a half\b", r"1.5 \1\2", text)
-    text = re.sub(r"\b(\d+) (day|week|month|year|hour)(s?) and a half\b", r"\1.5 \2\3", text)
+    text = re.sub(r"\b(?:an|a|one)\s+(day|week|month|year|hour|night)(s?) (?:and|n|&) a half\b", r"1.5 \1\2", text)
+    text = re.sub(r"\b(\d+) (day|week|month|year|hour)(s?) (?:and|n|&) a half\b", r"\1.5 \2\3", text)
     text = re.sub(r"\b(?:half (?:a|an)|medio|media) (year|month|week|day)\b", r"0.5 \1", text)
     return re.sub(r"\b(?:an|a)\s+(?=(?:day|week|month|year|hour|night|weekend)s?\b)", "1 ", text)
 
@@ -488,7 +488,10 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
                  r"just now|currently|still using|still drinking|still use|still drink|i am high|i am drunk|"
                  r"on it now|this am|an hour ago|1 hour ago|few hours ago|last hour|as we speak|this week|"
                  r"(?:[1-9]|1\d|2[0-3]) hours? ago|\d+ minutes? ago|an? (?:hour|minute) ago|"
-                 r"(?:use|using|drink|drinking|high|drunk) now)\b", nums):
+                 r"(?:use|using|drink|drinking|high|drunk) now|"
+                 r"(?:right |just )?before (?:i (?:texted|messaged|wrote|called|started this|got on here)|"
+                 r"this (?:chat|conversation|message|text)))\b",
+                 nums):
         found.append(0)
     # "every day" says use is ongoing, unless a more specific time is given ("used to ... daily, stopped ...")
     habitual = bool(re.search(r"\b(?:every day|everyday|daily|all day|every night|nightly)\b", nums))

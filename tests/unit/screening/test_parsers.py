@@ -283,6 +283,13 @@ def test_helpers_directly():
     assert days_since_last_use("since December", today=TODAY) == (TODAY - dt.date(2025, 12, 1)).days
 
 
+@pytest.mark.parametrize(("text", "days"), [
+    ("right before i texted u lol", 0), ("just before this chat", 0), ("a week n a half", 10),
+    ("2 weeks & a half ago", 18), ("before this summer", None)])
+def test_last_use_in_sms_shorthand(text, days):
+    assert days_since_last_use(text, today=TODAY) == days
+
+
 def test_free_text_keeps_the_words():
     from bot.screening.model import Question
 
