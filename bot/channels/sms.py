@@ -22,7 +22,8 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
   sent (no SMS cost) and the bot does not run, except that a crisis still gets the crisis texts. STOP always
   works.
 * Outgoing messages go through twilio's REST client (async) at ``settings.twilio_api_base``, each call with a
-  time limit and retries (``bot.channels.sms_sender``).
+  time limit and retries; an SMS the API did not take waits and is tried again later, in order
+  (``bot.channels.sms_sender``).
 * ``get_output_channel()`` (Rasa's ``output_channel=latest``, used for staff takeover replies) sends at once
   through the same rendering and opt-out checks.
 """

@@ -61,12 +61,19 @@ def quick(monkeypatch):
     """Short time limits, so a hung call costs the test half a second."""
     monkeypatch.setattr(sms_sender, "CALL_SECONDS", 0.5)
     monkeypatch.setattr(sms_sender, "FIRST_PAUSE", 0.05)
+    monkeypatch.setattr(sms_sender, "LATER", (0.2, 0.2))
 
 
-async def _send(url: str) -> bool:
+async def _send(url: str, *bodies: str) -> bool:
+    """Send ``bodies`` (default one) to ``TO``; whether the first went out at once. Returns after every later try."""
     sender = SmsSender(ACCOUNT, "token", "+15550000000", url)
     try:
-        return await sender.send(TO, "a reply")
+        first, *rest = bodies or ("a reply",)
+        sent = await sender.send(TO, first)
+        for body in rest:
+            await sender.send(TO, body)
+        await sender.settled()
+        return sent
     finally:
         await sender._twilio().http_client.close()  # noqa: SLF001 - the test owns the client
 
@@ -94,11 +101,26 @@ async def test_a_number_twilio_refuses_is_not_tried_again(caplog):
         api.close()
 
 
-async def test_an_api_that_cannot_be_reached_gives_up_after_every_attempt_without_raising(caplog):
+async def test_an_api_that_cannot_be_reached_gives_up_after_every_later_try_without_raising(caplog):
     with caplog.at_level(logging.ERROR):
         assert await _send(f"http://127.0.0.1:{free_port()}") is False
     failed = [r.getMessage() for r in caplog.records if r.name == "bot.channels.sms_sender"]
     assert failed and "every attempt" in failed[0] and "ClientConnectorError" in failed[0]
+    assert "gave up on SMS after every later try: 1 not delivered" in failed[-1]
+    assert len(failed) == 1 + len(sms_sender.LATER) + 1  # the first attempts, each later try, giving up
+
+
+async def test_sms_whose_every_attempt_failed_go_out_later_in_order():
+    """Twilio's API down for a moment (every attempt of the first SMS gets 503): that SMS and the next one to the
+    same number wait, and both go out, in order, once the API answers again."""
+    api = Api([503] * sms_sender.ATTEMPTS + [201])
+    try:
+        assert await _send(api.url, "first reply", "second reply") is False
+        # the first: every attempt, then once later; the second only after it (not sent ahead of it)
+        assert len(api.bodies) == sms_sender.ATTEMPTS + 2
+        assert all("first" in body for body in api.bodies[:-1]) and "second" in api.bodies[-1]
+    finally:
+        api.close()
 
 
 async def test_twilio_requests_are_not_logged_at_info(caplog):
