@@ -224,8 +224,9 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
         if limited and repeat is None:
             return
         async with conversation_turn(app, message.sender_id):  # one message of a conversation at a time
-            if repeat is not None and await repeat():  # a copy handled already (another node): answered
-                await _after_repeat(message, app, verdict)
+            replayed = await repeat() if repeat is not None else None
+            if replayed is not None:  # a copy handled already (another node): answered from storage
+                await _after_repeat(message, app, verdict, [r.get("text") or "" for r in replayed])
                 return
             if not limited:
                 await _dialogue(on_new_message, offered, message, app, verdict)
@@ -274,17 +275,16 @@ async def _dialogue(on_new_message: Handler, offered, message: UserMessage, app,
                                                             lang=verdict.language)])
 
 
-async def _after_repeat(message: UserMessage, app, verdict) -> None:
+async def _after_repeat(message: UserMessage, app, verdict, texts: list[str]) -> None:
     """The safety net for a copy answered from the stored conversation: the stored turn holds only the bot's
     stored messages, not what the guard added the first time (crisis texts, the trouble reply when the dialogue
     said nothing). A crisis still gets the crisis texts; an empty answer gets the trouble reply, unless staff hold
-    the conversation (then the bot stays silent)."""
+    the conversation (then the bot stays silent). ``texts``: the stored answer's texts, sent already."""
     from bot.config import get_settings
     from bot.safety.texts import crisis_message, fallback_safety_message
 
     settings = get_settings()
     kind = _channel_kind(message)
-    texts = message.output_channel.texts  # the guard's _Recording
     if verdict.crisis:
         if not any(settings.crisis_line in t for t in texts):
             await _send_lines(message, crisis_message(verdict.category or "other", channel=kind, settings=settings,

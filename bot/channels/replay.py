@@ -77,22 +77,23 @@ async def arrival(app, sender: str) -> AsyncIterator[None]:
         yield
 
 
-def answered_before(app, sender: str, message_id: str | None,
-                    send: Callable[[list[dict]], Awaitable[None]]) -> Callable[[], Awaitable[bool]] | None:
-    """For the guard: under the conversation's lock, whether ``message_id`` was handled already (then its
-    stored answer went out through ``send``). None without a re-entrant lock store (one process): the
-    channel's own check before the guard (``stored_replies``) is the one then."""
+def answered_before(app, sender: str, message_id: str | None, send: Callable[[list[dict]], Awaitable[None]]
+                    ) -> Callable[[], Awaitable[list[dict] | None]] | None:
+    """For the guard: a check, run under the conversation's lock, of whether ``message_id`` was handled already.
+    It returns None when it was not; else the stored answer (maybe empty), which it has sent through ``send``.
+    None instead of a check without a re-entrant lock store (one process): the channel's own check before the
+    guard (``stored_replies``) is the one then."""
     if not message_id or not _reentrant(agent_of(app)):
         return None
 
-    async def check() -> bool:
+    async def check() -> list[dict] | None:
         agent = agent_of(app)
         stored = await _read_replies(agent, sender, message_id) if agent is not None else None
         if stored is None:
-            return False
+            return None
         log.info("a message sent again: its stored answer (%d messages) sent again", len(stored))
         await send(stored)
-        return True
+        return stored
     return check
 
 

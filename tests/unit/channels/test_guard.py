@@ -118,14 +118,15 @@ def test_a_crisis_gets_the_numbers_before_the_dialogue_when_the_conversation_is_
 
 
 def _run_repeat(stored: list[str], text: str, app=None) -> list[str]:
-    """A copy of a message handled before: the guard's ``repeat`` sends the stored replies ``stored``."""
+    """A copy of a message handled before: the guard's ``repeat`` sends the stored replies ``stored`` straight
+    to the channel's output (as the channels' ``send_again`` does, past the guard's recording)."""
     output = CollectingOutputChannel()
     message = UserMessage(text, output, sender_id="guard-1", input_channel="rest")
 
-    async def repeat() -> bool:
+    async def repeat() -> list[dict]:
         for line in stored:
-            await message.output_channel.send_text_message(message.sender_id, line)
-        return True
+            await output.send_text_message(message.sender_id, line)
+        return [{"recipient_id": message.sender_id, "text": line} for line in stored]
 
     asyncio.run(guarded(_breaks)(message, app, repeat=repeat))  # the dialogue must not run for a copy
     return [m.get("text") or "" for m in output.messages]
