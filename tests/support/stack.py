@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import socket
 import urllib.request
 from dataclasses import dataclass, field
@@ -25,10 +26,38 @@ def relaxed(credentials: dict) -> dict:
     return {name: {**(conf or {}), "rate_limit": TEST_RATE_LIMIT} for name, conf in credentials.items()}
 
 
+_HANDED_OUT: set[int] = set()
+_PICK = random.SystemRandom()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A local port nothing is bound to, never handed out before in this process, and below the kernel's range
+    for outgoing connections' own ports: a port the kernel picks (bind to 0) can be picked again by the next call,
+    or taken as the source port of one of the thousands of client connections a test makes before its server
+    binds it (a restarted node rebinds its port minutes later)."""
+    low = _ephemeral_low()
+    for _ in range(200):
+        port = _PICK.randrange(max(1024, low - 12000), low) if low > 2048 else 0  # noqa: PLR2004
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            port = sock.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
+    raise RuntimeError("no free local port found")
+
+
+def _ephemeral_low() -> int:
+    """The low end of the ports the kernel gives outgoing connections (Linux: 32768 by default)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def stack_settings(data_dir: Path, **overrides) -> Settings:
