@@ -236,21 +236,13 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
 
 async def _dialogue(on_new_message: Handler, offered, message: UserMessage, app, verdict) -> None:
     """Rasa's handling (or only recording, while staff hold the conversation), then the safety net."""
-    from bot.config import get_settings
-    from bot.safety.texts import crisis_message, fallback_safety_message
-
-    settings = get_settings()
-    kind = _channel_kind(message)
     recorder = message.output_channel  # the guard's _Recording
-    crisis = verdict.category or "other" if verdict.crisis else None
     failed = False
     if message.text and message.text.lstrip().startswith("/"):
         message.text = as_text(message.text, await offered(app, message.sender_id))
     # database calls run in a thread: a slow database must not hold up every conversation on this server
     taken_over = await asyncio.to_thread(_taken_over, message.sender_id)
     silent = app is not None and bool(taken_over)
-    # database down: Rasa answers from a blank conversation, so the person also gets the numbers
-    degraded = taken_over is None
     try:
         if silent:
             await _record_only(app, message)
@@ -264,33 +256,43 @@ async def _dialogue(on_new_message: Handler, offered, message: UserMessage, app,
     except Exception:  # noqa: BLE001 - the person must get an answer whatever broke
         log.exception("handling a message failed")
         failed = True
-    new = recorder.texts
-    answered = any(settings.crisis_line in t for t in new)
-    if crisis and (silent or not answered):
+    if verdict.crisis and (silent or not _has_crisis_line(recorder.texts)):
         await asyncio.to_thread(_raise_urgency, message)  # the dialogue did not (taken over, or it failed)
-    if crisis and not answered:
-        await _send_lines(message, crisis_message(crisis, channel=kind, settings=settings, lang=verdict.language))
-    elif failed or (not new and not silent) or (degraded and not answered):
-        await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings,
-                                                            lang=verdict.language)])
+    # database down: Rasa answered from a blank conversation, so the person also gets the numbers
+    await _safety_net(message, verdict, recorder.texts, silent=silent, failed=failed, degraded=taken_over is None)
 
 
 async def _after_repeat(message: UserMessage, app, verdict, texts: list[str]) -> None:
-    """The safety net for a copy answered from the stored conversation: the stored turn holds only the bot's
-    stored messages, not what the guard added the first time (crisis texts, the trouble reply when the dialogue
-    said nothing). A crisis still gets the crisis texts; an empty answer gets the trouble reply, unless staff hold
-    the conversation (then the bot stays silent). ``texts``: the stored answer's texts, sent already."""
+    """The safety net for a copy answered from the stored conversation (``texts``, sent already): the stored
+    turn holds only the bot's stored messages, not what the guard added the first time (crisis texts, the
+    trouble reply when the dialogue said nothing)."""
+    silent = app is not None and bool(await asyncio.to_thread(_taken_over, message.sender_id))
+    await _safety_net(message, verdict, texts, silent=silent)
+
+
+async def _safety_net(message: UserMessage, verdict, texts: list[str], *, silent: bool, failed: bool = False,  # noqa: PLR0913
+                      degraded: bool = False) -> None:
+    """What the person gets beyond ``texts`` (what went out): the crisis texts for a crisis they lack; else the
+    trouble reply when handling failed, when nothing went out (unless staff hold the conversation: ``silent``),
+    or when the database was down (``degraded``)."""
     from bot.config import get_settings
     from bot.safety.texts import crisis_message, fallback_safety_message
 
     settings = get_settings()
     kind = _channel_kind(message)
-    if verdict.crisis:
-        if not any(settings.crisis_line in t for t in texts):
-            await _send_lines(message, crisis_message(verdict.category or "other", channel=kind, settings=settings,
-                                                      lang=verdict.language))
-    elif not texts and not (app is not None and await asyncio.to_thread(_taken_over, message.sender_id)):
-        await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings, lang=verdict.language)])
+    answered = _has_crisis_line(texts)
+    if verdict.crisis and not answered:
+        await _send_lines(message, crisis_message(verdict.category or "other", channel=kind, settings=settings,
+                                                  lang=verdict.language))
+    elif failed or (not texts and not silent) or (degraded and not answered):
+        await _send_lines(message, [fallback_safety_message(channel=kind, settings=settings,
+                                                            lang=verdict.language)])
+
+
+def _has_crisis_line(texts: list[str]) -> bool:
+    from bot.config import get_settings
+
+    return any(get_settings().crisis_line in t for t in texts)
 
 
 def _raise_urgency(message: UserMessage) -> None:
