@@ -225,8 +225,10 @@ def guarded(on_new_message: Handler, offered=_offered_from_tracker):
             return
         async with conversation_turn(app, message.sender_id):  # one message of a conversation at a time
             replayed = await repeat() if repeat is not None else None
-            if replayed is not None:  # a copy handled already (another node): answered from storage
-                await _after_repeat(message, app, verdict, [r.get("text") or "" for r in replayed])
+            if replayed is not None:  # a copy of a message handled already: answered from storage
+                # what went out: crisis texts sent first (a busy conversation), then the stored answer
+                await _after_repeat(message, app, verdict,
+                                    recorder.texts + [r.get("text") or "" for r in replayed])
                 return
             if not limited:
                 await _dialogue(on_new_message, offered, message, app, verdict)

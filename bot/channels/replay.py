@@ -79,32 +79,27 @@ async def arrival(app, sender: str) -> AsyncIterator[None]:
 
 def answered_before(app, sender: str, message_id: str | None, send: Callable[[list[dict]], Awaitable[None]]
                     ) -> Callable[[], Awaitable[list[dict] | None]] | None:
-    """For the guard: a check, run under the conversation's lock, of whether ``message_id`` was handled already.
-    It returns None when it was not; else the stored answer (maybe empty), which it has sent through ``send``.
-    None instead of a check without a re-entrant lock store (one process): the channel's own check before the
-    guard (``stored_replies``) is the one then."""
-    if not message_id or not _reentrant(agent_of(app)):
+    """For the guard: a check of whether ``message_id`` was handled already. It returns None when it was not (or
+    the conversation cannot be read: the message is then handled as new); else the stored answer (maybe empty),
+    which it has sent through ``send``. The guard runs it under the conversation's lock with a re-entrant lock
+    store (a cluster); in one process the check first waits until no handling of the conversation holds or
+    waits for Rasa's lock (an earlier copy still running). None instead of a check when there is no id."""
+    if not message_id:
         return None
 
     async def check() -> list[dict] | None:
         agent = agent_of(app)
-        stored = await _read_replies(agent, sender, message_id) if agent is not None else None
+        if agent is None:
+            return None
+        if not _reentrant(agent):
+            await _wait_for_lock(agent, sender)
+        stored = await _read_replies(agent, sender, message_id)
         if stored is None:
             return None
         log.info("a message sent again: its stored answer (%d messages) sent again", len(stored))
         await send(stored)
         return stored
     return check
-
-
-async def stored_replies(app, sender: str, message_id: str) -> list[dict] | None:
-    """``replies_after`` on the stored conversation; None when it cannot be read (then the message is handled).
-    With a re-entrant lock store, None at once: the guard checks under the conversation's lock instead."""
-    agent = agent_of(app)
-    if agent is None or _reentrant(agent):
-        return None
-    await _wait_for_lock(agent, sender)
-    return await _read_replies(agent, sender, message_id)
 
 
 async def _read_replies(agent, sender: str, message_id: str) -> list[dict] | None:

@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
-from bot.channels.replay import answered_before, arrival, stored_replies, valid_message_id
+from bot.channels.replay import answered_before, arrival, valid_message_id
 from bot.channels.tokens import same_token
 from bot.channels.uncancelled import to_the_end
 
@@ -86,13 +86,6 @@ def _sender_refused(sender: Any) -> str | None:
     return None
 
 
-async def _answer_without_handling(app, sender: str, text: str, message_id: str | None) -> list[dict] | None:
-    """The reply to an empty message, or the stored reply to a repeated ``message_id``; else None."""
-    if not text:
-        return [{"recipient_id": sender, "text": await asyncio.to_thread(empty_reply, sender)}]
-    return await stored_replies(app, sender, message_id) if message_id is not None else None
-
-
 def _collect(collector: CollectingOutputChannel):
     """Put stored replies where the handler's own would go (the response body)."""
     async def collect(replies: list[dict]) -> None:
@@ -146,9 +139,8 @@ class SafeRestInput(RestInput):
         """One message, from its place in the conversation's queue to the response."""
         sender, collector = message.sender_id, message.output_channel
         async with arrival(app, sender):
-            answered = await _answer_without_handling(app, sender, message.text, message.message_id)
-            if answered is not None:
-                return response.json(answered)
+            if not message.text:
+                return response.json([{"recipient_id": sender, "text": await asyncio.to_thread(empty_reply, sender)}])
             limited = not await self.limiter.check(sender, address)
             repeat = answered_before(app, sender, message.message_id, _collect(collector))
             await handle(message, app, limited=limited, repeat=repeat)

@@ -41,7 +41,7 @@ from sanic.request import Request
 
 from bot.channels.guard import guarded, last_turn
 from bot.channels.limits import RateLimiter
-from bot.channels.replay import answered_before, arrival, send_again, stored_replies, valid_message_id
+from bot.channels.replay import answered_before, arrival, send_again, valid_message_id
 from bot.channels.sms_sender import SmsSender
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
 from bot.channels.sms_text import (
@@ -269,18 +269,8 @@ class TwilioSmsInput(TwilioInput):
                     handle: Callable[..., Awaitable[None]]) -> None:
         """One delivery, from its place in the conversation's queue to the last SMS sent."""
         async with arrival(app, sender):
-            stored = await stored_replies(app, sender, message_sid) if message_sid else None
-            if stored is not None:  # handled already: the node died before answering Twilio, which sent it again
-                await self.resend(sender, stored)
-                return
             metadata = {"message_sid": message_sid} if message_sid else None
             await self.process(sender, text, handle, metadata=metadata, app=app, message_id=message_sid or None)
-
-    async def resend(self, sender: str, replies: list[dict]) -> None:
-        """Send the stored answer to a message handled before (as it was sent the first time)."""
-        output = SmsOutput(self, immediate=False)
-        await send_again(output, sender, replies)
-        await output.flush(sender)
 
     async def process(self, sender: str, text: str, handle: Callable[..., Awaitable[None]],  # noqa: PLR0913
                       metadata: dict | None = None, app: Any = None, message_id: str | None = None) -> None:

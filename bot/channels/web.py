@@ -56,7 +56,7 @@ from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.release import ReleaseWatch
-from bot.channels.replay import answered_before, arrival, send_again, stored_replies, valid_message_id
+from bot.channels.replay import answered_before, arrival, send_again, valid_message_id
 from bot.channels.shared_state import room_manager, typing_board
 from bot.channels.stored import stored_events
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
@@ -435,11 +435,6 @@ class WebChatInput(SocketIOInput):
                     return
                 metadata = _metadata(data.get(self.metadata_key))
                 app = getattr(hook.ctx, "sanic_app", None)
-                stored = await stored_replies(app, sender_id, message_id) if message_id else None
-                if stored is not None:  # sent again after a reconnect, and it had been handled: the stored answer
-                    log.info("socket.io message sent again: its stored answer (%d messages) sent again", len(stored))
-                    await send_again(output, sender_id, stored)
-                    return
                 limited = not await self.limiter.check(sender_id, addresses.get(sid, sid))
                 repeat = answered_before(app, sender_id, message_id,
                                          lambda replies: send_again(output, sender_id, replies))

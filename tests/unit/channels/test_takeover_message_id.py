@@ -11,7 +11,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 
 from bot.channels.guard import guarded
-from bot.channels.replay import stored_replies
+from bot.channels.replay import answered_before
 
 
 async def test_a_message_recorded_during_a_takeover_keeps_its_message_id(monkeypatch):
@@ -31,5 +31,11 @@ async def test_a_message_recorded_during_a_takeover_keeps_its_message_id(monkeyp
     message = UserMessage("are you there?", CollectingOutputChannel(), "+15550106001", input_channel="twilio",
                           message_id="SM" + "a" * 32)
     await guarded(dialogue)(message, app)
-    assert await stored_replies(app, "+15550106001", "SM" + "a" * 32) == []
-    assert await stored_replies(app, "+15550106001", "SM" + "b" * 32) is None
+    sent: list[list[dict]] = []
+
+    async def send(replies: list[dict]) -> None:
+        sent.append(replies)
+
+    assert await answered_before(app, "+15550106001", "SM" + "a" * 32, send)() == []
+    assert await answered_before(app, "+15550106001", "SM" + "b" * 32, send)() is None
+    assert sent == [[]]
