@@ -115,8 +115,12 @@ _ABOUT_MEDIA = re.compile(
     # someone else's story told in a group: "in group yesterday someone said they wanted to die"
     r"|\b(in|at|during|after) (group|group therapy|meetings?|the meeting|a meeting|aa|na|class)\b[^.!?]{0,40}?"
     r"\b(someone|somebody|a (guy|girl|lady|woman|man|member)|this (guy|girl|lady|dude)|one (guy|girl|lady|person)|"
-    r"people|another member)\b[^.!?]{0,20}?\b(said|shared|says|shares|talked|told|mentioned)\b")
-_EVENT = re.compile(r"\b(suicide|overdose) (prevention|awareness|loss|survivors?|walk|hotline|lifeline|training)\b"
+    r"people|another member)\b[^.!?]{0,20}?\b(said|shared|says|shares|talked|told|mentioned)\b"
+    r"|\b(someone|somebody|a (guy|girl|lady|woman|man|member)|one (guy|girl|lady|person)|people) (in|at|from) "
+    r"(my |the )?(group|group therapy|meetings?|aa|na|class)\b[^.!?]{0,20}?\b(said|shared|says|shares|talked|told|"
+    r"mentioned)\b")
+_EVENT = re.compile(r"\b(suicide|overdose) (prevention|awareness|loss|survivors?|walk|hotline|lifeline|training|"
+                    r"line|number|text line|crisis line|help ?line)\b"
                     r"|\b(prevention|awareness) (walk|week|month|day|assembly|video|talk|poster|event)\b"
                     r"|\bout of the darkness\b|\bloss survivors?\b|\blost (someone|somebody|(a|his|her|my|their|our)"
                     r"( \w+){1,3}) to (suicide|an overdose|overdose)\b")
@@ -129,6 +133,7 @@ _HELP_QUESTION = re.compile(
     r"(call|tell|report \w+ to) the (cops|police)|"
     r"for people who|just for|can i call|talk to (my|her|him|them|our)|putting ideas|signs of|"
     r"(warning )?signs (that )?(someone|somebody|a person|my \w+|he|she|they)|what to look for)\b")
+_FIRST_PERSON = re.compile(r"\b(i|me|myself|my (life|self|wrists?|head))\b")
 _JOKING = re.compile(r"\b(jk|j/k|just kidding|only kidding|i am kidding)\b")
 _RESOLVED = re.compile(r"\b(he|she|they|i|we|it)( is|'s| are| am| was)?( totally| completely| doing)? "
                        r"(fine|ok|okay|good|alright|stable|better)"
@@ -145,12 +150,14 @@ _QUOTE_OPEN = re.compile(r"(?:^|\s)[\"']")
 _QUOTE_CLOSE = re.compile(r"[\"'](?:\s|$|[,.!?])")
 # the whole message tells of a past that is over: "... that was 10 yrs ago and im doing well"
 _PAST_AND_OVER = re.compile(r"\b(years? ago|yrs ago|back in (college|school|high school)|when i was|in (19|20)\d\d|"
+                            r"in (hs|high school|middle school|college|my teens|my early twenties)|"
                             r"in (january|february|march|april|may|june|july|august|september|october|november|"
                             r"december)|(had|went through) a (rough|bad|dark) (patch|time|spell)|"
                             r"a long time ago|last year|i was suicidal|after my (divorce|breakup|\w+ died))\b")
 _OVER_NOW = re.compile(r"\b(i am|im|i am now|doing) (way |much |a lot |so much |really )?(well|good|better|fine|okay|"
                        r"ok)\b|\b(out of it|past it) now\b|"
-                       r"\bgot (me )?help\b|\bi am not (there|in that (dark )?(place|space)) (anymore|any more|now)\b|"
+                       r"\bgot (me )?help\b|\bin a (good|better|much better|really good) place\b|"
+                       r"\bi am not (there|in that (dark )?(place|space)) (anymore|any more|now)\b|"
                        r"\bno (thoughts|urges) (like that |of that )?(now|since)\b|"
                        r"\b(been in|in|doing|finished|completed) (therapy|anger management|treatment|rehab)\b|"
                        r"\bdid my time\b|\b(way|much|so much|a lot) better now\b|"
@@ -194,10 +201,15 @@ _HAPPENING_NOW = re.compile(r"\b(now|right now|tonight|today|just|again|relapsed
 _BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming back|came back)\b")
 
 
-def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") -> bool:
+def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "", *,  # noqa: PLR0913
+            match: tuple[int, int, str, int] | None = None) -> bool:
     """True when the match is the topic of media, an event, a question about help, a joke, a quote, a denial
-    or a past that the message says is over."""
-    if _ABOUT_MEDIA.search(before) or _EVENT.search(sentence) or _MEDIA_AFTER.search(after):
+    or a past that the message says is over. ``match``: its start and end in ``sentence`` and its clause; an
+    event phrase must then hold the match ("the suicide hotline", not "i want to kill myself, what is the
+    suicide hotline"), and so must a help question when the writer speaks of themselves (``_help_question``)."""
+    start, end, clause, in_clause = match if match is not None else (0, len(sentence), sentence, 0)
+    if _ABOUT_MEDIA.search(before) or _MEDIA_AFTER.search(after) \
+            or any(m.start() < end and m.end() > start for m in _EVENT.finditer(sentence)):
         return True
     if rule.category == "suicide" and (_WARNED_ABOUT_ME.search(before) or _HABIT_FAREWELL.search(after)
                                        or _SCHOOLWORK.search(text)):
@@ -212,10 +224,21 @@ def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "") 
     if rule.category in ("suicide", "harm_others", "weapon") and _PAST_AND_OVER.search(text) \
             and _OVER_NOW.search(text) and not _BACK_AGAIN.search(sentence):
         return True
-    if rule.category in ("suicide", "harm_others", "weapon") and _HELP_QUESTION.search(sentence) \
-            and not rule.asked_counts:
+    if rule.category in ("suicide", "harm_others", "weapon") and not rule.asked_counts \
+            and _help_question(sentence, clause, in_clause):
         return True
     return bool(_JOKING.search(after) or (not before.strip() and _NEGATED_AFTER.search(after)))
+
+
+def _help_question(sentence: str, clause: str, in_clause: int) -> bool:
+    """A question about help frames the match: anywhere in the sentence ("if my son says he wants to die, who do
+    i call?"); but when the match's clause is the writer speaking of themselves, only a question that begins
+    in that clause before the match ("who do i call if i want to kill myself", not "i want to kill myself
+    what is the hotline")."""
+    if not _FIRST_PERSON.search(clause):
+        return bool(_HELP_QUESTION.search(sentence))
+    found = _HELP_QUESTION.search(clause)
+    return found is not None and found.start() < in_clause
 
 
 class _Engine:
@@ -294,7 +317,9 @@ class _Engine:
                 return False
             if _RESOLVED.search(doc.text):
                 return False
-        return not _framed(rule, doc.text, sentence_before, after, text)
+        first, last = doc[start], doc[end - 1]
+        span = (first.idx, last.idx + len(last.text), clause, first.idx - doc[clause_start].idx)
+        return not _framed(rule, doc.text, sentence_before, after, text, match=span)
 
     def _category(self, rule: Rule, text: str) -> str:
         if rule.category == "weapon":

@@ -34,7 +34,8 @@ ANSWER_AREAS = ("substances", "withdrawal")
 MODEL_FILE = "crisis.skops"
 NONE = "none"
 # code the saved model depends on, beside its data
-SOURCES = (Path(__file__), Path(__file__).parents[1] / "text" / "normalise.py")
+SOURCES = (Path(__file__), *(Path(__file__).parents[1] / "text" / name
+                             for name in ("normalise.py", "canonical.py", "obfuscation.py")))
 
 
 @dataclass(frozen=True)

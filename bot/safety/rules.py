@@ -114,12 +114,13 @@ _JUMP_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(tonight|now|right now|today|soon|l
                          r"water|traffic|ocean|sea))\b)")
 # "this is goodbye", "giving my stuff away", "this is my last message": a crisis only at the end of the
 # sentence or with a time / "forever" / "to everyone" after it ("... to goodwill", "... before i head to work")
-_FAREWELL_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(forever|for good|for the last time|for real|now|right now|"
+_FAREWELL_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|[^\w\s'\"]|(forever|for good|for the last time|for real|now|right now|"
                              r"tonight|today|lately|recently|already|everyone|everybody|sorry|i love you|"
                              r"i am sorry|(to )?(you all|all of you|everyone|everybody|the world|anyone|anybody|"
                              r"ever))\b)"
                              r"|\b(ttyl|for now|see (you|ya)|talk (to you )?(later|soon|tomorrow)|until|till|"
-                             r"next (week|time)|last day|moving|move|gtg|at (work|school|the office|my job))\b")
+                             r"next (week|time)|last day|moving|move|gtg|at (work|school|the office|my job)|"
+                             r"head(ing|ed)? (to|out|home|off|back))\b")
 # "i don't want to wake up ..." / "... until i don't wake up": not "... early", "... for work", "... with a hangover"
 _WAKE_TAIL_NOT_CRISIS = (r"^\s*(?!$|[,.!?;:]|(tomorrow|again|ever|anymore|today|tonight|in the morning|"
                          r"this (morning|time)|for real|lol|and)\b)"

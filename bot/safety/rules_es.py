@@ -198,7 +198,7 @@ _RECENT_PAST = re.compile(r"\b(?:la semana|el mes|el ano|el verano|el invierno|l
                           r"\bhace (?:\d+|unas?|dos|tres) (?:semanas|meses)\b|"
                           r"\bya esta bien\b|\bya se recupero\b|\bsalio del hospital\b")
 _NOW = re.compile(r"\b(?:ahora mismo|en este momento|ya no respira|ayuda|auxilio)\b")
-_FRAME = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa]|que pasa si|que hago si|si alguien|en caso de|"
+_FRAME = re.compile(r"\b(?:miedo|temo|me preocupa|preocupad[oa]|que pasa si|que hago si|si (?:a )?alguien|en caso de|"
                     r"como (?:ayudo|se usa|puedo)|pelicula|serie|cancion|libro|noticia|noticias|documental|video|"
                     r"podcast|clase|caminata|prevencion|charla|platica|el 988|al 988|llamar al 988|linea de crisis|"
                     r"(?:me )?pregunt(?:o|aron|a) si|le dije (?:que|q) no|señales|pueden? (?:dar|causar|provocar)|"

@@ -1,4 +1,5 @@
-"""Rejoin words spelled to get past a filter: "k i l l m y s e l f", "k.i.l.l", "k1ll", "su-i-cide", "k*ll".
+"""Rejoin words spelled to get past a filter: "k i l l m y s e l f", "k.i.l.l", "k1ll", "su-i-cide", "k*ll",
+and split words run together around a crisis word: "wannadie", "killmyself", "iwanttodie", "want2die".
 
 A rewrite is made only when it lands on a real word (the 40,000 most frequent English and the 40,000 most
 frequent Spanish words, plus the crisis and drug words of ``data/keep_words.txt``), so ordinary chat stays as
@@ -26,15 +27,18 @@ _ONE_LETTER_WORDS = frozenset("iayou")  # English "i", "a"; Spanish "a", "y", "o
 _CHAT_LETTERS = frozenset("abciknoruy")
 _CANDIDATE = re.compile(r"[0-9@$!|+€*.\-_·•~]|(?:^|\s)\S(?:[ .\-_·•~]+\S){2,}(?=\s|$)")
 _TOKEN = re.compile(r"\S+")
+# a run of letters (or "2" for "to") long enough to hide a crisis word inside it ("wannadie", "want2die"); checked
+# against the word list before anything is split
+_GLUED = re.compile(r"(?<![\w'])(?=[a-z2]{6,}\b)[a-z2]*(die|dead|kill|myself|mylife|suicid|hang|shoot|"
+                    r"overdos|morir|matar|muert)[a-z2]*")
 _EDGE_PUNCT = "\"'()[]{}<>,;:?!.…"
 
 
 def rejoin(text: str) -> str:
     """``text`` (already lower case) with obfuscated words rejoined."""
-    if not _CANDIDATE.search(text):
-        return text
-    lines = [_rejoin_line(line) for line in text.split("\n")]
-    return "\n".join(lines)
+    if _CANDIDATE.search(text):
+        text = "\n".join(_rejoin_line(line) for line in text.split("\n"))
+    return _GLUED.sub(lambda match: _unglue(match.group(0)), text) if _GLUED.search(text) else text
 
 
 def _rejoin_line(line: str) -> str:
@@ -53,6 +57,34 @@ def _rejoin_line(line: str) -> str:
         if token:
             out.append(_deleet(token))
     return " ".join(out)
+
+
+_SUFFIXES = frozenset({"ing", "ed", "er", "ers", "es", "est", "ly", "in"})  # "dieing" is a misspelling, not two words
+
+
+def _unglue(token: str) -> str:
+    """"wannadie" -> "wanna die", "want2die" -> "want to die": only when the token is no word itself and it
+    splits into words around a crisis word of ``keep_words.txt`` ("soldier", "killer", "hanger" stay as typed)."""
+    if _is_word(token) or _is_word(token + "g"):  # "killin", "dyin": a dropped g, not two words
+        return token
+    parts = re.split(r"(?<=[a-z])2(?=[a-z])", re.sub(r"2(?=(nite|night|day|morrow|moro)\b)", "to", token))
+    words = [w for part in parts for w in (*_around_crisis_word(part), "to")][:-1]
+    if None in words or len(words) < 2 or not any(w in _keep_words() or w == "life" for w in words):
+        return token
+    return " ".join(words)
+
+
+def _around_crisis_word(part: str) -> list[str | None]:
+    """``part`` as words, split first around its longest crisis word; [None] when a piece is no word."""
+    if _is_word(part):
+        return [part]
+    found = max((w for w in (*_keep_words(), "life") if len(w) > 2 and w in part), key=len, default=None)
+    if found is None:
+        return [None]
+    before, _, after = part.partition(found)
+    pieces = [*(segment(before) if before else []), found, *(segment(after) if after else [])]
+    ok = all(_is_word(p) and (len(p) > 1 or p in "ia") and p not in _SUFFIXES for p in pieces)
+    return pieces if ok else [None]
 
 
 def _split_separated(token: str) -> list[str] | None:
