@@ -61,7 +61,9 @@ def tracker_store_config(settings: Settings) -> dict:
 
 def write_endpoints(settings: Settings, path: Path, with_tracker_store: bool = True) -> Path:
     """Rasa's endpoints file, generated from settings so ports and database come from one place."""
-    endpoints: dict = {"action_endpoint": {"url": f"http://{settings.host}:{settings.action_port}/webhook"}}
+    # the domain only to the actions that declare send_domain in domain.yml (the form validators)
+    endpoints: dict = {"action_endpoint": {"url": f"http://{settings.host}:{settings.action_port}/webhook",
+                                           "enable_selective_domain": True}}
     if with_tracker_store:
         endpoints["tracker_store"] = tracker_store_config(settings)
     if settings.redis_url:  # several nodes: one lock per conversation across them
