@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
+import threading
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -12,6 +14,8 @@ from rasa_sdk import Tracker
 from bot.config import get_settings
 from bot.conversation.answer_flow import DONE
 from bot.conversation.channels import channel_kind
+
+log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,6 +100,23 @@ def answer_reader():
     from bot.screening.reading import AnswerReader
 
     return AnswerReader(load_examples(), default_encoder().encode)
+
+
+def warm_up_in_background(reader=None) -> threading.Thread:
+    """Build ``reader`` (default: ``answer_reader()``, with its sentence encoder) and the example models of the
+    questions everyone is asked (no ``ask_if``) in a daemon thread. A failure is logged; each model is then
+    built on its question's first answer, as without the warm-up."""
+    def run() -> None:
+        try:
+            questionnaire, _ = screening_data()
+            (reader or answer_reader()).warm_up([q for q in questionnaire if not q.ask_if])
+            log.info("answer models ready")
+        except Exception:  # noqa: BLE001 - the models are then built on first use
+            log.exception("warming up the answer models failed")
+
+    thread = threading.Thread(target=run, name="answer-models", daemon=True)
+    thread.start()
+    return thread
 
 
 def hint_list(question, lang: str = "en") -> str:

@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     # public base URL Twilio calls (e.g. https://chat.clinic.org), for signature checks behind a proxy
     public_url: str = ""
 
+    # the action server builds the answer models of the questions everyone is asked in a background thread as
+    # it starts (about 15 s of CPU, the memory one screening uses anyway), so the first person after a start
+    # does not wait 1-2 s on each of those answers; the test suite turns it off (it starts dozens of servers)
+    warm_up_answers: bool = True
+
     # conversation sessions
     session_expiration_minutes: int = 240
     retention_days: int = 365

@@ -78,6 +78,12 @@ def main(argv: list[str] | None = None) -> None:
         from rasa_sdk.__main__ import main as sdk_main
 
         _action_errors_without_request_body()
+        from bot.config import get_settings
+
+        if get_settings().warm_up_answers:
+            from actions.common import warm_up_in_background
+
+            warm_up_in_background()
         sys.argv = ["rasa_sdk", *args]
         sdk_main()
     else:
