@@ -49,8 +49,8 @@ def _rejoin_line(line: str) -> str:
     out: list[str] = []
     run: list[str] = []
     for token in tokens + [""]:
-        if len(token) == 1 and token not in _EDGE_PUNCT:
-            run.append(token)
+        if len(token) == 1 and token not in _EDGE_PUNCT and (token.isalnum() or token in _LEET):
+            run.append(token)  # a letter, digit or leetspeak sign; an emoji ends the run
             continue
         out.extend(_join_run(run))
         run = []
@@ -102,15 +102,29 @@ def _split_separated(token: str) -> list[str] | None:
 
 
 def _join_run(run: list[str]) -> list[str]:
-    """Three or more single characters in a row: the words they spell, or the run unchanged."""
-    if len(run) < 3 or sum(ch.isalpha() for ch in run) < 2 or set(run) <= _CHAT_LETTERS:
-        return run
+    """Three or more single characters in a row: the words they spell, or the run unchanged. A lone letter
+    typed next to the run ("sin d e s p e r t a r q hacemos": "q" for "que") is left out when the rest spells
+    words."""
+    best: tuple[int, int, list[str]] | None = None
+    for start, end in ((0, len(run)), (0, len(run) - 1), (1, len(run)), (1, len(run) - 1)):
+        joined = _join_exactly(run[start:end])
+        # the reading in fewest words: "despertar q", not "de spe rt arq"
+        if joined is not None and (best is None or len(joined) < len(best[2])):
+            best = (start, end, joined)
+    return run if best is None else run[:best[0]] + best[2] + run[best[1]:]
+
+
+def _join_exactly(run: list[str]) -> list[str] | None:
+    if len(run) < 3 or sum(ch.isalpha() for ch in run) < 2:
+        return None
+    if set(run) <= _CHAT_LETTERS and "".join(run) not in _keep_words():  # "r u a bot"; not "n a r c a n"
+        return None
     for candidate in _spellings("".join(run)):
         words = segment(candidate)
         if words and all(_is_word(w) and (len(w) > 1 or w in _ONE_LETTER_WORDS) for w in words) \
                 and any(len(w) > 2 for w in words):
             return words
-    return run
+    return None
 
 
 # a number followed by a unit or an ordinal is not leetspeak: "3pm", "2nd", "10mg", "5x", "24hrs", "2nite"
@@ -170,6 +184,8 @@ def segment(text: str) -> list[str]:
             word = text[start:end]
             if word in _keep_words():
                 score = -6.0
+            elif len(word) == 1 and word not in _ONE_LETTER_WORDS:
+                score = -20.0  # "think i od", not "think io d"
             elif word in counts:
                 score = math.log10(counts[word])
             else:

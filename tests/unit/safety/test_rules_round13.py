@@ -2,7 +2,9 @@
 must find each crisis and leave each look-alike alone. New: words run together around a crisis word
 ("wannadie", "killmyself", "want2die"); a goodbye followed by an emoji; a crisis said in the same sentence as a
 question about a hotline ("i want to kill myself, what is the suicide hotline"), which the question used to
-cancel; and "the suicide line" is a hotline, someone "in group" said it, a past "in hs" now "in a good place"."""
+cancel; spaced letters the rejoining missed (a run of chat letters spelling "narcan", a run ending in an emoji
+or beside a lone "q"); and "the suicide line" is a hotline, someone "in group" said it, a past "in hs" now
+"in a good place"."""
 
 import pytest
 
@@ -22,6 +24,12 @@ from bot.text.canonical import canonical
     ("soldier killer hanger deadline", "soldier killer hanger deadline"),
     ("killin it", "killin it"),
     ("dieing", "dieing"),
+    # spaced letters: a drug word of chat letters, two spaced words then an emoji, a lone "q" beside the run
+    ("gave her n a r c a n", "gave her narcan"),
+    ("g o o d b y e e v e r y o n e 👋 thanks", "goodbye everyone 👋 thanks"),
+    ("sigue sin d e s p e r t a r q hacemos", "sigue sin despertar q hacemos"),
+    ("t h i n k i o d", "think i od"),
+    ("r u a bot", "r u a bot"),
 ])
 def test_words_run_together_around_a_crisis_word_are_split(typed, read):
     assert canonical(typed) == read
