@@ -35,7 +35,7 @@ MODEL_FILE = "crisis.skops"
 NONE = "none"
 # code the saved model depends on, beside its data
 SOURCES = (Path(__file__), *(Path(__file__).parents[1] / "text" / name
-                             for name in ("normalise.py", "canonical.py", "obfuscation.py")))
+                             for name in ("normalise.py", "canonical.py", "obfuscation.py", "data/keep_words.txt")))
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,9 @@ def _join_run(run: list[str]) -> list[str]:
     best: tuple[int, int, list[str]] | None = None
     for start, end in ((0, len(run)), (0, len(run) - 1), (1, len(run)), (1, len(run) - 1)):
         joined = _join_exactly(run[start:end])
+        trimmed = (start, end) != (0, len(run))
+        if joined is not None and trimmed and len(joined) > 1 and not any(w in _keep_words() for w in joined):
+            joined = None  # without a letter, only one word or a crisis word: not "a v e n t a r" -> "a venta r"
         # the reading in fewest words: "despertar q", not "de spe rt arq"
         if joined is not None and (best is None or len(joined) < len(best[2])):
             best = (start, end, joined)

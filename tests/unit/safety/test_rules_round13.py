@@ -29,6 +29,7 @@ from bot.text.canonical import canonical
     ("g o o d b y e e v e r y o n e 👋 thanks", "goodbye everyone 👋 thanks"),
     ("sigue sin d e s p e r t a r q hacemos", "sigue sin despertar q hacemos"),
     ("t h i n k i o d", "think i od"),
+    ("me quiero a v e n t a r del carro", "me quiero aventar del carro"),
     ("r u a bot", "r u a bot"),
 ])
 def test_words_run_together_around_a_crisis_word_are_split(typed, read):
