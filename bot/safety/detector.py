@@ -201,13 +201,13 @@ _HAPPENING_NOW = re.compile(r"\b(now|right now|tonight|today|just|again|relapsed
 _BACK_AGAIN = re.compile(r"\b(again|tonight|right now|today|still|anymore|coming back|came back)\b")
 
 
-def _framed(rule: Rule, sentence: str, before: str, after: str, text: str = "", *,  # noqa: PLR0913
-            match: tuple[int, int, str, int] | None = None) -> bool:
+def _framed(rule: Rule, sentence: str, before: str, after: str, text: str, *,  # noqa: PLR0913
+            match: tuple[int, int, str, int]) -> bool:
     """True when the match is the topic of media, an event, a question about help, a joke, a quote, a denial
     or a past that the message says is over. ``match``: its start and end in ``sentence`` and its clause; an
     event phrase must then hold the match ("the suicide hotline", not "i want to kill myself, what is the
     suicide hotline"), and so must a help question when the writer speaks of themselves (``_help_question``)."""
-    start, end, clause, in_clause = match if match is not None else (0, len(sentence), sentence, 0)
+    start, end, clause, in_clause = match
     if _ABOUT_MEDIA.search(before) or _MEDIA_AFTER.search(after) \
             or any(m.start() < end and m.end() > start for m in _EVENT.finditer(sentence)):
         return True

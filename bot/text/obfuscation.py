@@ -60,6 +60,8 @@ def _rejoin_line(line: str) -> str:
 
 
 _SUFFIXES = frozenset({"ing", "ed", "er", "ers", "es", "est", "ly", "in"})  # "dieing" is a misspelling, not two words
+# a glued token is English chat: "i" and "a" only ("wantodie" is not "want o die")
+_ENGLISH_ONE_LETTER_WORDS = frozenset("ia")
 
 
 def _unglue(token: str) -> str:
@@ -69,7 +71,7 @@ def _unglue(token: str) -> str:
         return token
     parts = re.split(r"(?<=[a-z])2(?=[a-z])", re.sub(r"2(?=(nite|night|day|morrow|moro)\b)", "to", token))
     words = [w for part in parts for w in (*_around_crisis_word(part), "to")][:-1]
-    if None in words or len(words) < 2 or not any(w in _keep_words() or w == "life" for w in words):
+    if None in words or len(words) < 2 or not any(w in _anchor_words() for w in words):
         return token
     return " ".join(words)
 
@@ -78,12 +80,12 @@ def _around_crisis_word(part: str) -> list[str | None]:
     """``part`` as words, split first around its longest crisis word; [None] when a piece is no word."""
     if _is_word(part):
         return [part]
-    found = max((w for w in (*_keep_words(), "life") if len(w) > 2 and w in part), key=len, default=None)
+    found = max((w for w in _anchor_words() if len(w) > 2 and w in part), key=len, default=None)
     if found is None:
         return [None]
     before, _, after = part.partition(found)
     pieces = [*(segment(before) if before else []), found, *(segment(after) if after else [])]
-    ok = all(_is_word(p) and (len(p) > 1 or p in "ia") and p not in _SUFFIXES for p in pieces)
+    ok = all(_is_word(p) and (len(p) > 1 or p in _ENGLISH_ONE_LETTER_WORDS) and p not in _SUFFIXES for p in pieces)
     return pieces if ok else [None]
 
 
@@ -215,6 +217,12 @@ def _frequencies() -> dict[str, float]:
         for word, count in counts.items():
             probabilities[word] = max(probabilities.get(word, 0.0), count / total)
     return probabilities
+
+
+@functools.lru_cache(maxsize=1)
+def _anchor_words() -> frozenset[str]:
+    """The words a glued token is split around: the crisis words, and "life" ("endmylife")."""
+    return _keep_words() | {"life"}
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from actions.common import screening_data, warm_up_in_background
-from bot.screening.reading import AnswerReader, default_reader
+from bot.screening.reading import _EXAMPLE_TYPES, AnswerReader, default_reader
 
 
 def test_the_models_of_the_questions_everyone_is_asked_are_built_in_the_background():
@@ -15,8 +15,7 @@ def test_the_models_of_the_questions_everyone_is_asked_are_built_in_the_backgrou
     thread.join(timeout=300)
     assert not thread.is_alive() and thread.daemon
     questionnaire, _ = screening_data()
-    always = {q.id for q in questionnaire if not q.ask_if and q.type in ("yes_no_unsure", "single_choice",
-                                                                          "frequency", "multi_choice")}
+    always = {q.id for q in questionnaire if not q.ask_if and q.type in _EXAMPLE_TYPES}
     assert always and set(reader._models) == always  # noqa: SLF001 - which models exist is the point
     conditional = next(q for q in questionnaire if q.ask_if and q.type == "yes_no_unsure")
     assert conditional.id not in reader._models  # noqa: SLF001
