@@ -8,6 +8,9 @@ model (``model``), all reading the canonical form of the whole message:
   instead of the full alarm (a negation, someone else's past or a film the rules did not know);
 * no rule, model very sure (``MODEL_CRISIS``) -> crisis; model fairly sure (``MODEL_CHECK``) -> check;
 * no rule, words of despair that may or may not mean suicide ("can't do this anymore") -> check;
+* wishing to be dead ("better off without me", "no quiero vivir") said together with a plain first-person denial
+  of intent ("but i have no plan", "i'm not going to do anything", "no voy a hacer nada") and no means named ->
+  check: the safety question, as an intake worker would ask, instead of the full alarm;
 * a rule match its context cancelled (negation, past, idiom, a film ...) -> none, unless the model is very
   sure, then check (a rule under negation is not ignored when the words say otherwise).
 
@@ -53,6 +56,22 @@ _DESPAIR = re.compile(r"^\W*i am (?:so |just |fucking |really )?done\W*$|\bi am 
                       r"\bi am done with (?:everything|life|it all)\b|\bwhat is the point (?:of anything|anymore|of "
                       r"living|of it all)\b|\bno way out\b|\bya no puedo (?:mas|con esto|con mi vida)\b|"
                       r"\bya no (?:aguanto|soporto) (?:mas|nada)\b|\bme rindo\b|\bpara que sigo\b")
+
+# wishing to be dead without a plan or an act (the only rules a stated denial can soften to the safety question)
+_PASSIVE_RULES = frozenset({"wish_to_die", "no_will_to_live", "not_wake_desire", "no_waking", "deseo_morir"})
+# a plain first-person denial of intent, read in the crisis form ("won't" is "will not")
+_STATED_SAFE = re.compile(
+    r"\bi am not going to (?:do (?:anything|it|something)(?: stupid| dumb)?|hurt myself|kill myself|"
+    r"act on (?:it|them|that|anything))\b|\bi (?:would|will) (?:never|not) (?:do (?:it|that|anything)|hurt myself|"
+    r"kill myself|act on (?:it|them|that))\b|\b(?:i have|there is) no plans?\b|\bi do not have (?:a|any) plans?\b|"
+    r"\bi am not suicidal\b|\bnot in a (?:scary|suicidal) way\b|"
+    r"\bno voy a hacer(?:me)? (?:nada|ninguna)\b|\bno me voy a hacer (?:nada|dano|daño)\b|"
+    r"\bno tengo (?:ningun |un )?plan\b|\bnunca lo haria\b|\bno pienso hacer(?:me)? nada\b|\bno soy suicida\b")
+# means, an act or a goodbye beside it: the denial does not soften the alarm
+_MEANS = re.compile(r"\b(?:guns?|pistol|rifle|shotgun|knife|knives|razor|blade|rope|noose|pills?|meds|overdose|od|"
+                    r"bridge|roof|ledge|tracks|goodbye|bye|note|letter|tonight|pistola|arma|cuchillo|navaja|soga|"
+                    r"pastillas|veneno|puente|azotea|vias|adios|carta|nota|esta noche|hoy)\b|"
+                    r"\b(?:me voy a|voy a) (?:matar|suicidar|colgar|ahorcar)|\b(?:matarme|suicidarme|colgarme)\b")
 
 
 @dataclass(frozen=True)
@@ -116,7 +135,10 @@ def _assess(text: object, use_model: bool) -> Assessment:
             language = "es"  # the Spanish rules read it, so the crisis texts go out in Spanish
         doubted = model is not None and len(words.split()) >= DOUBT_WORDS and \
             model.estimate(str(text)).probability < RULE_DOUBT
-        return Assessment("check" if doubted else "crisis", category, "rules" if found else "rules_es", language)
+        names = [s.rule for s in found] if found else [name for _, name in found_es]
+        softened = _PASSIVE_RULES.issuperset(names) and _denied(words)
+        source = "rules" if found else "rules_es"
+        return Assessment("check" if doubted or softened else "crisis", category, source, language)
     if model is None:
         return Assessment("none", language=language)
     estimate = model.estimate(str(text))
@@ -124,13 +146,19 @@ def _assess(text: object, use_model: bool) -> Assessment:
         if estimate.probability >= MODEL_OVER_CANCELLED:
             return Assessment("check", estimate.category, "model", language)
         return Assessment("none", language=language)
-    if estimate.probability >= MODEL_CRISIS and not GAMING.search(words):
+    if estimate.probability >= MODEL_CRISIS and not GAMING.search(words) and not (
+            estimate.category == "suicide" and _denied(words)):
         return Assessment("crisis", estimate.category, "model", language)
     if estimate.probability >= MODEL_CHECK:
         return Assessment("check", estimate.category, "model", language)
     if _DESPAIR.search(words):
         return Assessment("check", "suicide", "despair", language)
     return Assessment("none", language=language)
+
+
+def _denied(words: str) -> bool:
+    """A plain denial of intent with no means, act or goodbye named in the message."""
+    return bool(_STATED_SAFE.search(words)) and not _MEANS.search(words)
 
 
 def _spanish_category(category: str, words: str) -> str:
