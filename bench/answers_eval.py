@@ -26,7 +26,10 @@ Sets (labelled by people outside the team, see bench/data/frozen/README.md):
 * round-10 holdout (``bench/data/frozen/answers_r10_holdout_*.yml``): the same for an eighth outside set
   (2026-12-04, seed 10; the other half is ``answers_dev_<lang>_r10.yml``), never tuned on;
 * round-11 holdout (``bench/data/frozen/answers_r11_holdout_*.yml``): the same for a ninth outside set
-  (2026-12-04, seed 11; the other half is ``answers_dev_<lang>_r11.yml``), never tuned on.
+  (2026-12-04, seed 11; the other half is ``answers_dev_<lang>_r11.yml``), never tuned on;
+* round-12 holdout (``bench/data/frozen/answers_r12_holdout_*.yml``): the same for a tenth outside set
+  (2026-12-05, seed 12, as many Spanish answers as English; the other half is ``answers_dev_<lang>_r12.yml``),
+  never tuned on.
 
 Each answer is read by ``AnswerReader`` (rules + examples with the product's sentence embedding) as the reply to
 its question, and the person is simulated: a confirm-back ("It sounds like ... is that right?") is answered
@@ -62,9 +65,9 @@ DEV = {lang: sorted((ROOT / "bench/data/dev").glob(f"answers_dev_{lang}*.yml")) 
 FROZEN = {"en": ROOT / "bench/data/frozen/answers_eval_en.yml", "es": ROOT / "bench/data/frozen/answers_eval_es.yml"}
 FROZEN_DIR = ROOT / "bench/data/frozen"  # answers_r<N>_holdout_{en,es}.yml
 # the later outside sets, newest first, with their report titles
-HOLDOUTS = ((11, "round-11 holdout"), (10, "round-10 holdout"), (9, "round-9 holdout"), (8, "round-8 holdout"),
-            (7, "round-7 holdout"), (6, "round-6 holdout"), (5, "round-5 holdout, development since round 6"),
-            (4, "round-4 holdout"))
+HOLDOUTS = ((12, "round-12 holdout"), (11, "round-11 holdout"), (10, "round-10 holdout"), (9, "round-9 holdout"),
+            (8, "round-8 holdout"), (7, "round-7 holdout"), (6, "round-6 holdout"),
+            (5, "round-5 holdout, development since round 6"), (4, "round-4 holdout"))
 LAST_USE_RANGES = ((0, 1), (2, 14), (15, 30), (31, 90), (91, 10**6))
 # a writer may label a last-use answer with the choice it falls in (days ago, inclusive)
 LAST_USE_LABELS = {"today_yesterday": (0, 1), "within_2_weeks": (2, 14), "within_3_months": (15, 90),
