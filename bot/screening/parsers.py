@@ -386,7 +386,7 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
             or _NOT_A_DRINKER.fullmatch(words)):
         return 0
     words = _numberize(words).replace("1 times", "1")
-    if re.match(r"(?:none|zero|nothing|not any|no drinks?)\b(?!.*\d)", words):
+    if re.match(r"(?:none|zero|0|nothing|not any|no drinks?)\b(?!.*\d)", words):
         return 0  # "none, i don't drink", "ninguna, no tomo"
     has_number = bool(re.search(r"\d", words))
     vague = r"\b(?:a lot|lots|many|too many|plenty|loads|tons|a bunch|do not know|not sure|lose count|lost count)\b"

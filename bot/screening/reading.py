@@ -65,6 +65,7 @@ UNCLEAR = Reading()
 DONT_KNOW = Reading(NOT_SURE, "sure", "dont_know", 1.0)
 _EXAMPLE_TYPES = ("yes_no_unsure", "single_choice", "frequency", "multi_choice")
 _NO_UNSURE_CHOICE = ("number", "last_use")
+_CHOICE_TYPES = ("single_choice", "multi_choice")
 
 
 def _dont_know(words: str) -> bool:
@@ -122,7 +123,8 @@ def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, f
     best = max(probabilities, key=probabilities.get)
     confidence = probabilities[best]
     if best == NOT_ANSWER:
-        if parsed.ok and parsed.strong:
+        # a strong rule reading, or choices named by their words ("el guaro parce"), is said back
+        if parsed.ok and (parsed.strong or question.type in _CHOICE_TYPES):
             return Reading(parsed.value, "check", "rule", probabilities.get(str(parsed.value), 0.0))
         return Reading(None, "unclear", "examples", 1.0 - confidence)
     if question.type == "multi_choice":
@@ -152,6 +154,10 @@ def _decide_multi(question: Question, parsed: ParsedAnswer, best: str, confidenc
         if best not in exclusive and (best in kept or confidence >= SURE):
             return _by_examples([best, *named], confidence)
         return Reading(named, "check", "rule", confidence)
+    if parsed.ok and len(parsed.value) > 1 and confidence < SURE:
+        # several choices named by their words, the examples unsure of another one: say back the named ones
+        # ("klonopin from her dr ... and she drinks wine" is not "opioids")
+        return Reading(parsed.value, "check", "rule", confidence)
     return _by_examples([best], confidence)
 
 

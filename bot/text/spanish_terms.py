@@ -13,7 +13,7 @@ import functools
 import re
 from typing import Callable
 
-_NUMBERS = {"uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7",
+_NUMBERS = {"cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7",
             "ocho": "8", "nueve": "9", "diez": "10", "doce": "12", "trece": "13", "catorce": "14",
             "quince": "15", "dieciseis": "16", "veinte": "20", "treinta": "30", "cuarenta": "40",
             "cincuenta": "50", "cien": "100", "media docena": "6", "una docena": "12", "un par de": "2",
@@ -25,9 +25,12 @@ _ALWAYS: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     # "no sé" is not knowing only when nothing or a clause follows: "no se droga" is "he does not use drugs"
     (r"\bno se(?=\s*$|\s*[,.;:!?]|\s+(?:si|que|q|como|cuando|donde|cuant[oa]s?|nada|bien|la verdad|exactamente|"
      r"realmente|honestamente|tal vez|quizas?|creo|pero|y|o|ni|eso|de eso|ya|mucho|la neta|jaja\w*)\b)|"
-     r"\b(?:nose|ni idea|quien sabe|no estoy segur[oa]|no me acuerdo|no recuerdo)\b", "do not know"),
+     r"\b(?:nose|ni idea|quien sabe|no estoy segur[oa]|no me acuerdo|no recuerdo)\b|"
+     r"\bno tengo (?:ni )?(?:(?:la )?(?:mas )?(?:minima|menor) )?idea\b", "do not know"),
     (r"\b(?:a lo mejor|tal vez|talvez|quizas?|capaz)\b", "maybe"),
     (r"\b(?:un|1) (?:six|6)(?: de \w+)?(?= |$)(?! (?:am|pm|de la|horas?|dias?|semanas?|meses|anos))", "a six pack"),
+    (r"\b(?:un|1) (?:doce|12)(?= de (?:cheves|chelas|cervezas|latas|birrias|bironas|botes))(?: de \w+)?", "a 12 pack"),
+    (r"\bhace (?:muchos |varios |unos |algunos )?(?:anos|años)\b", "years ago"),
     (r"\b(?:mas o menos|masomenos|aproximadamente|alrededor de)\b", "about"),
     (r"\bhace (?:un )?rat(?:o|ito)\b|\bhorita\b|\bahorita\b|\bahora mismo\b", "just now"),
     (r"\btodavia ando\b|\bsigo (?:tomando|usando|fumando)\b|\bando (?:pedo|high|borracho|borracha|crudo)\b",

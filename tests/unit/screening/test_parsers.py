@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.screening import parse_answer
-from bot.screening.parsers import days_per_week, days_since_last_use, parse_number
+from bot.screening.parsers import days_per_week, days_since_last_use, parse_number, parse_yes_no
 from bot.text.normalise import answer_form as normalize
 
 TODAY = dt.date(2026, 11, 22)  # a Sunday
@@ -340,3 +340,20 @@ def test_not_drinking_is_zero_drinks(text):
 
 def test_not_drinking_much_is_still_the_number_given():
     assert parse_number("i dont drink much, like 3") == 3
+
+
+@pytest.mark.parametrize(("text", "drinks"), [("cero, no tomo nada", 0), ("un doce de cheves, a veces mas", 12),
+                                              ("un doce de chelas", 12), ("doce", 12)])
+def test_spanish_drinks_counted_from_zero_and_a_twelve_pack(text, drinks):
+    assert parse_number(text, {"12 pack": 12, "twelve pack": 12}) == drinks
+
+
+@pytest.mark.parametrize("text", ["hace años, pero tengo miedo de volver", "hace muchos años"])
+def test_spanish_years_ago_without_a_number(text):
+    assert days_since_last_use(text, today=TODAY) == 365
+
+
+@pytest.mark.parametrize("text", ["no tengo idea, mi hija no me cuenta nada", "no tengo ni idea",
+                                  "no tengo la menor idea"])
+def test_having_no_idea_in_spanish_is_not_a_no(text):
+    assert parse_yes_no(text).value == "unsure"

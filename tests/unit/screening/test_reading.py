@@ -123,3 +123,21 @@ def test_a_named_risk_is_not_joined_to_a_stable_home_the_examples_guess(reader, 
 ])
 def test_spanish_no_se_me_is_a_verb_not_an_answer_word(reader, questionnaire, qid, text, expected):
     assert reader.read(questionnaire[qid], text).value == expected
+
+
+@pytest.mark.parametrize("qid, text, expected", [
+    # two substances named by their words; the examples alone leaned to a third
+    ("substances", "she was on klonopin from her dr but now shes buying them off the street, and she drinks wine "
+                   "on top of it", ["alcohol", "benzodiazepines"]),
+    # a choice named by its word in a reply the examples call no answer ("parce": mate)
+    ("substances", "el guaro parce", ["alcohol"]),
+])
+def test_choices_named_by_their_words_are_said_back(reader, questionnaire, qid, text, expected):
+    reading = reader.read(questionnaire[qid], text)
+    assert (reading.certainty, sorted(reading.value)) == ("check", expected), reading
+
+
+def test_a_single_named_choice_still_gives_way_to_sure_examples(reader, questionnaire):
+    # "school" names the work/school worry, but the reply is about being found out
+    reading = reader.read(questionnaire["worries"], "shes worried her school will find out")
+    assert reading.value != ["work_school"], reading
