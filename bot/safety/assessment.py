@@ -59,14 +59,14 @@ _DESPAIR = re.compile(r"^\W*i am (?:so |just |fucking |really )?done\W*$|\bi am 
 
 # wishing to be dead without a plan or an act (the only rules a stated denial can soften to the safety question)
 _PASSIVE_RULES = frozenset({"wish_to_die", "no_will_to_live", "not_wake_desire", "no_waking", "deseo_morir"})
-# a plain first-person denial of intent, read in the crisis form ("won't" is "will not")
+# a plain first-person denial of intent or plan, read in the crisis form ("won't" is "will not"); not "i'm not
+# suicidal", which so often comes before "i just want to die" that it softens nothing
 _STATED_SAFE = re.compile(
     r"\bi am not going to (?:do (?:anything|it|something)(?: stupid| dumb)?|hurt myself|kill myself|"
     r"act on (?:it|them|that|anything))\b|\bi (?:would|will) (?:never|not) (?:do (?:it|that|anything)|hurt myself|"
     r"kill myself|act on (?:it|them|that))\b|\b(?:i have|there is) no plans?\b|\bi do not have (?:a|any) plans?\b|"
-    r"\bi am not suicidal\b|\bnot in a (?:scary|suicidal) way\b|"
     r"\bno voy a hacer(?:me)? (?:nada|ninguna)\b|\bno me voy a hacer (?:nada|dano|daño)\b|"
-    r"\bno tengo (?:ningun |un )?plan\b|\bnunca lo haria\b|\bno pienso hacer(?:me)? nada\b|\bno soy suicida\b")
+    r"\bno tengo (?:ningun |un )?plan\b|\bnunca lo haria\b|\bno pienso hacer(?:me)? nada\b")
 # means, an act or a goodbye beside it: the denial does not soften the alarm
 _MEANS = re.compile(r"\b(?:guns?|pistol|rifle|shotgun|knife|knives|razor|blade|rope|noose|pills?|meds|overdose|od|"
                     r"bridge|roof|ledge|tracks|goodbye|bye|note|letter|tonight|pistola|arma|cuchillo|navaja|soga|"
