@@ -159,7 +159,8 @@ def _choice_hits(question: Question, words: str) -> tuple[list[str], float]:
             if not any(taken[i] for i in span):
                 for i in span:
                     taken[i] = True
-                if not _negated_before(padded[:pos], phrase):
+                after = pos + 1 + len(phrase)
+                if not _negated_before(padded[:pos], phrase) and not _NEGATED_AFTER.match(padded, after):
                     (weak if is_weak else strong).add(cid)
             start = pos + 1
     found = strong or weak
@@ -168,9 +169,14 @@ def _choice_hits(question: Question, words: str) -> tuple[list[str], float]:
     return [c.id for c in question.choices if c.id in found], covered / letters
 
 
+# a negation reaches two words on, not past a "but" ("voces no ni nada de eso, pero depresion si")
 _NEGATION_CUE = re.compile(r"\b(?:not|never|without|nobody|no one|nadie|nunca|sin|ni)"
-                           r"(?! (?:sure|only|just|stop|quit|mind|even)\b)(?: \w+){0,2}\s*$")
+                           r"(?! (?:sure|only|just|stop|quit|mind|even)\b)(?: (?!but\b|pero\b)\w+){0,2}\s*$")
 _NEGATIVE_PHRASE = re.compile(r"^(?:not|no|never|none|nobody|nothing|without|un)\b")
+
+
+# Spanish puts the no after what it denies: "voces no, pero depresion si", "mota no y perico si"
+_NEGATED_AFTER = re.compile(r" no(?:\s*$| (?:ni|pero|none)\b)")
 
 
 def _negated_before(before: str, phrase: str) -> bool:

@@ -29,7 +29,7 @@ _ALWAYS: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
      r"\bno tengo (?:ni )?(?:(?:la )?(?:mas )?(?:minima|menor) )?idea\b", "do not know"),
     (r"\b(?:a lo mejor|tal vez|talvez|quizas?|capaz)\b", "maybe"),
     (r"\b(?:un|1) (?:six|6)(?: de \w+)?(?= |$)(?! (?:am|pm|de la|horas?|dias?|semanas?|meses|anos))", "a six pack"),
-    (r"\b(?:un|1) (?:doce|12)(?= de (?:cheves|chelas|cervezas|latas|birrias|bironas|botes))(?: de \w+)?", "a 12 pack"),
+    (r"\b(?:un|1) (?:doce|12)(?= de [a-z])(?: de \w+)?", "a 12 pack"),
     (r"\bhace (?:muchos |varios |unos |algunos )?(?:anos|años)\b", "years ago"),
     (r"\b(?:mas o menos|masomenos|aproximadamente|alrededor de)\b", "about"),
     (r"\bhace (?:un )?rat(?:o|ito)\b|\bhorita\b|\bahorita\b|\bahora mismo\b", "just now"),

@@ -357,3 +357,16 @@ def test_spanish_years_ago_without_a_number(text):
                                   "no tengo la menor idea"])
 def test_having_no_idea_in_spanish_is_not_a_no(text):
     assert parse_yes_no(text).value == "unsure"
+
+
+@pytest.mark.parametrize(("qid", "text", "expected"), [
+    # the Spanish no after what it denies; a negation does not reach past "pero"
+    ("mental_health", "voces no ni nada de eso, pero depresion si", ["low_mood"]),
+    ("substances", "la mota no, pero el perico si", ["cocaine"]),
+    ("substances", "alcohol no puedo dejarlo", ["alcohol"]),
+    # "casi siempre" is nearly every day; "mas dias si que no" more than half
+    ("phq_interest", "casi siempre", "nearly_every_day"),
+    ("phq_interest", "mas dias si q no", "more_than_half"),
+])
+def test_spanish_negation_after_the_word_and_spanish_frequencies(questionnaire, qid, text, expected):
+    assert parse_answer(questionnaire[qid], text).value == expected
