@@ -32,7 +32,8 @@ from bot.screening.model import Question
 from bot.screening.parsers import ParsedAnswer, parse_answer, parse_yes_no, whole_reply_choice_value
 from bot.screening.vocabulary import UNCLEAR as NOT_SURE
 from bot.text.canonical import canonical
-from bot.text.replies import corrected_tail
+from bot.text.normalise import answer_form
+from bot.text.replies import corrected_tail, denies_the_act
 
 Certainty = Literal["sure", "check", "unclear"]
 Embed = Callable[[Sequence[str]], Any]
@@ -101,7 +102,12 @@ class AnswerReader:
             if parsed.ok:
                 return Reading(parsed.value, "sure", "rule", 1.0)
             return DONT_KNOW if question.type in _NO_UNSURE_CHOICE and _dont_know(words) else UNCLEAR
-        return _decide(question, parsed, model.probabilities(words))
+        probabilities = model.probabilities(words)
+        if question.type == "yes_no_unsure" and parsed.value in (None, "no") and \
+                max(probabilities, key=probabilities.get) != "no" and denies_the_act(answer_form(words)):
+            # examples cannot read "i wouldn't actually do it" (they hear "do it"): say the no back
+            return Reading("no", "check", "rule", probabilities.get("no", 0.0))
+        return _decide(question, parsed, probabilities)
 
     def warm_up(self, questions: Sequence[Question]) -> None:
         """Build every question's example model now (otherwise on its first reply)."""

@@ -141,6 +141,23 @@ def double_negative_yes(words: str) -> bool:
     return bool(_DOUBLE_NEGATIVE_YES.search(words))
 
 
+# "i wouldn't actually do it", "i ain't gonna act on it", "nunca lo haria": the act itself denied, a no to a
+# question about doing it however the rest of the reply reads (read in the answer form: "aint" is "is not")
+_DENIED_ACT = re.compile(
+    r"\b(?:would|will|could|is|am|are|was) (?:not|never) (?:actually |ever |really |even )?(?:going to )?"
+    r"(?:do (?:it|that|anything)|act on (?:it|them|that|those|anything)|go through with it|hurt (?:him|her|them|"
+    r"anyone|anybody|myself|himself|herself))\b|"
+    r"\b(?:never|no) (?:lo|la) (?:haria|haré|hare|voy a hacer)\b|\bno voy a hacer(?:me)? (?:none|nada)\b")
+
+
+def denies_the_act(words: str) -> bool:
+    """True when a reply (answer form) denies doing the thing asked about and says no plain yes."""
+    if not _DENIED_ACT.search(words):
+        return False
+    rest = _DENIED_ACT.sub(" ", words)
+    return not (_STRONG_YES.search(rest) or any(_YES_TOKEN.match(t) for t in rest.split()))
+
+
 def polarity_only(words: str) -> bool:
     """True when nothing but yes/no/unsure wording (and filler) is left, or a bare yes/no leads."""
     if _BARE_LEAD.match(words):

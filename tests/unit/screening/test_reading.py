@@ -141,3 +141,19 @@ def test_a_single_named_choice_still_gives_way_to_sure_examples(reader, question
     # "school" names the work/school worry, but the reply is about being found out
     reading = reader.read(questionnaire["worries"], "shes worried her school will find out")
     assert reading.value != ["work_school"], reading
+
+
+@pytest.mark.parametrize("qid, text", [
+    ("suicide_plan", "i wouldnt actually do it i got my dog to take care of"),
+    ("suicide_plan", "i aint gonna act on it if thats what you mean"),
+    ("harm_others", "i get mad but i would never hurt him"),
+])
+def test_denying_the_act_is_said_back_as_a_no(reader, questionnaire, qid, text):
+    """The examples hear "do it" and read a yes; the denial of the act is said back as a no instead."""
+    reading = reader.read(questionnaire[qid], text)
+    assert (reading.value, reading.certainty) in (("no", "check"), ("no", "sure")), reading
+
+
+def test_a_yes_beside_a_denied_act_stays_a_yes(reader, questionnaire):
+    reading = reader.read(questionnaire["suicide_plan"], "yes i thought about how but i wouldnt do it")
+    assert reading.value == "yes", reading
