@@ -115,7 +115,7 @@ _FILLER = frozenset("i am is it that this so just really too though thanks thank
 
 _DONT_KNOW_LEAD = re.compile(r"^(?:i )?(?:do not know|not (?:really |totally |quite )?sure|no idea|no clue|unsure|"
                              rf"not certain|can not remember|do not remember|{_NO_SE}|"
-                             r"ni idea|dk)\b")
+                             r"ni idea|dk|hard to (?:say|tell)|(?:i )?can not (?:say|tell)|who knows)\b")
 
 
 # a reply that corrects itself: "any time.. no wait, only evenings", "a cualquier hora.. no, mejor en las noches"

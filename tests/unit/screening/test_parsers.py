@@ -370,3 +370,14 @@ def test_having_no_idea_in_spanish_is_not_a_no(text):
 ])
 def test_spanish_negation_after_the_word_and_spanish_frequencies(questionnaire, qid, text, expected):
     assert parse_answer(questionnaire[qid], text).value == expected
+
+
+@pytest.mark.parametrize(("qid", "text", "expected"), [
+    ("readiness", "my PO is making me", "someone_else"),
+    ("readiness", "sign me up", "ready_now"),
+    # a reply that opens with "hard to say" is a not-sure answer, whatever guess follows
+    ("suicidal_thoughts", "hard to say, its all foggy when im drunk", "unsure"),
+    ("withdrawal", "who knows, maybe", "unsure"),
+])
+def test_probation_officers_sign_ups_and_leading_hedges(questionnaire, qid, text, expected):
+    assert parse_answer(questionnaire[qid], text).value == expected
