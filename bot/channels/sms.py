@@ -22,8 +22,8 @@ Webhook: ``POST /webhooks/twilio/webhook`` (point the Twilio number's "A message
   sent (no SMS cost) and the bot does not run, except that a crisis still gets the crisis texts. STOP always
   works.
 * Outgoing messages go through twilio's REST client (async) at ``settings.twilio_api_base``, each call with a
-  time limit and retries; an SMS the API did not take waits and is tried again later, in order
-  (``bot.channels.sms_sender``).
+  time limit and retries; an SMS the API did not take waits in the database outbox and is tried again later,
+  in order, by whichever node is up (``bot.channels.sms_sender``, ``bot.channels.sms_outbox``).
 * ``get_output_channel()`` (Rasa's ``output_channel=latest``, used for staff takeover replies) sends at once
   through the same rendering and opt-out checks.
 """
@@ -42,6 +42,7 @@ from sanic.request import Request
 from bot.channels.guard import guarded, last_turn
 from bot.channels.limits import RateLimiter
 from bot.channels.replay import answered_before, arrival, send_again, valid_message_id
+from bot.channels.sms_outbox import Outbox
 from bot.channels.sms_sender import SmsSender
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
 from bot.channels.sms_text import (
@@ -189,7 +190,7 @@ class TwilioSmsInput(TwilioInput):
                  limiter: RateLimiter | None = None) -> None:
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
         self.public_url = (public_url or "").rstrip("/")
-        self.sender = SmsSender(account_sid or "", auth_token or "", twilio_number or "", api_base)
+        self.sender = SmsSender(account_sid or "", auth_token or "", twilio_number or "", api_base, outbox=Outbox())
         self.seen = SeenMessages()
         self.limiter = limiter or RateLimiter()
         self.shown = ShownOptions()
@@ -242,6 +243,14 @@ class TwilioSmsInput(TwilioInput):
         @hook.route("/", methods=["GET"])
         async def health(_request: Request):
             return response.json({"status": "ok"})
+
+        @hook.listener("after_server_start")
+        async def later_tries(*_: Any) -> None:
+            self.sender.start_later_tries()  # SMS a stopped or dead node left in the outbox go out from here too
+
+        @hook.listener("before_server_stop")
+        async def stop_later_tries(*_: Any) -> None:
+            await self.sender.stop_later_tries()
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request):

@@ -25,6 +25,12 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
+def number_digest(secret: str | bytes, number: str) -> str:
+    """A phone number's HMAC-SHA256 (keyed with the settings' ``secret_key``): what the database keeps of it."""
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, number.strip().encode(), hashlib.sha256).hexdigest()
+
+
 class OptOuts:
     """The shared opt-out list. ``is_opted_out`` returns None when the database cannot say (see ``sms.py`` for
     what the channel then does); ``opt_out`` / ``opt_in`` return False when nothing could be stored."""
@@ -36,7 +42,7 @@ class OptOuts:
         self._lock = threading.Lock()
 
     def digest(self, number: str) -> str:
-        return hmac.new(self._secret, number.strip().encode(), hashlib.sha256).hexdigest()
+        return number_digest(self._secret, number)
 
     def _import_old_file(self) -> None:
         """Import ``sms_opt_outs.json`` once per process (retried while the database fails)."""

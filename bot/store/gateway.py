@@ -23,7 +23,7 @@ from typing import Any, Callable, Concatenate, Iterator, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
-from bot.store import db, sms_opt_outs
+from bot.store import db, sms_opt_outs, sms_outbox
 from bot.store import repositories as repo
 
 __all__ = ["Store", "store"]
@@ -78,6 +78,13 @@ class Store:
     sms_opted_out = _call(sms_opt_outs.is_opted_out)
     sms_opt_out = _call(sms_opt_outs.opt_out)
     sms_opt_in = _call(sms_opt_outs.opt_in)
+    sms_wait = _call(sms_outbox.add)
+    sms_waiting = _call(sms_outbox.has_waiting)
+    sms_due = _call(sms_outbox.due_digests)
+    sms_lease = _call(sms_outbox.lease)
+    sms_sent = _call(sms_outbox.remove)
+    sms_retry_at = _call(sms_outbox.retry_at)
+    sms_give_up = _call(sms_outbox.give_up)
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """SQLAlchemy models. All timestamps are naive UTC (``utcnow()``); health text is encrypted at rest.
 
 Tables: ``screenings``, ``handoffs``, ``staff_users``, ``console_sessions``, ``notes``, ``staff_messages``,
-``audit_log``, ``conversation_activity``, ``sms_opt_outs`` and
+``audit_log``, ``conversation_activity``, ``sms_opt_outs``, ``sms_outbox`` and
 Rasa's tracker table ``events`` (written by :mod:`bot.store.tracker_store`, read for transcripts and purge).
 The schema is created by the Alembic migrations in ``bot/store/migrations`` (``db.migrate(url)``).
 """
@@ -219,6 +219,25 @@ class SmsOptOut(Base):
 
     digest = Column(String(64), primary_key=True)
     opted_out_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class SmsOutbox(Base):
+    """An SMS Twilio's API did not take (every attempt failed): kept here until a later try sends it, so a node
+    that stops or dies loses none. ``digest`` is the number's HMAC (as in ``sms_opt_outs``) and orders the SMS to
+    one number (by ``id``); the number and the text are encrypted. A node sending a number's SMS holds them until
+    ``leased_until``, so two nodes never send the same one; a dead node's lease runs out and another takes over.
+    Rows leave when sent, refused, or given up after the last try (``bot.channels.sms_sender``)."""
+
+    __tablename__ = "sms_outbox"
+
+    id = Column(Integer, primary_key=True)
+    digest = Column(String(64), nullable=False, index=True)
+    number = Column(EncryptedText, nullable=False)
+    body = Column(EncryptedText, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    next_try_at = Column(DateTime, nullable=False, index=True)
+    tries = Column(Integer, nullable=False, default=0)
+    leased_until = Column(DateTime)
 
 
 class AuditEntry(Base):

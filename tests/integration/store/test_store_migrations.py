@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from bot.store import db
 
 APP_TABLES = {"screenings", "handoffs", "staff_users", "console_sessions", "notes", "staff_messages", "audit_log",
-              "events", "conversation_activity", "sms_opt_outs"}
+              "events", "conversation_activity", "sms_opt_outs", "sms_outbox"}
 
 
 def _tables(url):
