@@ -10,7 +10,8 @@ model (``model``), all reading the canonical form of the whole message:
 * no rule, words of despair that may or may not mean suicide ("can't do this anymore") -> check;
 * wishing to be dead ("better off without me", "no quiero vivir") said together with a plain first-person denial
   of intent ("but i have no plan", "i'm not going to do anything", "no voy a hacer nada") and no means named ->
-  check: the safety question, as an intake worker would ask, instead of the full alarm;
+  check: the safety question, as an intake worker would ask, instead of the full alarm; likewise a model-only
+  overdose or medical alarm when the writer says the person is out of danger ("she's breathing fine");
 * a rule match its context cancelled (negation, past, idiom, a film ...) -> none, unless the model is very
   sure, then check (a rule under negation is not ignored when the words say otherwise).
 
@@ -67,6 +68,11 @@ _STATED_SAFE = re.compile(
     r"kill myself|act on (?:it|them|that))\b|\b(?:i have|there is) no plans?\b|\bi do not have (?:a|any) plans?\b|"
     r"\bno voy a hacer(?:me)? (?:nada|ninguna)\b|\bno me voy a hacer (?:nada|dano|daño)\b|"
     r"\bno tengo (?:ningun |un )?plan\b|\bnunca lo haria\b|\bno pienso hacer(?:me)? nada\b")
+# the writer says the person is out of danger now ("she's breathing fine", "poison control said i'll be fine"):
+# a model-only overdose or medical alarm gets the safety question instead (a rule's alarm stays)
+_REASSURED = re.compile(r"\b(?:is|am|are) breathing (?:fine|ok|okay|normally|normal)\b|"
+                        r"\b(?:said|says|told me) (?:i|she|he|they) (?:will|would) be (?:fine|ok|okay)\b")
+_BODY_CATEGORIES = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
 # means, an act or a goodbye beside it: the denial does not soften the alarm
 _MEANS = re.compile(r"\b(?:guns?|pistol|rifle|shotgun|knife|knives|razor|blade|rope|noose|pills?|meds|overdose|od|"
                     r"bridge|roof|ledge|tracks|goodbye|bye|note|letter|tonight|pistola|arma|cuchillo|navaja|soga|"
@@ -147,7 +153,8 @@ def _assess(text: object, use_model: bool) -> Assessment:
             return Assessment("check", estimate.category, "model", language)
         return Assessment("none", language=language)
     if estimate.probability >= MODEL_CRISIS and not GAMING.search(words) and not (
-            estimate.category == "suicide" and _denied(words)):
+            estimate.category == "suicide" and _denied(words)) and not (
+            estimate.category in _BODY_CATEGORIES and _REASSURED.search(words)):
         return Assessment("crisis", estimate.category, "model", language)
     if estimate.probability >= MODEL_CHECK:
         return Assessment("check", estimate.category, "model", language)

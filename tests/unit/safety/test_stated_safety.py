@@ -52,3 +52,17 @@ def test_a_model_alarm_with_a_denial_asks_instead(monkeypatch):
         assert module.assess("took all my xanax, im not going to do anything else").level == "crisis"
     finally:
         module._cached.cache_clear()
+
+
+def test_a_model_overdose_alarm_for_someone_out_of_danger_asks_instead(monkeypatch):
+    monkeypatch.setattr(module, "_model", lambda: Fixed(0.99, "overdose"))
+    module._cached.cache_clear()
+    try:
+        calm = "my friend got really drunk and passed out on my couch, she's breathing fine and i'm staying up with her"
+        assert module.assess(calm).level == "check"
+        assert module.assess("took my meds twice by accident, poison control said i'll be fine").level == "check"
+        assert module.assess("my friend got really drunk and passed out on my couch").level == "crisis"
+        # a rule's alarm stays: breathing "fine" does not outweigh not waking up
+        assert module.assess("he's breathing fine i think but he won't wake up after the fentanyl").level == "crisis"
+    finally:
+        module._cached.cache_clear()
