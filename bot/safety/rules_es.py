@@ -180,7 +180,10 @@ _ABBREVIATION = re.compile(r"\b(lic|licda|dr|dra|sr|sra|srta|ing|prof|mtro|mtra|
 # "sin tomar" is withdrawal, not a negation of what follows ("segundo dia sin tomar y veo bichos")
 _WITHOUT_USING = re.compile(r"\bsin (?:tomar|beber|usar|consumir|alcohol|pisto|trago|droga|drogas|pastillas|fumar)\b")
 _INTENT_NOW = re.compile(r"(?<!\bno )(?<!\bnunca )(?<!\bjamas )"
-                         r"\b(?:lo voy a hacer|voy a hacerlo|lo hare) (?:ahorita|ahora|hoy|esta noche|ya)\b")
+                         r"\b(?:lo voy a hacer|voy a hacerlo|lo hare) (?:ahorita|ahora|hoy|esta noche|ya)\b|"
+                         # cut wrists bleeding now: "jaja, solo me corte las venas y hay mucha sangre" is no joke
+                         r"\b(?:venas|munecas)\b.{0,80}\b(?:(?:hay|sale|tengo|esta saliendo) (?:mucha|bastante|"
+                         r"un chingo de) sangre|no (?:para|deja) de sangrar|sigo sangrando|me estoy desangrando)\b")
 _CLAUSE = re.compile(r"[.;!?\n]|,|\bpero\b|\baunque\b|\bsino\b|\by\b")
 _NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin|nada)\b")
 _DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) anos\b|\bhace anos\b|"

@@ -29,9 +29,10 @@ _CANDIDATE = re.compile(r"[0-9@$!|+€*.\-_·•~]|(?:^|\s)\S(?:[ .\-_·•~]+\S
 _TOKEN = re.compile(r"\S+")
 # a run of letters (or "2" for "to") long enough to hide a crisis word inside it ("wannadie", "want2die"); checked
 # against the word list before anything is split
-_GLUED = re.compile(r"(?<![\w'])(?=[a-z2]{6,}\b)[a-z2]*(die|dead|kill|myself|mylife|suicid|hang|shoot|"
+_GLUED = re.compile(r"(?<![\w'])(?=[a-z2]{6,}\b)[a-z2]*(die|dead|kill|myself|mylife|suicid|hang|shoot|gun|"
                     r"overdos|morir|matar|muert)[a-z2]*")
 _EDGE_PUNCT = "\"'()[]{}<>,;:?!.…"
+_APOSTROPHE = "'"
 
 
 def rejoin(text: str) -> str:
@@ -48,10 +49,13 @@ def _rejoin_line(line: str) -> str:
         tokens.extend(pieces if pieces else [token])
     out: list[str] = []
     run: list[str] = []
-    for token in tokens + [""]:
+    tokens.append("")
+    for i, token in enumerate(tokens):
         if len(token) == 1 and token not in _EDGE_PUNCT and (token.isalnum() or token in _LEET):
             run.append(token)  # a letter, digit or leetspeak sign; an emoji ends the run
             continue
+        if token == _APOSTROPHE and len(run) >= 2 and all(len(t) == 1 and t.isalpha() for t in tokens[i + 1:i + 3]):
+            continue  # an apostrophe inside spaced letters: "o d ' i n g" is "oding" ("i ' m" stays)
         out.extend(_join_run(run))
         run = []
         if token:
@@ -84,9 +88,11 @@ def _around_crisis_word(part: str) -> list[str | None]:
     if found is None:
         return [None]
     before, _, after = part.partition(found)
-    pieces = [*(segment(before) if before else []), found, *(segment(after) if after else [])]
-    ok = all(_is_word(p) and (len(p) > 1 or p in _ENGLISH_ONE_LETTER_WORDS) and p not in _SUFFIXES for p in pieces)
-    return pieces if ok else [None]
+    following = segment(after) if after else []
+    pieces = [*(segment(before) if before else []), found, *following]
+    ok = all(_is_word(p) and (len(p) > 1 or p in _ENGLISH_ONE_LETTER_WORDS) for p in pieces)
+    # an ending straight after the crisis word is its suffix ("dieing"), not a word ("gunloadedin" keeps "in")
+    return pieces if ok and not (following and following[0] in _SUFFIXES) else [None]
 
 
 def _split_separated(token: str) -> list[str] | None:
