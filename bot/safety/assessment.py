@@ -11,7 +11,9 @@ model (``model``), all reading the canonical form of the whole message:
 * wishing to be dead ("better off without me", "no quiero vivir") said together with a plain first-person denial
   of intent ("but i have no plan", "i'm not going to do anything", "no voy a hacer nada") and no means named ->
   check: the safety question, as an intake worker would ask, instead of the full alarm; likewise a model-only
-  overdose or medical alarm when the writer says the person is out of danger ("she's breathing fine");
+  overdose or medical alarm when the writer says the person is out of danger ("she's breathing fine"), and any
+  overdose, withdrawal or medical alarm when the person is now in care and stable ("admitted to detox, he's
+  stable");
 * a rule match its context cancelled (negation, past, idiom, a film ...) -> none, unless the model is very
   sure, then check (a rule under negation is not ignored when the words say otherwise).
 
@@ -63,6 +65,7 @@ _PASSIVE_RULES = frozenset({"wish_to_die", "no_will_to_live", "not_wake_desire",
 # a plain first-person denial of intent or plan, read in the crisis form ("won't" is "will not"); not "i'm not
 # suicidal", which so often comes before "i just want to die" that it softens nothing
 _STATED_SAFE = re.compile(
+    r"(?:^|[.!?,;] )no plans?(?: at all)?(?=\s*(?:$|[.!?,;]))|"
     r"\bi am not going to (?:do (?:anything|it|something)(?: stupid| dumb)?|hurt myself|kill myself|"
     r"act on (?:it|them|that|anything))\b|\bi (?:would|will) (?:never|not) (?:do (?:it|that|anything)|hurt myself|"
     r"kill myself|act on (?:it|them|that))\b|\b(?:i have|there is) no plans?\b|\bi do not have (?:a|any) plans?\b|"
@@ -73,6 +76,15 @@ _STATED_SAFE = re.compile(
 _REASSURED = re.compile(r"\b(?:is|am|are) breathing (?:fine|ok|okay|normally|normal)\b|"
                         r"\b(?:said|says|told me) (?:i|she|he|they) (?:will|would) be (?:fine|ok|okay)\b")
 _BODY_CATEGORIES = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
+# ... or that the person is now in care and stable: "hes admitted to detox now ... hes stable", "los paramedicos le
+# pusieron narcan y ya esta despierto en el hospital": even a rule's overdose or seizure alarm asks instead
+_IN_CARE = re.compile(r"\b(?:admitted|in the hospital|at the hospital|in (?:the )?(?:er|icu|detox)|at (?:the )?er|"
+                      r"(?:paramedics|ambulance|ems) (?:came|took|checked)|en el hospital|internad[oa]|"
+                      r"en (?:la )?(?:sala de )?emergencias?|los paramedicos|"
+                      r"la ambulancia (?:vino|llego|se lo llevo))\b")
+_STABLE_NOW = re.compile(r"\b(?:is|are) (?:now )?(?:stable|awake|talking|fine|ok|okay|"
+                         r"doing (?:ok|okay|fine|better))\b|"
+                         r"\b(?:ya )?esta (?:estable|despiert[oa]|hablando|bien)\b")
 # means, an act or a goodbye beside it: the denial does not soften the alarm
 _MEANS = re.compile(r"\b(?:guns?|pistol|rifle|shotgun|knife|knives|razor|blade|rope|noose|pills?|meds|overdose|od|"
                     r"bridge|roof|ledge|tracks|goodbye|bye|note|letter|tonight|pistola|arma|cuchillo|navaja|soga|"
@@ -142,7 +154,9 @@ def _assess(text: object, use_model: bool) -> Assessment:
         doubted = model is not None and len(words.split()) >= DOUBT_WORDS and \
             model.estimate(str(text)).probability < RULE_DOUBT
         names = [s.rule for s in found] if found else [name for _, name in found_es]
-        softened = _PASSIVE_RULES.issuperset(names) and _denied(words)
+        categories = {s.category for s in found} if found else {_spanish_category(c, words) for c, _ in found_es}
+        softened = (_PASSIVE_RULES.issuperset(names) and _denied(words)) or (
+            _BODY_CATEGORIES.issuperset(categories) and _in_care_now(words))
         source = "rules" if found else "rules_es"
         return Assessment("check" if doubted or softened else "crisis", category, source, language)
     if model is None:
@@ -161,6 +175,10 @@ def _assess(text: object, use_model: bool) -> Assessment:
     if _DESPAIR.search(words):
         return Assessment("check", "suicide", "despair", language)
     return Assessment("none", language=language)
+
+
+def _in_care_now(words: str) -> bool:
+    return bool(_IN_CARE.search(words)) and bool(_STABLE_NOW.search(words))
 
 
 def _denied(words: str) -> bool:

@@ -165,7 +165,9 @@ SUICIDE_RULES = [
                 r"(self|days|life))\b)",
        not_before=r"\b(slowly|ask(ed|s|ing)?( me)? (if|whether)|ask(ed|s|ing)? me( [\w']+){1,4} (if|whether))\b[^,]*$|"
                   + _ABOUT_THE_QUESTION,
-       not_in_clause=r"\bslowly\b|\bkilling myself with\b"),
+       # "i could shoot myself for leaving my pills at home": annoyance at a slip (not "for being such a failure")
+       not_in_clause=r"\bslowly\b|\bkilling myself with\b|\bcould (?:just )?(?:kill|shoot|strangle|slap|kick|smack) "
+                     r"myself for (?!being\b|real\b|good\b)(?:\w+ing|not|that|this|what)\b"),
     _r("no_will_to_live", "suicide",
        "not =want to =live|=exist", "not =want to =be alive|here|around",
        "not =want to =be on|in this|the earth|world|planet", "=want to =leave this|the earth|world|planet",

@@ -37,3 +37,32 @@ def test_round14_crises_get_the_crisis_answer(text):
 ])
 def test_round14_look_alikes_stay_calm(text):
     assert assess(text, use_model=False).level == "none", text
+
+
+@pytest.mark.parametrize("text", [
+    # passive thoughts with a bare "no plan."
+    "is it bad that i think about death a lot? like not wanting to kill myself just thinking about it. no plan. 3 "
+    "months sober and everything feels heavy",
+    # in care and stable now: even a rule's seizure or overdose alarm asks instead
+    "update: my son had a withdrawal seizure yesterday but hes admitted to the hospital detox now and theyve got him "
+    "on librium. hes stable. who do i talk to about outpatient after",
+    "mi hermano tuvo una sobredosis anoche pero los paramedicos le pusieron narcan y ya esta despierto en el hospital "
+    "hablando. como lo metemos al programa cuando salga",
+])
+def test_safe_now_gets_the_safety_question(text):
+    assert assess(text, use_model=False).level == "check", text
+
+
+@pytest.mark.parametrize("text", [
+    "he overdosed, the ambulance is on the way, he is not breathing",
+    "she took all her pills, she is in the hospital now but not awake",
+    "i want to die. no plan yet but i have the pills",
+    "i could kill myself for being such a failure",
+])
+def test_not_safe_now_keeps_the_alarm(text):
+    assert assess(text, use_model=False).level == "crisis", text
+
+
+def test_could_kill_myself_for_a_slip_is_an_idiom():
+    text = "i could shoot myself for leaving my pill organizer at home. can the pharmacy do an emergency refill?"
+    assert assess(text, use_model=False).level == "none"
