@@ -168,7 +168,7 @@ def _assess(text: object, use_model: bool) -> Assessment:
         return Assessment("none", language=language)
     if estimate.probability >= MODEL_CRISIS and not GAMING.search(words) and not (
             estimate.category == "suicide" and _denied(words)) and not (
-            estimate.category in _BODY_CATEGORIES and _REASSURED.search(words)):
+            estimate.category in _BODY_CATEGORIES and (_REASSURED.search(words) or _in_care_now(words))):
         return Assessment("crisis", estimate.category, "model", language)
     if estimate.probability >= MODEL_CHECK:
         return Assessment("check", estimate.category, "model", language)

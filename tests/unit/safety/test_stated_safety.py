@@ -66,3 +66,14 @@ def test_a_model_overdose_alarm_for_someone_out_of_danger_asks_instead(monkeypat
         assert module.assess("he's breathing fine i think but he won't wake up after the fentanyl").level == "crisis"
     finally:
         module._cached.cache_clear()
+
+
+def test_a_model_alarm_for_someone_now_in_care_and_stable_asks_instead(monkeypatch):
+    monkeypatch.setattr(module, "_model", lambda: Fixed(0.99, "overdose"))
+    module._cached.cache_clear()
+    try:
+        assert module.assess("my buddy took something bad last night but he is in the hospital now and he is "
+                             "stable").level == "check"
+        assert module.assess("my buddy took something bad and he is in the hospital now").level == "crisis"
+    finally:
+        module._cached.cache_clear()
