@@ -6,11 +6,13 @@ minute (several people behind one address). A channel's ``rate_limit`` credentia
 
     rate_limit: {burst: 10, per_minute: 30, client_burst: 60, client_per_minute: 300}
 
-Channels ask ``await limiter.check(conversation, client)``. With one process (no ``redis_url``) the buckets
-live in this process's memory. With several Rasa nodes (``redis_url`` set) ``from_credentials`` gives a
-``bot.channels.shared_limits.SharedRateLimiter``: the buckets live in Redis, so a client spread over N nodes by
-the balancer still gets one budget, not N; when Redis is down or slow, each node falls back to the in-memory
-buckets below. Crisis messages are answered even when limited (see ``guard.limited_reply``).
+Channels ask ``await limiter.check(conversation, client)``; a copy of a message answered from storage
+(``bot.channels.replay``) gets its tokens back (``give_back``), so a client's retries never limit it. With
+one process (no ``redis_url``) the buckets live in this process's memory. With several Rasa nodes
+(``redis_url`` set) ``from_credentials`` gives a ``bot.channels.shared_limits.SharedRateLimiter``: the buckets
+live in Redis, so a client spread over N nodes by the balancer still gets one budget, not N; when Redis is down
+or slow, each node falls back to the in-memory buckets below. Crisis messages are answered even when limited
+(see ``guard.limited_reply``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,13 @@ class Buckets:
             self._state.popitem(last=False)
         return allowed
 
+    def give(self, key: str) -> None:
+        """Put back a token taken for ``key`` (never above the burst; a forgotten key is a full bucket)."""
+        if key in self._state:
+            now = self.clock()
+            tokens, then = self._state[key]
+            self._state[key] = (min(self.rate.burst, tokens + (now - then) * self.rate.per_minute / 60 + 1), now)
+
 
 class RateLimiter:
     """Per-conversation and per-client buckets; ``allow`` is False when either is empty."""
@@ -74,6 +83,16 @@ class RateLimiter:
             ok = self.clients.take(client) and ok
         return ok
 
+    def put_back(self, conversation: str, client: str | None = None) -> None:
+        """Return the tokens ``allow`` took, to this process's buckets."""
+        self.conversations.give(conversation)
+        if client is not None:
+            self.clients.give(client)
+
     async def check(self, conversation: str, client: str | None = None) -> bool:
         """What the channels call: ``allow`` here; through Redis in ``SharedRateLimiter``."""
         return self.allow(conversation, client)
+
+    async def give_back(self, conversation: str, client: str | None = None) -> None:
+        """What the channels call for a message that cost nothing (a copy answered from storage)."""
+        self.put_back(conversation, client)

@@ -77,8 +77,30 @@ async def arrival(app, sender: str) -> AsyncIterator[None]:
         yield
 
 
+class EarlierCopy:
+    """The guard's check for an earlier copy of a message (see ``answered_before``); ``found`` after it ran."""
+
+    def __init__(self, app, sender: str, message_id: str, send: Callable[[list[dict]], Awaitable[None]]) -> None:
+        self.app, self.sender, self.message_id, self.send = app, sender, message_id, send
+        self.found = False
+
+    async def __call__(self) -> list[dict] | None:
+        agent = agent_of(self.app)
+        if agent is None:
+            return None
+        if not _reentrant(agent):
+            await _wait_for_lock(agent, self.sender)
+        stored = await _read_replies(agent, self.sender, self.message_id)
+        if stored is None:
+            return None
+        log.info("a message sent again: its stored answer (%d messages) sent again", len(stored))
+        await self.send(stored)
+        self.found = True
+        return stored
+
+
 def answered_before(app, sender: str, message_id: str | None, send: Callable[[list[dict]], Awaitable[None]]
-                    ) -> Callable[[], Awaitable[list[dict] | None]] | None:
+                    ) -> EarlierCopy | None:
     """For the guard: a check of whether ``message_id`` was handled already. It returns None when it was not (or
     the conversation cannot be read: the message is then handled as new); else the stored answer (maybe empty),
     which it has sent through ``send``. The guard runs it under the conversation's lock with a re-entrant lock
@@ -86,20 +108,14 @@ def answered_before(app, sender: str, message_id: str | None, send: Callable[[li
     waits for Rasa's lock (an earlier copy still running). None instead of a check when there is no id."""
     if not message_id:
         return None
+    return EarlierCopy(app, sender, message_id, send)
 
-    async def check() -> list[dict] | None:
-        agent = agent_of(app)
-        if agent is None:
-            return None
-        if not _reentrant(agent):
-            await _wait_for_lock(agent, sender)
-        stored = await _read_replies(agent, sender, message_id)
-        if stored is None:
-            return None
-        log.info("a message sent again: its stored answer (%d messages) sent again", len(stored))
-        await send(stored)
-        return stored
-    return check
+
+async def spare_tokens(limiter, copy: EarlierCopy | None, conversation: str, client: str | None = None) -> None:
+    """After the guard: a copy answered from storage gives back the rate-limit tokens its arrival took, so a
+    client retrying a message it got no answer to (a dropped connection, Twilio's retry) is not limited for it."""
+    if copy is not None and copy.found:
+        await limiter.give_back(conversation, client)
 
 
 async def _read_replies(agent, sender: str, message_id: str) -> list[dict] | None:

@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
-from bot.channels.replay import answered_before, arrival, valid_message_id
+from bot.channels.replay import answered_before, arrival, spare_tokens, valid_message_id
 from bot.channels.tokens import same_token
 from bot.channels.uncancelled import to_the_end
 
@@ -144,6 +144,8 @@ class SafeRestInput(RestInput):
             limited = not await self.limiter.check(sender, address)
             repeat = answered_before(app, sender, message.message_id, _collect(collector))
             await handle(message, app, limited=limited, repeat=repeat)
+            if not limited:
+                await spare_tokens(self.limiter, repeat, sender, address)
             if limited and not collector.messages:
                 return response.json({"error": "too many messages; please wait a moment"}, status=429,
                                      headers={"Retry-After": "2"})

@@ -47,6 +47,24 @@ return ok
 """
 
 
+# The same keys and arguments: one token back to each bucket that has a state (no state is a full bucket).
+GIVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i, key in ipairs(KEYS) do
+  local burst, rate, ttl = tonumber(ARGV[3 * i - 2]), tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i])
+  local state = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens, at = tonumber(state[1]), tonumber(state[2])
+  if tokens ~= nil and at ~= nil then
+    tokens = math.min(burst, tokens + math.max(0, now - at) * rate + 1)
+    redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
+    redis.call('PEXPIRE', key, ttl)
+  end
+end
+return 1
+"""
+
+
 def _args(rate: Rate) -> list[float | int]:
     per_ms = max(rate.per_minute, 0.0) / 60_000
     ttl = MAX_TTL_MS if per_ms == 0 else min(MAX_TTL_MS, math.ceil(rate.burst / per_ms) + 1000)
@@ -61,6 +79,7 @@ class SharedRateLimiter(RateLimiter):
         super().__init__(conversation, client, clock)
         self._redis = redis_client(redis_url)
         self._take = self._redis.register_script(TAKE)  # EVALSHA, loading the script when Redis lacks it
+        self._give = self._redis.register_script(GIVE)
         self._tag_key = hashlib.sha256(b"iopbot rate limits\0" + secret.encode("utf-8")).digest()
         self._retry_at = 0.0  # after a failure: memory until then
         self._in_memory = False
@@ -69,13 +88,27 @@ class SharedRateLimiter(RateLimiter):
         tag = hmac.new(self._tag_key, f"{kind}\0{value}".encode("utf-8", "replace"), hashlib.sha256)
         return f"iopbot:limit:{kind}:{tag.hexdigest()[:32]}"
 
-    async def check(self, conversation: str, client: str | None = None) -> bool:
-        if self.clock() < self._retry_at:
-            return self.allow(conversation, client)
+    def _keys(self, conversation: str, client: str | None) -> tuple[list[str], list[float | int]]:
         keys, args = [self.key("conversation", conversation)], _args(self.conversations.rate)
         if client is not None:
             keys.append(self.key("client", client))
             args += _args(self.clients.rate)
+        return keys, args
+
+    async def give_back(self, conversation: str, client: str | None = None) -> None:
+        if self.clock() < self._retry_at:
+            self.put_back(conversation, client)
+            return
+        keys, args = self._keys(conversation, client)
+        try:
+            await self._give(keys=keys, args=args)
+        except Exception:  # noqa: BLE001 - a token not given back costs a retrying client a little, nothing more
+            log.info("could not give rate-limit tokens back in Redis")
+
+    async def check(self, conversation: str, client: str | None = None) -> bool:
+        if self.clock() < self._retry_at:
+            return self.allow(conversation, client)
+        keys, args = self._keys(conversation, client)
         try:
             allowed = await self._take(keys=keys, args=args)
         except Exception as exc:  # noqa: BLE001 - Redis down or slow: never hold up or lose a message

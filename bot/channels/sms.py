@@ -41,7 +41,7 @@ from sanic.request import Request
 
 from bot.channels.guard import guarded, last_turn
 from bot.channels.limits import RateLimiter
-from bot.channels.replay import answered_before, arrival, send_again, valid_message_id
+from bot.channels.replay import answered_before, arrival, send_again, spare_tokens, valid_message_id
 from bot.channels.sms_outbox import Outbox
 from bot.channels.sms_sender import SmsSender
 from bot.channels.sms_state import OptOuts, SeenMessages, ShownOptions
@@ -325,6 +325,7 @@ class TwilioSmsInput(TwilioInput):
         repeat = answered_before(app, sender, message_id, lambda replies: send_again(output, sender, replies))
         await handle(UserMessage(payload or text, output, sender, input_channel=self.name(), metadata=metadata,
                                  message_id=message_id), app, repeat=repeat)
+        await spare_tokens(self.limiter, repeat, sender)
         await output.flush(sender)
 
     async def options_for(self, sender: str, app: Any) -> list[tuple[str, str]]:

@@ -56,7 +56,7 @@ from bot.channels.empty_reply import empty_reply
 from bot.channels.guard import guarded
 from bot.channels.limits import RateLimiter
 from bot.channels.release import ReleaseWatch
-from bot.channels.replay import answered_before, arrival, send_again, valid_message_id
+from bot.channels.replay import answered_before, arrival, send_again, spare_tokens, valid_message_id
 from bot.channels.shared_state import room_manager, typing_board
 from bot.channels.stored import stored_events
 from bot.channels.tokens import DEFAULT_MAX_AGE, ConversationTokens, same_token
@@ -442,6 +442,8 @@ class WebChatInput(SocketIOInput):
                 try:
                     await handle(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata,
                                              message_id=message_id), app, limited=limited, repeat=repeat)
+                    if not limited:
+                        await spare_tokens(self.limiter, repeat, sender_id, addresses.get(sid, sid))
                     if limited and not output.messages:
                         await output.send_text_message(sender_id, _slow_down(text))
                 finally:

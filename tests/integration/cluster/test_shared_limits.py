@@ -55,6 +55,19 @@ async def test_the_shared_bucket_refills_over_time(redis_server):  # noqa: F811
     assert [await node_b.check("conv-1") for _ in range(3)] == [True, True, False]
 
 
+async def test_a_token_given_back_on_one_node_is_there_for_the_other(redis_server):  # noqa: F811
+    node_a, node_b = nodes(redis_server.url, conversation=Rate(2, SLOW), client=Rate(3, SLOW))
+    await node_a.give_back("conv-new", "10.0.0.5")  # nothing drawn yet: the buckets stay full, no key is made
+    assert not redis.Redis.from_url(redis_server.url).keys("*")
+    assert [await node_a.check("conv-1", "10.0.0.5") for _ in range(3)] == [True, True, False]
+    await node_b.give_back("conv-1", "10.0.0.5")  # a copy answered from storage on the other node
+    assert [await node_a.check("conv-1", "10.0.0.5") for _ in range(2)] == [True, False]
+    for _ in range(4):
+        await node_b.give_back("conv-1", "10.0.0.5")
+    # four came back, but a bucket never holds more than its burst: two for the conversation
+    assert [await node_a.check("conv-1", "10.0.0.5") for _ in range(3)] == [True, True, False]
+
+
 async def test_keys_expire_when_idle_and_name_no_id(redis_server):  # noqa: F811
     node_a, _ = nodes(redis_server.url, conversation=Rate(10, 30), client=Rate(60, 300))
     await node_a.check("+15550100", "192.0.2.7")

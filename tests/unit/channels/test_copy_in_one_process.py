@@ -106,3 +106,28 @@ def test_a_crisis_copy_while_the_conversation_is_busy_gets_the_crisis_texts_once
 def test_a_new_message_id_is_handled():
     app = _app(UserUttered("every day", message_id="m1"), BotUttered(NEXT))
     assert asyncio.run(_send(app, "twice a week", "m2", dialogue=_answers)) == [NEXT]
+
+
+@pytest.mark.usefixtures("database")
+def test_copies_of_an_answered_message_cost_no_rate_limit_tokens():
+    """A client retrying a message whose answer it lost (REST, same id) five times, with a burst of two, is
+    answered from storage each time and its next new message is still handled."""
+    from bot.channels.limits import Rate, RateLimiter
+    from bot.channels.rest import SafeRestInput
+
+    app = _app(UserUttered("every day", message_id="m1"), BotUttered(NEXT))
+    channel = SafeRestInput()
+    channel.limiter = RateLimiter(Rate(2, 0.001), Rate(60, 0.001))
+    handle = guarded(_answers)
+
+    async def send(text: str, message_id: str):
+        message = UserMessage(text, CollectingOutputChannel(), SENDER, input_channel="rest", message_id=message_id)
+        return await channel._take(app, message, "10.0.0.9", handle)  # noqa: SLF001 - the channel's own path
+
+    async def scenario():
+        copies = [await send("every day", "m1") for _ in range(5)]
+        return copies, await send("twice a week", "m2")
+
+    copies, new = asyncio.run(scenario())
+    assert all(r.status == 200 and NEXT.encode() in r.body for r in copies)
+    assert new.status == 200 and NEXT.encode() in new.body

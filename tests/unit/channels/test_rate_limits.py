@@ -82,3 +82,15 @@ def test_shared_bucket_keys_name_no_phone_number_or_address():
     assert key == SharedRateLimiter("redis://127.0.0.1:1/1", "secret").key("conversation", "+15550100")
     assert key != SharedRateLimiter("redis://127.0.0.1:1/1", "other").key("conversation", "+15550100")
     assert limiter.key("client", "+15550100") != key
+
+
+def test_tokens_given_back_are_taken_again_but_never_above_the_burst():
+    clock = Clock()
+    limiter = RateLimiter(Rate(2, 0), Rate(60, 0), clock=clock)
+    limiter.put_back("never-seen")  # a bucket nobody drew on is full: nothing to give back
+    assert [limiter.allow("conv") for _ in range(3)] == [True, True, False]
+    limiter.put_back("conv")
+    assert [limiter.allow("conv") for _ in range(2)] == [True, False]
+    for _ in range(5):
+        limiter.put_back("conv")
+    assert [limiter.allow("conv") for _ in range(3)] == [True, True, False]
