@@ -57,6 +57,8 @@ _DISTANT_PAST = re.compile(
     r"|\bused to\b"
     r"|\bback (in|then|when|before)\b"
     r"|\bin (high school|middle school|college|my (early |mid |late )?(teens|twenties|thirties|20s|30s|40s))\b"
+    r"|\bin (\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+    r"twelfth) grade\b"
     r"|\bhave not (\w+ )?(in|for) (over |more than |almost |nearly )?\S+ (years|yrs)\b"
     r"|\bas a (kid|teen|teenager|child)\b"
     r"|\bgrowing up\b"

@@ -189,6 +189,7 @@ SUICIDE_RULES = [
        "nobody would|will _? miss|care|notice",
        "no one would|will _? miss|care|notice",
        "=be not going to be alive", "=be around much longer", "not =be here tomorrow",
+       "not going to be a|an problem|burden|bother|issue for|to _ _? much? longer",
        "will not =be here|around _? _? tomorrow|longer|anymore", "will be gone", "not =trust myself",
        "sleep forever", "go to sleep forever", "way out except|but _? =die|=death",
        negatable=False,
@@ -349,10 +350,14 @@ SUICIDE_RULES = [
        not_after=r"^\s*(to (work|school|go|get|come|take me)|home|with my|station|for my (ride|friend|mom|dad))\b"),
     _r("at_the_edge", "suicide",
        "=stand|=sit|=be on|at a|the|this|that? bridge|ledge|railing|overpass|rooftop",
+       "=stand|=sit on|at a|the|this|that? roof",
        "=stand|=sit|=be on|at the|a edge of a|the|this|that|our|his|her|my|their? _? "
        "roof|bridge|building|cliff|overpass|balcony",
        "=stand|=sit|=be|=lean on|at|over the|a very? edge of the|a subway|train|metro platform",
-       not_after=r"^\s*(club|game|table|card|of (my|his|her|the|your) nose|tournament)\b"),
+       not_after=r"^\s*(club|game|table|card|of (my|his|her|the|your) nose|tournament)\b|"
+                 r"^\s*(cleaning|fixing|repairing|working|shoveling|patching|painting|hanging|putting|installing|"
+                 r"smoking|watching|with (my|the|a|our|some)|for (the )?(fireworks|view|sunset|sunrise|eclipse)|"
+                 r"to (fix|clean|repair|watch|see|smoke|get the|look at))\b|^\s*\w* ?(gutters?|shingles|antenna)\b"),
     _r("cannot_keep_safe", "suicide",
        "not =feel safe with|around|from myself", "not =feel safe _? _? alone with myself",
        "not safe with|around|from myself", "=feel unsafe with|around myself", "unsafe with myself",
@@ -401,6 +406,10 @@ EMERGENCY_RULES = [
        not_after=r"^\s*(on (?!(heroin|fent|fentanyl|pills|my|his|her|their|something|dope|meds|xanax|bars|"
                  r"percs|oxys?|coke|meth|benzos|alcohol|klonopin|methadone|it|them))\w+|"
                  r"and died|and passed)"),
+    # naloxone wears off before the opioid: "we narcanned him and he came to but now hes nodding out again"
+    _r("narcan_wearing_off", "overdose", "=nod|=pass|=go|=slip|=fade out again", "=stop breathing again",
+       "=turn blue again", "=go under again", "=be not breathing again",
+       requires=r"\b(narcan\w*|naloxone|came to|came back|woke up|came around)\b", situational=True, past="recent"),
     _r("took_too_much", "overdose",
        "took|taken|swallowed|downed|did|snorted|injected|smoked|shot|drank|ate|used|mixed|popped "
        "up? just? like? way? too many|much",

@@ -76,6 +76,8 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\bpa(?:ra)? (?:ya )?no despertar\b", r"\b(?:ya )?no voy a estar\b(?! (?:en|para la|con))",
        r"\bdespues de (?:hoy|esta noche) ya no\b(?! (?:vuelvo|voy|pienso) a (?:tomar|usar|beber|fumar|meterme))",
        r"\b(?:la ultima vez que hablamos|mi ultimo (?:atardecer|dia|mensaje))\b",
+       r"\besta vez (?:ya )?(?:consegui|compre|tengo|traigo) (?:una|la|el|un|mi) (?:pistola|arma|cuete|fierro|soga|"
+       r"cuerda)\b",
        r"\b(?:me despedi|despedirme|me estoy despidiendo) de (?:todos|mi|mis|ustedes)\b"
        r"(?! (?:vida de antes|antigua vida|viejo yo|dealers|vicio|vicios))",
        r"\b(?:list[oa]|preparad[oa]) (?:para|pa) (?:irme|irse|morir)\b", r"\bantes de irme\b",
@@ -98,8 +100,10 @@ RULES_ES: tuple[RuleEs, ...] = (
        r"\bya (?:escribi|deje|tengo listas) (?:las|mis) cartas\b",
        not_in_text=re.compile(r"\b(?:paso (?:9|nueve)|noveno paso|enmiendas|reparaciones|padrino|madrina|aa|"
                               r"alcoholicos anonimos|na)\b")),
-    # a last message that carries its own "no": "si no contesto mañana díganle que no fue su culpa"
+    # a last message that carries its own "no": "si no contesto mañana díganle que no fue su culpa", "no quiero q
+    # me oiga despedirme"
     _r("despedida", "suicide", r"\b(?:diganle|digale|dile|diles)\b.{0,40}\bno (?:fue|es) (?:su|tu) culpa\b",
+       r"\bno quiero (?:que )?(?:me|nos) (?:oiga|oigan|escuche|escuchen|vea|vean) despedirme\b",
        negatable=False),
     # leaving someone in others' care with a goodbye: "gracias por todo ... cuiden a mi hija"
     _r("encargo_final", "suicide",
@@ -113,6 +117,8 @@ RULES_ES: tuple[RuleEs, ...] = (
     _r("dosis_letal", "suicide",
        r"\bcuantas? (?:pastillas|tylenol|paracetamol)\w*(?: de \w+)? (?:se necesitan|hacen falta|para morir|"
        r"para (?:ya )?no despertar)\b",
+       r"\bcuantas? (?:\w+ ){0,3}?(?:serian|seria|se necesitan|hacen falta|necesito|necesitaria|ocupo|ocuparia) "
+       r"para (?:ya )?(?:no despertar|no amanecer|morir(?:me)?|matarme)\b",
        r"\bcuanto tarda (?:una persona |alguien )?en morir(?:se)?\b", asked_counts=True),
     _r("danar_a_otro", "harm_others",
        r"\b(?:las|unas) voces me (?:dicen|piden|ordenan) (?:que|q) (?:le haga dano|lastime|mate|hiera|golpee|"
@@ -189,6 +195,7 @@ _NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin|nada)\b")
 _DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) anos\b|\bhace anos\b|"
                            r"\bcuando (?:yo )?(?:era|tenia|estaba)\b|\ben (?:el )?(?:19|20)\d\d\b|\bel ano pasado\b|"
                            r"\bde (?:joven|nino|nina)\b|"
+                           r"\ba los (?:1\d|[2-9]\d)(?: anos)?\b(?! (?:minutos|segundos|horas|dias|semanas|meses))|"
                            r"\bhace (?:mucho|tiempo|anos)\b(?! (?:aire|frio|calor|viento|sol|ruido))|"
                            r"\bdesde entonces\b|\bya (?:sali|salio) de eso\b|"
                            r"\buna vez\b|(?<!\bfuera )(?<!\bsea )(?<!\bseria )\bla ultima vez\b|"
@@ -245,7 +252,9 @@ _JOKE = re.compile(r"\b(?:jaja\w*|jeje\w*|exagero|es broma|no es cierto|no manch
 _IDIOM = re.compile(r"\b(?:me voy a|te vas a|se va a) morir de tanto (?:tomar|beber|fumar|usar|comer|trabajar)\b|"
                     r"\bme muero (?:de|por) (?:risa|hambre|sueno|ganas|calor|frio|verguenza|aburrimiento)\b|"
                     r"\bme (?:mata|matan|esta matando) (?:el|la|los|las|este|esta)\b|\bmuerto de (?:risa|hambre|sueno|"
-                    r"cansancio)\b|\bme quiero morir de (?:la )?(?:risa|verguenza|pena)\b")
+                    r"cansancio)\b|\bme quiero morir de (?:la )?(?:risa|verguenza|pena)\b|"
+                    r"\bmor(?:ir|ia|i|iria|irme|irse)\w* de (?:la |tanta |puro |pura )?"
+                    r"(?:risa|verguenza|pena|hambre|sueno|aburrimiento|calor|frio|cansancio)\b")
 # a loss told of: "perdí a mi mejor amiga por suicidio", "... por una sobredosis" (grief, not danger now)
 _LOSS = re.compile(r"\bperdi a (?:mi|su|un|una|nuestro|nuestra)(?: \w+){1,3} "
                    r"(?:por|a causa de|por un|por una|en un|en una) (?:suicidio|sobredosis)\b")
@@ -283,7 +292,8 @@ def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, tex
         return False  # "¿qué pasa si me tomo todas? lo voy a hacer ahorita": the question is not the frame
     if rule.negatable and _NEGATION.search(_WITHOUT_USING.sub(" ", clause_before)):
         return True
-    if _MEDIA.search(before) or _JOKE.search(sentence) or _LOSS.search(sentence) or (
+    # a laugh does not make asking for a lethal amount a joke ("toy bien jaja, cuantas serian pa no despertar")
+    if _MEDIA.search(before) or _JOKE.search(sentence) and not rule.asked_counts or _LOSS.search(sentence) or (
             rule.category == "harm_others" and GAMING.search(text)):
         return True
     # a question about it, from the sentence's start or the clause's ("soy enfermera, ¿cuál es su protocolo
