@@ -236,8 +236,11 @@ def _question(r: _Reader, raw: Any, i: int, checker: ConditionChecker,
         understood[value] = _per_person(r, {"understood": block}, "understood", f"{field}.understood.{value}")
     hints = r.get(raw, "hints", field, list, required=False, default=[])
     hints = tuple(r.text({"hint": h}, "hint", f"{field}.hints[{k}]") for k, h in enumerate(hints))
+    recent = r.get(raw, "recent", field, bool, required=False, default=False)
+    if recent and qtype != "yes_no_unsure":
+        raise r.fail(f"{field}.recent", "only a yes_no_unsure question asks about a recent window")
     return Question(qid, area, qtype, wording, sms, why, label, tuple(choices), ask_if, instrument,
-                    minimum, maximum, tuple(points_table), units, understood, hints)
+                    minimum, maximum, tuple(points_table), units, understood, hints, recent=recent)
 
 
 def _per_person(r: _Reader, raw: Mapping[str, Any], key: str, field: str) -> dict[str, str]:

@@ -131,6 +131,8 @@ class Question:
     understood: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
     hints: tuple[str, ...] = ()  # two or three example answers, given when a reply was not understood
     translations: Mapping[str, Wording] = field(default_factory=dict, hash=False)  # lang -> words
+    # yes / no questions about now or a recent window: a reply saying it is over ("since then no") is a no
+    recent: bool = False
 
     def words(self, lang: str = "en") -> Wording:
         """The question's words in ``lang`` (English when there is no translation)."""

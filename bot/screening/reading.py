@@ -33,7 +33,7 @@ from bot.screening.parsers import ParsedAnswer, parse_answer, parse_yes_no, whol
 from bot.screening.vocabulary import UNCLEAR as NOT_SURE
 from bot.text.canonical import canonical
 from bot.text.normalise import answer_form
-from bot.text.replies import corrected_tail, denies_the_act
+from bot.text.replies import corrected_tail, denies_the_act, says_it_is_over
 
 Certainty = Literal["sure", "check", "unclear"]
 Embed = Callable[[Sequence[str]], Any]
@@ -107,6 +107,10 @@ class AnswerReader:
                 max(probabilities, key=probabilities.get) != "no" and denies_the_act(answer_form(words)):
             # examples cannot read "i wouldn't actually do it" (they hear "do it"): say the no back
             return Reading("no", "check", "rule", probabilities.get("no", 0.0))
+        if question.recent and not (parsed.value == "yes" and parsed.strong) and \
+                max(probabilities, key=probabilities.get) != "no" and says_it_is_over(words):
+            # "two summers ago i took pills. since then no" to "in the past 3 months ...?": say the no back
+            return Reading("no", "check", "rule", probabilities.get("no", 0.0))
         return _decide(question, parsed, probabilities)
 
     def warm_up(self, questions: Sequence[Question]) -> None:
@@ -145,6 +149,11 @@ def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, f
             # rule and examples disagree: say back the examples' reading when they are sure of it
             return Reading(best, "check", "examples", confidence) if confidence >= SURE \
                 else Reading(parsed.value, "check", "rule", support)
+        if question.type == "yes_no_unsure" and confidence >= SURE:
+            # the reply's own yes / no / not sure words say otherwise ("im not sure. ... never told us"):
+            # the examples' reading is said back, not stored unasked (saying back the words' reading instead
+            # stored fewer answers right on every set)
+            return Reading(best, "check", "examples", confidence)
     return _by_examples(best, confidence)
 
 

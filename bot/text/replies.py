@@ -158,6 +158,26 @@ def denies_the_act(words: str) -> bool:
     return not (_STRONG_YES.search(rest) or any(_YES_TOKEN.match(t) for t in rest.split()))
 
 
+# "two summers ago i took pills. since then no", "de chavo me peleaba. este mes nada", "not anymore": what is asked
+# about is over, a no to a question about now or a recent window (read in the canonical form, punctuation kept:
+# "ya no" / "not anymore" count only where a clause ends, not in "ya no puedo parar")
+_OVER_NOW = re.compile(
+    r"\b(?:since then|ever since|since)[,]? (?:no|nope|nothing|none|not really|not once)\b|"
+    r"\b(?:not|nothing|none) since\b|\bno longer\b|"
+    r"\b(?:not|no) (?:any ?more|no more)\s*(?:[.,!;)]|$|but\b|though\b|tho\b|thank|thankfully|gracias)|"
+    r"\b(?:but |and )?(?:now|these days|nowadays|lately|this month|recently)(?: that [^.,!?]{1,30})?,? "
+    r"(?:no|nope|nothing|none|not really|not at all)\s*(?:[.,!;)]|$)|"
+    r"\bdesde entonces,? (?:no|nada|ya no|nunca)\b|\bnada desde\b|"
+    r"\bya no\s*(?:[.,!;)]|$|pero\b|gracias\b)|"
+    r"\b(?:pero |y )?(?:ahora|ahorita|este mes|ultimamente|estos dias|hoy en dia)(?: que [^.,!?]{1,30})?,? "
+    r"(?:no|nada|ya no|para nada)\s*(?:[.,!;)]|$)")
+
+
+def says_it_is_over(text: str) -> bool:
+    """True when a reply says what was asked about stopped ("since then no", "este mes nada", "ya no")."""
+    return bool(_OVER_NOW.search(canonical(text)))
+
+
 def polarity_only(words: str) -> bool:
     """True when nothing but yes/no/unsure wording (and filler) is left, or a bare yes/no leads."""
     if _BARE_LEAD.match(words):

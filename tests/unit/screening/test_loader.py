@@ -118,6 +118,9 @@ def _mutations_questionnaire():
     def last_use_choice_without_days(d):
         del _question(d, "last_use")["choices"][0]["days"]
 
+    def recent_choice_question(d):
+        _question(d, "support")["recent"] = True
+
     return [
         (drop_version, "version"),
         (dup_id, "questions[:suicidal_thoughts].id"),
@@ -135,6 +138,7 @@ def _mutations_questionnaire():
         (bad_id, "questions[*].id"),
         (unquoted_yes, "questions[:attend].choices[2].synonyms"),
         (last_use_choice_without_days, "questions[:last_use].choices[0].days"),
+        (recent_choice_question, "questions[:support].recent"),
     ]
 
 

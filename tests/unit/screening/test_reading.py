@@ -157,3 +157,28 @@ def test_denying_the_act_is_said_back_as_a_no(reader, questionnaire, qid, text):
 def test_a_yes_beside_a_denied_act_stays_a_yes(reader, questionnaire):
     reading = reader.read(questionnaire["suicide_plan"], "yes i thought about how but i wouldnt do it")
     assert reading.value == "yes", reading
+
+
+@pytest.mark.parametrize(("qid", "text"), [
+    ("suicide_behavior", "two summers ago i took a bunch of pills. since then no"),
+    ("harm_others", "de chavo me peleaba mucho. este mes nada"),
+    ("withdrawal", "used to when i was drinking a handle a day but now that its just weed, no"),
+])
+def test_a_reply_saying_it_is_over_is_said_back_as_a_no_to_a_recent_question(reader, questionnaire, qid, text):
+    reading = reader.read(questionnaire[qid], text)
+    assert (reading.value, reading.certainty) == ("no", "check"), reading
+
+
+def test_over_since_is_still_a_yes_to_ever_having_had_a_seizure(reader, questionnaire):
+    assert not questionnaire["seizure_history"].recent
+    reading = reader.read(questionnaire["seizure_history"], "had one in detox two years ago, since then no")
+    assert reading.value == "yes", reading
+
+
+@pytest.mark.parametrize(("qid", "text"), [
+    ("seizure_history", "im not sure. he was in a detox out of state and they mentioned medical complications "
+                        "but never told us what"),
+    ("suicide_behavior", "not that i know of. shes living with us and i keep a pretty close eye on her"),
+])
+def test_sure_examples_against_the_replys_own_answer_words_are_said_back(reader, questionnaire, qid, text):
+    assert reader.read(questionnaire[qid], text).certainty == "check"
