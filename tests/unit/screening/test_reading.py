@@ -182,3 +182,18 @@ def test_over_since_is_still_a_yes_to_ever_having_had_a_seizure(reader, question
 ])
 def test_sure_examples_against_the_replys_own_answer_words_are_said_back(reader, questionnaire, qid, text):
     assert reader.read(questionnaire[qid], text).certainty == "check"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("whos going to watch his kids? and he doesnt have a car", ["family_care", "transport"]),
+    ("i take care of my dad who has dementia. and money honestly", ["family_care", "cost"]),
+    ("¿quién le cuida a sus hijos mientras va? y además no maneja", ["family_care", "transport"]),
+])
+def test_a_choice_in_each_clause_is_said_back_with_the_others(reader, questionnaire, text, expected):
+    reading = reader.read(questionnaire["worries"], text)
+    assert (sorted(reading.value), reading.certainty) == (sorted(expected), "check"), reading
+
+
+def test_one_clause_keeps_its_single_reading(reader, questionnaire):
+    reading = reader.read(questionnaire["worries"], "whos going to watch my kids while im there")
+    assert reading.value == ["family_care"], reading
