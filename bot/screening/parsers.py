@@ -338,6 +338,9 @@ def days_per_week(text: str) -> float | None:
     out_of = re.search(r"\b(\d) days? (?:out of|outta|of) 7\b", words)
     if out_of:
         return float(out_of.group(1))
+    span = _weekday_span(words)
+    if span is not None:
+        return span
     for pattern, rate in fixed:
         if re.search(pattern, words):
             return rate
@@ -353,10 +356,24 @@ _DAY_ABBR = {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wedne
              "satur": "saturday", "wednes": "wednesday"}
 
 
+_WEEKDAY_SPAN = re.compile(r"\bweekdays\b|\bmon(?:day)?s? (?:to|through|thru|till|until|-) fri(?:day)?s?\b")
+_WEEKENDS_OFF = re.compile(r"\bweekends? (?:\w+ )?(?:off|free|descansa|descanso|rests?|no|not|nothing)\b|"
+                           r"\b(?:not|never|except|but not|off)(?: on)?(?: the)? weekends?\b")
+
+
+def _weekday_span(words: str) -> float | None:
+    """"monday to friday ... the weekend he rests" -> 5 (before "weekends" alone reads 2); both -> 7."""
+    if not _WEEKDAY_SPAN.search(words):
+        return None
+    if re.search(r"\bweekends?\b", words) and not _WEEKENDS_OFF.search(words):
+        return 7.0
+    return 5.0
+
+
 def _weekdays_per_week(words: str) -> float | None:
     """"mon thru fri" -> 5, "tues thurs sat" -> 3, "every sunday" / "friday nights" -> 1."""
     day = r"(?:mon|tue|tues|wednes|wed|thu|thur|thurs|fri|satur|sat|sun)(?:day)?s?"
-    if re.search(r"\bweekdays\b|\bmon(?:day)?s? (?:to|through|thru|till|until|-) fri(?:day)?s?\b", words):
+    if _WEEKDAY_SPAN.search(words):
         return 5.0
     named = set()
     for match in re.finditer(rf"\b({day})\b", words):

@@ -381,3 +381,14 @@ def test_spanish_negation_after_the_word_and_spanish_frequencies(questionnaire, 
 ])
 def test_probation_officers_sign_ups_and_leading_hedges(questionnaire, qid, text, expected):
     assert parse_answer(questionnaire[qid], text).value == expected
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("de lunes a viernes, que trabaja de noche y dice que lo necesita pa aguantar. el fin de semana descansa", 5.0),
+    ("weekdays, weekends off", 5.0),
+    ("weekdays, not weekends", 5.0),
+    ("monday thru friday plus weekends", 7.0),
+    ("weekends only", 2.0),
+])
+def test_a_weekday_span_is_not_outweighed_by_the_weekend_it_names(text, days):
+    assert days_per_week(text) == days
