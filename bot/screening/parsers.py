@@ -95,6 +95,9 @@ def _durations(text: str) -> str:
     """Duration words for last use: "a week ago" -> "1 week ago", "a year and a half" -> "1.5 year"."""
     text = re.sub(r"\b(?:an|a|one)\s+(day|week|month|year|hour|night)(s?) (?:and|n|&) a half\b", r"1.5 \1\2", text)
     text = re.sub(r"\b(\d+) (day|week|month|year|hour)(s?) (?:and|n|&) a half\b", r"\1.5 \2\3", text)
+    # Spanish "mes y medio", "2 años y medio" (the unit already in English)
+    text = re.sub(r"\b(\d+) (day|week|month|year)(s?) y medi[oa]\b", r"\1.5 \2\3", text)
+    text = re.sub(r"\b(?:(?:un|una|a|one) )?(day|week|month|year) y medi[oa]\b", r"1.5 \1", text)
     text = re.sub(r"\b(?:half (?:a|an)|medio|media) (year|month|week|day)\b", r"0.5 \1", text)
     return re.sub(r"\b(?:an|a)\s+(?=(?:day|week|month|year|hour|night|weekend)s?\b)", "1 ", text)
 
@@ -287,8 +290,8 @@ def days_per_week(text: str) -> float | None:
                    r"every night|weekends?|the weekends?)\b", " ", words).strip()
     said_never = re.search(r"\b(?:never|not at all|none|0 times|zero|no|nope|nah|not once|do not|does not)\b",
                            words)
-    if said_never and not re.search(r"\b(?:every|daily|times|week|weekends?|month|day|almost never|hardly)\b",
-                                    words):
+    if said_never and not re.search(r"\b(?:every|daily|times|week|weekends?|month|day|almost never|hardly|"
+                                    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b", words):
         return 0.0
     if re.search(r"\b(?:rarely|hardly ever|almost never|seldom|barely ever|very rarely|not often|"
                  r"hardly|once in a blue moon)\b", words):
@@ -311,7 +314,8 @@ def days_per_week(text: str) -> float | None:
         (r"\b(?:weekly|every week|each week)\b", 1.0),
         (r"\b(?:monthly|every month|each month)\b", 1 / 4.345),
         (r"\b(?:yearly|every year|annually|each year)\b", 1 / 52.0),
-        (r"\b(?:special occasions|holidays|on holidays|birthdays|once in a while at parties)\b", 0.1),
+        (r"\b(?:special occasions|holidays|on holidays|birthdays|once in a while at parties|thanksgiving|"
+         r"christmas|new years? eve|fourth of july|4 of july|accion de gracias|navidad|ano nuevo)\b", 0.1),
     ]
     said_last = re.search(r"\bdays? (?:a|per|each) week\b.*\b(?:like|about|maybe|so|prolly) ([1-7])\s*$", words)
     if said_last:  # "a few days a week, like 5": the number said last is the answer
@@ -357,13 +361,14 @@ _DAY_ABBR = {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wedne
 
 
 _WEEKDAY_SPAN = re.compile(r"\bweekdays\b|\bmon(?:day)?s? (?:to|through|thru|till|until|-) fri(?:day)?s?\b")
+_WEEKDAYS_OFF = re.compile(r"\bweekdays (?:\w+ )?(?:no|not|never|nothing|off)\b|\b(?:not|never|no) (?:on )?weekdays\b")
 _WEEKENDS_OFF = re.compile(r"\bweekends? (?:\w+ )?(?:off|free|descansa|descanso|rests?|no|not|nothing)\b|"
                            r"\b(?:not|never|except|but not|off)(?: on)?(?: the)? weekends?\b")
 
 
 def _weekday_span(words: str) -> float | None:
     """"monday to friday ... the weekend he rests" -> 5 (before "weekends" alone reads 2); both -> 7."""
-    if not _WEEKDAY_SPAN.search(words):
+    if not _WEEKDAY_SPAN.search(words) or _WEEKDAYS_OFF.search(words):
         return None
     if re.search(r"\bweekends?\b", words) and not _WEEKENDS_OFF.search(words):
         return 7.0
@@ -371,10 +376,8 @@ def _weekday_span(words: str) -> float | None:
 
 
 def _weekdays_per_week(words: str) -> float | None:
-    """"mon thru fri" -> 5, "tues thurs sat" -> 3, "every sunday" / "friday nights" -> 1."""
+    """"tues thurs sat" -> 3, "every sunday" / "friday nights" -> 1 (a span, "mon thru fri": ``_weekday_span``)."""
     day = r"(?:mon|tue|tues|wednes|wed|thu|thur|thurs|fri|satur|sat|sun)(?:day)?s?"
-    if _WEEKDAY_SPAN.search(words):
-        return 5.0
     named = set()
     for match in re.finditer(rf"\b({day})\b", words):
         stem = match.group(1).removesuffix("s").removesuffix("day")
@@ -538,7 +541,7 @@ def days_since_last_use(text: str, today: dt.date | None = None) -> int | None:
         alone = re.fullmatch(rf"(?:about |around |maybe |like |roughly |almost |over |nearly )?"
                              rf"{re.escape(match.group(0))}", nums)
         back = re.match(r"\s*back\b", nums[match.end():])  # "about a month back"
-        if alone or back or re.search(r"\b(?:ago|clean|sober|abstinent|without|off|quit|stopped|dry|free|prior|"
+        if alone or back or re.search(r"\b(?:ago|hace|clean|sober|abstinent|without|off|quit|stopped|dry|free|prior|"
                                       r"its been|it is been|it has been|been clean|been sober|at least|since)\b",
                                       context):
             found.append(days)

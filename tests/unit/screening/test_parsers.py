@@ -392,3 +392,23 @@ def test_probation_officers_sign_ups_and_leading_hedges(questionnaire, qid, text
 ])
 def test_a_weekday_span_is_not_outweighed_by_the_weekend_it_names(text, days):
     assert days_per_week(text) == days
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("trabaja en la construcción, entre semana no toma pero viernes, sábado y domingo sí", 3.0),
+    ("not on weekdays, just saturdays", 1.0),
+    ("no, only fridays", 1.0),
+    ("este mes solo el día de acción de gracias", 0.1),
+    ("only on christmas and thanksgiving", 0.1),
+])
+def test_days_named_after_a_no_and_holidays_are_read(text, days):
+    assert days_per_week(text) == days
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("hace como mes y medio, en el cumple de mi jefa", 45),
+    ("2 años y medio sin tomar", 912),
+    ("about a month and a half", 45),
+])
+def test_a_unit_and_a_half_is_read_in_both_languages(text, days):
+    assert days_since_last_use(text) == days
