@@ -361,7 +361,8 @@ _DAY_ABBR = {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wedne
 
 
 _WEEKDAY_SPAN = re.compile(r"\bweekdays\b|\bmon(?:day)?s? (?:to|through|thru|till|until|-) fri(?:day)?s?\b")
-_WEEKDAYS_OFF = re.compile(r"\bweekdays (?:\w+ )?(?:no|not|never|nothing|off)\b|\b(?:not|never|no) (?:on )?weekdays\b")
+_WEEKDAYS_OFF = re.compile(r"\bweekdays (?:(?!weekends?\b)\w+ )?(?:no|not|never|nothing|off)\b|"
+                           r"\b(?:not|never|no) (?:on )?weekdays\b")
 _WEEKENDS_OFF = re.compile(r"\bweekends? (?:\w+ )?(?:off|free|descansa|descanso|rests?|no|not|nothing)\b|"
                            r"\b(?:not|never|except|but not|off)(?: on)?(?: the)? weekends?\b")
 
