@@ -10,6 +10,10 @@ Sets:
 * round-4 holdout (``bench/data/frozen/crisis_r4_holdout_*.yml``): the random half of a later outside set
   (with junk, markup and code strings), split off before anyone read it; the other half was trained on.
   Its misses were read and fixed in round 5, so since then it is a development number;
+* round-15 holdout (``bench/data/frozen/crisis_r15_holdout_*.yml``): the random half (seed 15, per label) of a
+  thirteenth outside set (2026-12-05, one non-crisis per crisis, asked for hard-to-catch crises: indirect,
+  denied first, joked about, asked as a question, buried in a long message), split off before anyone read it;
+  never tuned on;
 * round-14 holdout (``bench/data/frozen/crisis_r14_holdout_*.yml``): the random half (seed 14, per label) of a
   twelfth outside set (2026-12-05, three non-crises per crisis, asked to weigh on non-crises a careful person
   would not treat as an emergency: passive thoughts said safe, someone now looked after, idioms), split off
@@ -71,6 +75,7 @@ DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
 DEV = ROOT / "data" / "safety"
 # the later outside sets (bench/data/frozen/crisis_r<N>_holdout_*.yml), newest first, with their report titles
 HOLDOUTS = (
+    (15, "Round-15 holdout (random half of a thirteenth outside set, split off before anyone read it, never tuned on)"),
     (14, "Round-14 holdout (random half of a twelfth outside set, split off before anyone read it, never tuned on)"),
     (13, "Round-13 holdout (random half of an eleventh outside set, split off before anyone read it, never tuned on)"),
     (12, "Round-12 holdout (random half of a tenth outside set, split off before anyone read it, never tuned on)"),
