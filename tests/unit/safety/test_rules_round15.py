@@ -6,6 +6,7 @@ someone; and their look-alikes: roof work, a past in "9th grade" or "a los 19", 
 import pytest
 
 from bot.safety import assess
+from bot.text.canonical import canonical
 
 
 @pytest.mark.parametrize("text", [
@@ -36,3 +37,13 @@ def test_round15_look_alikes_stay_calm(text):
 
 def test_a_question_about_help_from_someone_on_a_roof_still_gets_the_safety_question():
     assert assess("do u guys still help ppl if theyre standing on a roof", use_model=False).level != "none"
+
+
+@pytest.mark.parametrize("name", ["quetiapinas", "paracetamol", "acetaminofen", "sertralina", "rivotril", "seroquel"])
+def test_a_medicine_spelled_letter_by_letter_is_read_back_whole(name):
+    assert canonical(" ".join(name)) == name
+
+
+def test_a_lethal_amount_asked_with_spaced_letters_gets_the_crisis_answer():
+    text = "toy bien jaja nomás quería saber cuántas q u e t i a p i n a s serían pa no d e s p e r t a r"
+    assert assess(text, use_model=False).level == "crisis"
