@@ -227,6 +227,12 @@ SUICIDE_RULES = [
        "=be nice|good|great knowing you|everyone|everybody|ya|all", "=be nice|good|great knowing you all",
        "this|it|these will? =be my last message|text|words|post|goodbye", "last message|text|words from me",
        not_after=_FAREWELL_TAIL_NOT_CRISIS),
+    # thanks for trying, with a last message: "this is the last time im texting here. thanks for trying"
+    _r("thanks_last_message", "suicide", "thank you for trying|everything", "thanks|thx|ty for trying|everything",
+       requires=r"^(?!.*\b(detox|rehab|treatment|program|inpatient|residential|hospital|clinic|new (phone|number)|"
+                r"this number|changing (my )?(phone|number)|moving|switching)\b)"
+                r".*\b(this is (the|my) last (time i am|time i|message|text)|last time (i am )?(texting|writing)|"
+                r"my last (message|text))\b", negatable=False, past="none"),
     # a note to be read after: "by the time u read this ill be gone" (not "... i'll be at work")
     _r("read_after_gone", "suicide", "by the time you|u|anyone|someone|they =read|=see|=get|=find this",
        requires=r"\b(gone|dead|over|too late|not (be )?(here|around|alive)|goodbye|bye)\b",

@@ -32,6 +32,7 @@ class RuleEs:
     situational: bool = False
     asked_counts: bool = False  # a question about it is still a crisis ("¿cuántas pastillas se necesitan ...?")
     not_in_text: re.Pattern | None = None  # the message's frame that cancels it anywhere in the message
+    requires: re.Pattern | None = None  # what must also be said somewhere in the message
 
 
 def _r(name: str, category: str, *patterns: str, **options) -> RuleEs:
@@ -105,6 +106,15 @@ RULES_ES: tuple[RuleEs, ...] = (
     _r("despedida", "suicide", r"\b(?:diganle|digale|dile|diles)\b.{0,40}\bno (?:fue|es) (?:su|tu) culpa\b",
        r"\bno quiero (?:que )?(?:me|nos) (?:oiga|oigan|escuche|escuchen|vea|vean) despedirme\b",
        negatable=False),
+    # thanks for trying, with a last message: "esta es la última vez q escribo aquí. grax x intentar"
+    _r("gracias_final", "suicide", r"\b(?:gracias|grax|grx|grasias) (?:por|x) (?:intentar\w*|tratar\w*|todo)\b",
+       negatable=False, past=False,
+       requires=re.compile(r"^(?!.*\b(?:desintox\w*|detox|rehab|anexo|tratamiento|internad\w*|programa|clinica|"
+                           r"(?:numero|telefono|cel) nuevo|nuevo (?:numero|telefono|cel)|este numero|cambio de "
+                           r"(?:numero|cel|telefono)|me (?:mudo|cambio))\b)"
+                           r".*\b(?:(?:la|mi) ultima vez (?:que|q) (?:escribo|les escribo|te escribo)|"
+                           r"(?:mi|este es mi) ultimo mensaje|hoy se acaba|ya no (?:voy a estar|me van a ver)|"
+                           r"adios para siempre)\b")),
     # leaving someone in others' care with a goodbye: "gracias por todo ... cuiden a mi hija"
     _r("encargo_final", "suicide",
        r"\b(?:cuiden|cuidenme|cuida|cuidame) (?:a |de )?(?:mi|mis) (?:hij[oa]s?|nin[oa]s?|bebe|perr[oa]s?|gat[oa]s?|"
@@ -281,6 +291,8 @@ def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
             for match in rule.pattern.finditer(sentence):
                 before = sentence[:match.start()]
                 clause_before = _CLAUSE.split(before)[-1]
+                if rule.requires is not None and not rule.requires.search(cleaned):
+                    continue
                 reason = _cancelled(rule, sentence, before, clause_before, cleaned) or bool(
                     rule.not_in_text and rule.not_in_text.search(cleaned))
                 (cancelled if reason else found).append((rule.category, rule.name))

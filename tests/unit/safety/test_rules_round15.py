@@ -17,6 +17,8 @@ from bot.text.canonical import canonical
     "el año pasado lo intenté con pastillas y no funcionó. esta vez conseguí una pistola",
     "mi mamá no para de llamar y no le contesto xq no quiero q me oiga despedirme",
     "im in 9th grade and im standing on the roof of the school rn",
+    "esta es la última vez q escribo aquí. grax x intentar",
+    "this is the last time im texting here. thanks for trying",
 ])
 def test_round15_crises_get_the_crisis_answer(text):
     assert assess(text, use_model=False).level == "crisis", text
@@ -30,6 +32,10 @@ def test_round15_crises_get_the_crisis_answer(text):
     "intenté suicidarme a los 19. ya tengo 35 y estoy bien pero el alcohol se me está saliendo de las manos",
     "me quería morir de la vergüenza, recaí en la boda de mi prima enfrente de todos",
     "cuantas horas faltan para morirme de aburrimiento jaja",
+    "thanks for everything, this is my last message before i start detox tomorrow",
+    "this is my last text from this number, new phone tomorrow. thanks for everything",
+    "esta es la ultima vez que les escribo desde este numero, gracias por todo",
+    "gracias por intentar, ya encontre otro programa",
 ])
 def test_round15_look_alikes_stay_calm(text):
     assert assess(text, use_model=False).level == "none", text
