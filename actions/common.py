@@ -96,11 +96,10 @@ def clicked_choice_id(tracker: Tracker, question) -> str | None:
 def answer_reader():
     """The answer reader: the questionnaire's example answers with the product's sentence embedding."""
     from bot.nlu.embedding import default_encoder
-    from bot.safety import stated_danger
     from bot.screening.examples import load_examples
     from bot.screening.reading import AnswerReader
 
-    return AnswerReader(load_examples(), default_encoder().encode, stated_danger)
+    return AnswerReader(load_examples(), default_encoder().encode)
 
 
 def warm_up_in_background(reader=None) -> threading.Thread:

@@ -177,7 +177,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from bot.nlu.embedding import default_encoder
-    from bot.safety import stated_danger
     from bot.screening import load_questionnaire
     from bot.screening.examples import load_examples
     from bot.screening.reading import AnswerReader
@@ -185,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     questionnaire = load_questionnaire()
     started = time.perf_counter()
     embed = None if args.no_embedding else default_encoder().encode
-    reader = AnswerReader(load_examples(), embed, stated_danger)  # as the action server reads
+    reader = AnswerReader(load_examples(), embed)
     reader.warm_up(list(questionnaire))
     warm = time.perf_counter() - started
     sets = {}

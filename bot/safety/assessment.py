@@ -177,13 +177,6 @@ def _assess(text: object, use_model: bool) -> Assessment:
     return Assessment("none", language=language)
 
 
-def stated_danger(text: object) -> str | None:
-    """The crisis category the English or Spanish rules read in ``text`` (no model, no despair wording), even one
-    a denial of intent softens ("i wish i was dead but i have no plan"); None when they read none."""
-    verdict = assess(text, use_model=False)
-    return verdict.category if verdict.level != "none" and verdict.source in ("rules", "rules_es") else None
-
-
 def _in_care_now(words: str) -> bool:
     return bool(_IN_CARE.search(words)) and bool(_STABLE_NOW.search(words))
 

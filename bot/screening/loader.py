@@ -34,7 +34,6 @@ from bot.screening.translations import apply_translations
 from bot.screening.vocabulary import (
     BANDS,
     CHOICE_TYPES,
-    DANGER_CATEGORIES,
     DETOX_FIRST,
     EFFECTS,
     IOP_REVIEW,
@@ -237,21 +236,11 @@ def _question(r: _Reader, raw: Any, i: int, checker: ConditionChecker,
         understood[value] = _per_person(r, {"understood": block}, "understood", f"{field}.understood.{value}")
     hints = r.get(raw, "hints", field, list, required=False, default=[])
     hints = tuple(r.text({"hint": h}, "hint", f"{field}.hints[{k}]") for k, h in enumerate(hints))
-    return Question(qid, area, qtype, wording, sms, why, label, tuple(choices), ask_if, instrument,
-                    minimum, maximum, tuple(points_table), units, understood, hints,
-                    **_reading_options(r, raw, field, qtype))
-
-
-def _reading_options(r: _Reader, raw: Mapping[str, Any], field: str, qtype: str) -> dict[str, Any]:
-    """How the answer reader treats a yes / no question: ``recent`` and ``yes_when_stated``."""
     recent = r.get(raw, "recent", field, bool, required=False, default=False)
     if recent and qtype != "yes_no_unsure":
         raise r.fail(f"{field}.recent", "only a yes_no_unsure question asks about a recent window")
-    stated = r.get(raw, "yes_when_stated", field, list, required=False, default=[])
-    if stated and (qtype != "yes_no_unsure" or not set(stated) <= set(DANGER_CATEGORIES)):
-        raise r.fail(f"{field}.yes_when_stated",
-                     f"a yes_no_unsure question's list of crisis categories {list(DANGER_CATEGORIES)}")
-    return {"recent": recent, "yes_when_stated": tuple(stated)}
+    return Question(qid, area, qtype, wording, sms, why, label, tuple(choices), ask_if, instrument,
+                    minimum, maximum, tuple(points_table), units, understood, hints, recent=recent)
 
 
 def _per_person(r: _Reader, raw: Mapping[str, Any], key: str, field: str) -> dict[str, str]:

@@ -133,9 +133,6 @@ class Question:
     translations: Mapping[str, Wording] = field(default_factory=dict, hash=False)  # lang -> words
     # yes / no questions about now or a recent window: a reply saying it is over ("since then no") is a no
     recent: bool = False
-    # crisis categories that, read in a reply by the crisis rules, are a yes ("i want to die" to "have you wished
-    # you were dead ...?"), whatever the example answers say
-    yes_when_stated: tuple[str, ...] = ()
 
     def words(self, lang: str = "en") -> Wording:
         """The question's words in ``lang`` (English when there is no translation)."""

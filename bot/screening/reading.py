@@ -16,9 +16,7 @@ Two layers, both driven by the questionnaire data:
    by examples, not by code.
 
 The embedding function is passed in (``embed(texts) -> rows of unit vectors``): this module imports no model.
-Without one, the examples are matched on n-grams alone. So is the safety layer's reading of a reply
-(``danger(text) -> crisis category``): a wish to die the crisis rules read is a yes to the question about it
-(``yes_when_stated`` in the questionnaire), whatever the examples say.
+Without one, the examples are matched on n-grams alone.
 """
 
 from __future__ import annotations
@@ -80,11 +78,9 @@ def _dont_know(words: str) -> bool:
 class AnswerReader:
     """Reads replies to the questions of one questionnaire, with its example answers."""
 
-    def __init__(self, examples: ExampleSet, embed: Embed | None = None,
-                 danger: Callable[[str], str | None] | None = None) -> None:
+    def __init__(self, examples: ExampleSet, embed: Embed | None = None) -> None:
         self.examples = examples
         self.embed = embed
-        self.danger = danger  # text -> the crisis category the safety rules read in it (bot.safety.stated_danger)
         self._models: dict[str, _QuestionModel | None] = {}
         self._lock = threading.Lock()
 
@@ -101,9 +97,6 @@ class AnswerReader:
             corrected = self.read(question, tail, today=today)
             if corrected.value is not None:
                 return corrected
-        if question.yes_when_stated and self.danger is not None and self.danger(words) in question.yes_when_stated:
-            # "i want to die since no one cares": the examples heard "no one" (and "die" in their "no"s)
-            return Reading("yes", "sure", "danger", 1.0)
         parsed = parse_answer(question, words, today=today)
         model = self._model(question) if question.type in _EXAMPLE_TYPES else None
         if model is None:

@@ -41,8 +41,3 @@ YES_NO_VALUES: tuple[YesNo, ...] = get_args(YesNo)
 Status = Literal["ok", "unclear"]
 OK: Status = "ok"
 UNCLEAR: Status = "unclear"
-
-# The crisis categories of the safety layer (``bot.safety.CATEGORIES``, kept equal by a test), for a question's
-# ``yes_when_stated``: the screening core does not import the safety layer.
-DANGER_CATEGORIES: tuple[str, ...] = ("suicide", "harm_others", "overdose", "dangerous_withdrawal",
-                                      "medical_emergency")

@@ -121,9 +121,6 @@ def _mutations_questionnaire():
     def recent_choice_question(d):
         _question(d, "support")["recent"] = True
 
-    def unknown_stated_danger(d):
-        _question(d, "suicidal_thoughts")["yes_when_stated"] = ["sadness"]
-
     return [
         (drop_version, "version"),
         (dup_id, "questions[:suicidal_thoughts].id"),
@@ -142,7 +139,6 @@ def _mutations_questionnaire():
         (unquoted_yes, "questions[:attend].choices[2].synonyms"),
         (last_use_choice_without_days, "questions[:last_use].choices[0].days"),
         (recent_choice_question, "questions[:support].recent"),
-        (unknown_stated_danger, "questions[:suicidal_thoughts].yes_when_stated"),
     ]
 
 

@@ -9,9 +9,7 @@ from bot.screening.reading import AnswerReader
 
 @pytest.fixture(scope="module")
 def reader():
-    from bot.safety import stated_danger
-
-    return AnswerReader(load_examples(), default_encoder().encode, stated_danger)  # as the action server reads
+    return AnswerReader(load_examples(), default_encoder().encode)
 
 
 @pytest.mark.parametrize("qid, text, expected", [
@@ -199,34 +197,3 @@ def test_a_choice_in_each_clause_is_said_back_with_the_others(reader, questionna
 def test_one_clause_keeps_its_single_reading(reader, questionnaire):
     reading = reader.read(questionnaire["worries"], "whos going to watch my kids while im there")
     assert reading.value == ["family_care"], reading
-
-
-@pytest.mark.parametrize(("qid", "text"), [
-    ("daily_functioning", "i can no longer get out of bed most days"),
-    ("suicidal_thoughts", "yes, i want to die since no one cares"),
-])
-def test_words_like_no_longer_inside_a_yes_are_not_read_as_it_being_over(reader, questionnaire, qid, text):
-    assert reader.read(questionnaire[qid], text).value != "no"
-
-
-@pytest.mark.parametrize(("qid", "text"), [
-    ("suicidal_thoughts", "i want to die since no one cares"),
-    ("suicidal_thoughts", "yes, i want to die since no one cares"),
-    ("suicidal_thoughts", "quiero morirme, nadie me quiere"),
-    ("harm_others", "im gonna kill my ex when i see him"),
-])
-def test_a_danger_the_crisis_rules_read_is_a_yes_whatever_the_examples_say(reader, questionnaire, qid, text):
-    reading = reader.read(questionnaire[qid], text)
-    assert (reading.value, reading.certainty) == ("yes", "sure"), reading
-
-
-@pytest.mark.parametrize("text", ["no, i dont want to die", "when i was 16 i wanted to die, not now"])
-def test_a_denied_or_past_wish_is_not_read_as_a_stated_danger(reader, questionnaire, text):
-    assert reader.read(questionnaire["suicidal_thoughts"], text).value == "no"
-
-
-def test_the_screening_core_names_the_safety_layers_categories():
-    from bot.safety import CATEGORIES
-    from bot.screening.vocabulary import DANGER_CATEGORIES
-
-    assert DANGER_CATEGORIES == CATEGORIES
