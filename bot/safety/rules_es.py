@@ -288,11 +288,11 @@ def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
     cleaned = _IDIOM.sub(" ", text)
     for sentence in re.split(r"(?<=[.!?\n])", cleaned):
         for rule in RULES_ES:
+            if rule.requires is not None and not rule.requires.search(cleaned):
+                continue
             for match in rule.pattern.finditer(sentence):
                 before = sentence[:match.start()]
                 clause_before = _CLAUSE.split(before)[-1]
-                if rule.requires is not None and not rule.requires.search(cleaned):
-                    continue
                 reason = _cancelled(rule, sentence, before, clause_before, cleaned) or bool(
                     rule.not_in_text and rule.not_in_text.search(cleaned))
                 (cancelled if reason else found).append((rule.category, rule.name))

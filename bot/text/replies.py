@@ -162,8 +162,9 @@ def denies_the_act(words: str) -> bool:
 # about is over, a no to a question about now or a recent window (read in the canonical form, punctuation kept:
 # "ya no" / "not anymore" count only where a clause ends, not in "ya no puedo parar")
 _OVER_NOW = re.compile(
-    r"\b(?:since then|ever since|since)[,]? (?:no|nope|nothing|none|not really|not once)\b|"
-    r"\b(?:not|nothing|none) since\b|\bno longer\b|"
+    r"\b(?:since then|ever since)[,]? (?:no|nope|nothing|none|not really|not once)\b|"
+    r"\b(?:not|nothing|none) since\b|\bno longer\s*(?:[.,!;)]|$)|"
+    r"\bno longer (?:think|have|get|do|feel) (?:about )?(?:it|that|them|those|any of that)\b|"
     r"\b(?:not|no) (?:any ?more|no more)\s*(?:[.,!;)]|$|but\b|though\b|tho\b|thank|thankfully|gracias)|"
     r"\b(?:but |and )?(?:now|these days|nowadays|lately|this month|recently)(?: that [^.,!?]{1,30})?,? "
     r"(?:no|nope|nothing|none|not really|not at all)\s*(?:[.,!;)]|$)|"

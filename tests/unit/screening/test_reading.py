@@ -197,3 +197,13 @@ def test_a_choice_in_each_clause_is_said_back_with_the_others(reader, questionna
 def test_one_clause_keeps_its_single_reading(reader, questionnaire):
     reading = reader.read(questionnaire["worries"], "whos going to watch my kids while im there")
     assert reading.value == ["family_care"], reading
+
+
+
+@pytest.mark.parametrize("text", ["i can no longer get out of bed most days",
+                                  "yeah. ive wanted to die since no one talks to me anymore",
+                                  "si, ya no puedo parar", "i cant stop anymore"])
+def test_words_like_no_longer_inside_a_yes_do_not_say_it_is_over(text):
+    from bot.text.replies import says_it_is_over
+
+    assert not says_it_is_over(text)
