@@ -384,24 +384,20 @@ def test_probation_officers_sign_ups_and_leading_hedges(questionnaire, qid, text
 
 
 @pytest.mark.parametrize(("text", "days"), [
+    # a weekday span is not outweighed by the weekend it names
     ("de lunes a viernes, que trabaja de noche y dice que lo necesita pa aguantar. el fin de semana descansa", 5.0),
     ("weekdays, weekends off", 5.0),
     ("weekdays, not weekends", 5.0),
     ("monday thru friday plus weekends", 7.0),
     ("weekends only", 2.0),
-])
-def test_a_weekday_span_is_not_outweighed_by_the_weekend_it_names(text, days):
-    assert days_per_week(text) == days
-
-
-@pytest.mark.parametrize(("text", "days"), [
+    # days named after a no are counted; holidays are less than weekly
     ("trabaja en la construcción, entre semana no toma pero viernes, sábado y domingo sí", 3.0),
     ("not on weekdays, just saturdays", 1.0),
     ("no, only fridays", 1.0),
     ("este mes solo el día de acción de gracias", 0.1),
     ("only on christmas and thanksgiving", 0.1),
 ])
-def test_days_named_after_a_no_and_holidays_are_read(text, days):
+def test_weekday_spans_days_named_after_a_no_and_holidays(text, days):
     assert days_per_week(text) == days
 
 
