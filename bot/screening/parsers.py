@@ -419,6 +419,11 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
     vague = r"\b(?:a lot|lots|many|too many|plenty|loads|tons|a bunch|do not know|not sure|lose count|lost count)\b"
     if re.search(r"\btimes\b", words) or (re.search(vague, words) and not has_number):
         return None
+    # someone's own count, then what the writer sees: "él dice que dos, pero yo cuento cuatro latas" -> 4
+    seen = re.search(rf"\b(?:says?|said|claims?|tells? me|told me|dice|dijo|segun)\b[^.]*?\b(?:but|pero)\b"
+                     rf"(?!.*\b(?:but|pero)\b)[^\d]*?{_NUM}(?!.*\d)", words)
+    if seen:
+        return int(round(float(seen.group(1))))
     final = re.search(rf"\b(?:so|like|about|maybe|around|prolly|probably|more like|at least|usually|bueno|digo|"
                       rf"i mean|actually|mas bien) "
                       rf"{_NUM}(?:\s*(?:-|or|to)\s*{_NUM})?\s*(?:drinks?|beers?|shots?|cans?)?"

@@ -408,3 +408,12 @@ def test_weekday_spans_days_named_after_a_no_and_holidays(text, days):
 ])
 def test_a_unit_and_a_half_is_read_in_both_languages(text, days):
     assert days_since_last_use(text) == days
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("él dice que dos, pero en la basura yo cuento cuatro latas cada noche", 4),
+    ("she says 3 but i think its more like 6", 6),
+    ("he says 4", 4),
+])
+def test_the_writers_own_count_after_someone_elses_is_the_answer(text, number):
+    assert parse_number(text) == number
