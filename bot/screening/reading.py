@@ -104,13 +104,7 @@ class AnswerReader:
                 return Reading(parsed.value, "sure", "rule", 1.0)
             return DONT_KNOW if question.type in _NO_UNSURE_CHOICE and _dont_know(words) else UNCLEAR
         probabilities = model.probabilities(words)
-        if question.type == "yes_no_unsure" and parsed.value in (None, "no") and \
-                max(probabilities, key=probabilities.get) != "no" and denies_the_act(answer_form(words)):
-            # examples cannot read "i wouldn't actually do it" (they hear "do it"): say the no back
-            return Reading("no", "check", "rule", probabilities.get("no", 0.0))
-        if question.recent and not (parsed.value == "yes" and parsed.strong) and \
-                max(probabilities, key=probabilities.get) != "no" and says_it_is_over(words):
-            # "two summers ago i took pills. since then no" to "in the past 3 months ...?": say the no back
+        if max(probabilities, key=probabilities.get) != "no" and _unheard_no(question, parsed, words):
             return Reading("no", "check", "rule", probabilities.get("no", 0.0))
         reading = _decide(question, parsed, probabilities)
         if question.type == "multi_choice" and reading.value is not None and len(reading.value) == 1:
@@ -131,6 +125,15 @@ class AnswerReader:
                     labels = {label for _, label in pairs}
                     self._models[question.id] = _QuestionModel(pairs, self.embed) if len(labels) > 1 else None
         return self._models[question.id]
+
+
+def _unheard_no(question: Question, parsed: ParsedAnswer, words: str) -> bool:
+    """A no the examples cannot hear, to be said back: the act itself denied ("i wouldn't actually do it": they
+    hear "do it"), or, to a question about now or a recent window, the thing said to be over ("two summers ago i
+    took pills. since then no" to "in the past 3 months ...?")."""
+    if question.type == "yes_no_unsure" and parsed.value in (None, "no") and denies_the_act(answer_form(words)):
+        return True
+    return question.recent and not (parsed.value == "yes" and parsed.strong) and says_it_is_over(words)
 
 
 def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, float]) -> Reading:
