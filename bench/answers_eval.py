@@ -32,7 +32,10 @@ Sets (labelled by people outside the team, see bench/data/frozen/README.md):
   never tuned on;
 * round-13 holdout (``bench/data/frozen/answers_r13_holdout_*.yml``): the same for an eleventh outside set
   (2026-12-05, seed 13, as many Spanish answers as English, more for the safety-relevant questions; the other
-  half is ``answers_dev_<lang>_r13.yml``), never tuned on.
+  half is ``answers_dev_<lang>_r13.yml``), never tuned on;
+* round-14 holdout (``bench/data/frozen/answers_r14_holdout_*.yml``): the same for a twelfth outside set
+  (2026-12-05, seed 14, twice as many Spanish answers as English, 16 Spanish answers for each safety-relevant
+  question; the other half is ``answers_dev_<lang>_r14.yml``), never tuned on.
 
 Each answer is read by ``AnswerReader`` (rules + examples with the product's sentence embedding) as the reply to
 its question, and the person is simulated: a confirm-back ("It sounds like ... is that right?") is answered
@@ -68,8 +71,8 @@ DEV = {lang: sorted((ROOT / "bench/data/dev").glob(f"answers_dev_{lang}*.yml")) 
 FROZEN = {"en": ROOT / "bench/data/frozen/answers_eval_en.yml", "es": ROOT / "bench/data/frozen/answers_eval_es.yml"}
 FROZEN_DIR = ROOT / "bench/data/frozen"  # answers_r<N>_holdout_{en,es}.yml
 # the later outside sets, newest first, with their report titles
-HOLDOUTS = ((13, "round-13 holdout"), (12, "round-12 holdout"), (11, "round-11 holdout"), (10, "round-10 holdout"),
-            (9, "round-9 holdout"), (8, "round-8 holdout"), (7, "round-7 holdout"), (6, "round-6 holdout"),
+HOLDOUTS = ((14, "round-14 holdout"), (13, "round-13 holdout"), (12, "round-12 holdout"), (11, "round-11 holdout"),
+            (10, "round-10 holdout"), (9, "round-9 holdout"), (8, "round-8 holdout"), (7, "round-7 holdout"), (6, "round-6 holdout"),
             (5, "round-5 holdout, development since round 6"), (4, "round-4 holdout"))
 LAST_USE_RANGES = ((0, 1), (2, 14), (15, 30), (31, 90), (91, 10**6))
 # a writer may label a last-use answer with the choice it falls in (days ago, inclusive)
