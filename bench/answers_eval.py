@@ -72,8 +72,8 @@ FROZEN = {"en": ROOT / "bench/data/frozen/answers_eval_en.yml", "es": ROOT / "be
 FROZEN_DIR = ROOT / "bench/data/frozen"  # answers_r<N>_holdout_{en,es}.yml
 # the later outside sets, newest first, with their report titles
 HOLDOUTS = ((14, "round-14 holdout"), (13, "round-13 holdout"), (12, "round-12 holdout"), (11, "round-11 holdout"),
-            (10, "round-10 holdout"), (9, "round-9 holdout"), (8, "round-8 holdout"), (7, "round-7 holdout"), (6, "round-6 holdout"),
-            (5, "round-5 holdout, development since round 6"), (4, "round-4 holdout"))
+            (10, "round-10 holdout"), (9, "round-9 holdout"), (8, "round-8 holdout"), (7, "round-7 holdout"),
+            (6, "round-6 holdout"), (5, "round-5 holdout, development since round 6"), (4, "round-4 holdout"))
 LAST_USE_RANGES = ((0, 1), (2, 14), (15, 30), (31, 90), (91, 10**6))
 # a writer may label a last-use answer with the choice it falls in (days ago, inclusive)
 LAST_USE_LABELS = {"today_yesterday": (0, 1), "within_2_weeks": (2, 14), "within_3_months": (15, 90),

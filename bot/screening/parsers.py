@@ -345,6 +345,10 @@ def days_per_week(text: str) -> float | None:
     span = _weekday_span(words)
     if span is not None:
         return span
+    but = _EVERY_DAY_BUT.search(words)
+    if but:  # "every day but sunday", "diario menos los domingos" -> 6
+        off = but.group(1)
+        return max(1.0, 7.0 - (_weekdays_per_week(off) or 0.0) - (2.0 if re.search(r"\bweekends?\b", off) else 0.0))
     for pattern, rate in fixed:
         if re.search(pattern, words):
             return rate
@@ -367,6 +371,13 @@ _WEEKENDS_OFF = re.compile(r"\bweekends? (?:\w+ )?(?:off|free|descansa|descanso|
                            r"\b(?:not|never|except|but not|off)(?: on)?(?: the)? weekends?\b")
 
 
+_DAY = r"(?:mon|tue|tues|wednes|wed|thu|thur|thurs|fri|satur|sat|sun)(?:day)?s?"
+_OFF_DAY = rf"(?:{_DAY}|weekends?)"
+_EVERY_DAY_BUT = re.compile(rf"\b(?:every day|everyday|daily) (?:but|except|except for|other than|besides|menos|"
+                            rf"excepto|salvo)((?: (?:not|no|on|the|el|los|and|y|or|o))* {_OFF_DAY}"
+                            rf"(?:(?: and| y| or| o|,)+ {_OFF_DAY})?)\b")
+
+
 def _weekday_span(words: str) -> float | None:
     """"monday to friday ... the weekend he rests" -> 5 (before "weekends" alone reads 2); both -> 7."""
     if not _WEEKDAY_SPAN.search(words) or _WEEKDAYS_OFF.search(words):
@@ -378,9 +389,8 @@ def _weekday_span(words: str) -> float | None:
 
 def _weekdays_per_week(words: str) -> float | None:
     """"tues thurs sat" -> 3, "every sunday" / "friday nights" -> 1 (a span, "mon thru fri": ``_weekday_span``)."""
-    day = r"(?:mon|tue|tues|wednes|wed|thu|thur|thurs|fri|satur|sat|sun)(?:day)?s?"
     named = set()
-    for match in re.finditer(rf"\b({day})\b", words):
+    for match in re.finditer(rf"\b({_DAY})\b", words):
         stem = match.group(1).removesuffix("s").removesuffix("day")
         named.add(_DAY_ABBR.get(stem, stem))
     return float(len(named)) if named else None
@@ -412,7 +422,8 @@ def parse_number(text: str, units: dict[str, int] | None = None) -> int | None:
     if (re.fullmatch(r"(?:none|zero|0|nothing|i do not|do not|not any|no drinks?)", words)
             or _NOT_A_DRINKER.fullmatch(words)):
         return 0
-    words = _numberize(words).replace("1 times", "1")
+    # "un doce" / "a 12 (pack)": the article in front of a count is not a second number
+    words = re.sub(r"\b1 (?=\d)", "", _numberize(words).replace("1 times", "1"))
     if re.match(r"(?:none|zero|0|nothing|not any|no drinks?)\b(?!.*\d)", words):
         return 0  # "none, i don't drink", "ninguna, no tomo"
     has_number = bool(re.search(r"\d", words))

@@ -34,7 +34,7 @@ from bot.screening.parsers import ParsedAnswer, parse_answer, parse_yes_no, whol
 from bot.screening.vocabulary import UNCLEAR as NOT_SURE
 from bot.text.canonical import canonical
 from bot.text.normalise import answer_form
-from bot.text.replies import corrected_tail, denies_the_act, says_it_is_over
+from bot.text.replies import corrected_tail, denies_the_act, says_it_is_over, someone_elses_yes
 
 Certainty = Literal["sure", "check", "unclear"]
 Embed = Callable[[Sequence[str]], Any]
@@ -129,9 +129,12 @@ class AnswerReader:
 
 def _unheard_no(question: Question, parsed: ParsedAnswer, words: str) -> bool:
     """A no the examples cannot hear, to be said back: the act itself denied ("i wouldn't actually do it": they
-    hear "do it"), or, to a question about now or a recent window, the thing said to be over ("two summers ago i
-    took pills. since then no" to "in the past 3 months ...?")."""
+    hear "do it"), someone else's story after the no ("not me, my brother is the one ..."), or, to a question
+    about now or a recent window, the thing said to be over ("two summers ago i took pills. since then no" to
+    "in the past 3 months ...?")."""
     if question.type == "yes_no_unsure" and parsed.value in (None, "no") and denies_the_act(answer_form(words)):
+        return True
+    if question.type == "yes_no_unsure" and someone_elses_yes(words):
         return True
     return question.recent and not (parsed.value == "yes" and parsed.strong) and says_it_is_over(words)
 
@@ -183,9 +186,11 @@ def _decide_multi(question: Question, parsed: ParsedAnswer, best: str, confidenc
     return _by_examples([best], confidence)
 
 
-# "whos going to watch his kids? and he doesnt have a car": one choice per clause
+# "whos going to watch his kids? and he doesnt have a car", "no one to watch my kids and no ride": one choice
+# per clause
 _CLAUSES = re.compile(r"[.?!;]+\s*|,\s*(?=(?:and|also|plus|y|tambien|ademas)\b)|\s+(?:and also|and|plus|y ademas|"
-                      r"y tambien|y)\s+(?=(?:the|el|la|los|las|he|she|they|i|me|le|money|cost|dinero)\b)")
+                      r"y tambien|y)\s+(?=(?:the|el|la|los|las|he|she|they|i|me|le|money|cost|dinero|no|nobody|"
+                      r"tampoco|ni|how|what|who|cuanto|quien|que|q)\b)")
 # a clause's own reading counts from this probability (0.6 and 0.7 gave the same readings on every set; 0.5 lost
 # answers on the round-5 English set)
 CLAUSE_SURE = 0.6

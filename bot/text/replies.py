@@ -158,6 +158,22 @@ def denies_the_act(words: str) -> bool:
     return not (_STRONG_YES.search(rest) or any(_YES_TOKEN.match(t) for t in rest.split()))
 
 
+# "not me, my brother is the one saying it", "no, pero a mi papa si le dio": a no about the person asked, then
+# someone else's yes (not what someone else says about them: "no, but my wife says i ...")
+_SOMEONE_ELSE = re.compile(
+    r"^\W*(?:not me|not me personally|me no|yo no|a mi no|no)\b[,.!]*\s*(?:but |pero |only |solo |nomas )?(?:a )?"
+    r"(?:my|mi|mis)\s+(?:\w+\s+)?(?:brother|sister|mom|mother|dad|father|husband|wife|son|daughter|uncle|aunt|"
+    r"cousin|friend|bf|gf|boyfriend|girlfriend|roommate|grandma|grandpa|hermano|hermana|papa|mama|padre|madre|"
+    r"esposo|esposa|hijo|hija|tio|tia|primo|prima|amigo|amiga|novio|novia|abuelo|abuela|carnal|compa)s?\b"
+    r"(?!(?:\s+\w+){0,3}\s+(?:says?|said|thinks?|told|tells|noticed|saw|worries|dice|dijo|cree|piensa|vio|nota|"
+    r"noto|me dice|me dijo)\b)")
+
+
+def someone_elses_yes(text: str) -> bool:
+    """True when a reply denies it for the person asked about and tells another person's story instead."""
+    return bool(_SOMEONE_ELSE.search(canonical(text)))
+
+
 # "two summers ago i took pills. since then no", "de chavo me peleaba. este mes nada", "not anymore": what is asked
 # about is over, a no to a question about now or a recent window (read in the canonical form, punctuation kept:
 # "ya no" / "not anymore" count only where a clause ends, not in "ya no puedo parar")
@@ -168,7 +184,8 @@ _OVER_NOW = re.compile(
     r"\b(?:not|no) (?:any ?more|no more)\s*(?:[.,!;)]|$|but\b|though\b|tho\b|thank|thankfully|gracias)|"
     r"\b(?:but |and )?(?:now|these days|nowadays|lately|this month|recently)(?: that [^.,!?]{1,30})?,? "
     r"(?:no|nope|nothing|none|not really|not at all)\s*(?:[.,!;)]|$)|"
-    r"\bdesde entonces,? (?:no|nada|ya no|nunca)\b|\bnada desde\b|"
+    r"\b(?:desde entonces|de ahi (?:pa|para) (?:aca|aqui)|de ahi en adelante|desde ahi),? (?:no|nada|ya no|nunca)\b|"
+    r"\bnada desde\b|"
     r"\bya no\s*(?:[.,!;)]|$|pero\b|gracias\b)|"
     r"\b(?:pero |y )?(?:ahora|ahorita|este mes|ultimamente|estos dias|hoy en dia)(?: que [^.,!?]{1,30})?,? "
     r"(?:no|nada|ya no|para nada)\s*(?:[.,!;)]|$)")

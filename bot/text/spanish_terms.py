@@ -46,7 +46,7 @@ _ALWAYS: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"\bfin(?:es)? de semana\b|\bweekend\b", "weekends"),
     (r"\bentre semana\b", "weekdays"),
     (r"\b(?:casi diario|casi a diario|casi todos los dias|casi cada dia)\b", "almost every day"),
-    (r"\b(?:diario|a diario|diariamente|todos los dias|cada dia|todo el dia|todas las noches|cada noche)\b",
+    (r"\b(?:diario|diaro|a diario|diariamente|todos los dias|cada dia|todo el dia|todas las noches|cada noche)\b",
      "every day"),
     (r"\b(?:casi nunca|muy rara vez|rara vez|raramente)\b", "hardly ever"),
     (r"\b(?:de vez en cuando|a veces|algunas veces|en ocasiones)\b", "sometimes"),

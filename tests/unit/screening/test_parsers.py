@@ -417,3 +417,19 @@ def test_a_unit_and_a_half_is_read_in_both_languages(text, days):
 ])
 def test_the_writers_own_count_after_someone_elses_is_the_answer(text, number):
     assert parse_number(text) == number
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("every day but sunday", 6.0),
+    ("diario menos los domingos", 6.0),
+    ("every day except saturday and sunday", 5.0),
+    ("todos los dias menos el fin de semana", 5.0),
+    ("todos los dias", 7.0),
+])
+def test_every_day_but_a_day_off_is_not_daily(text, days):
+    assert days_per_week(text) == days
+
+
+@pytest.mark.parametrize(("text", "drinks"), [("se toma un doce el solito", 12), ("un 12", 12), ("1 or 2", 2)])
+def test_an_article_before_a_count_is_not_a_second_number(text, drinks):
+    assert parse_number(text) == drinks

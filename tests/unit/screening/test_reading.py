@@ -163,6 +163,7 @@ def test_a_yes_beside_a_denied_act_stays_a_yes(reader, questionnaire):
     ("suicide_behavior", "two summers ago i took a bunch of pills. since then no"),
     ("harm_others", "de chavo me peleaba mucho. este mes nada"),
     ("withdrawal", "used to when i was drinking a handle a day but now that its just weed, no"),
+    ("suicide_behavior", "hace 2 años me tome un frasco de pastillas, pero de ahi pa aca nada"),
 ])
 def test_a_reply_saying_it_is_over_is_said_back_as_a_no_to_a_recent_question(reader, questionnaire, qid, text):
     reading = reader.read(questionnaire[qid], text)
@@ -188,6 +189,8 @@ def test_sure_examples_against_the_replys_own_answer_words_are_said_back(reader,
     ("whos going to watch his kids? and he doesnt have a car", ["family_care", "transport"]),
     ("i take care of my dad who has dementia. and money honestly", ["family_care", "cost"]),
     ("¿quién le cuida a sus hijos mientras va? y además no maneja", ["family_care", "transport"]),
+    ("no one to watch my kids and no ride", ["family_care", "transport"]),
+    ("no tengo con quien dejar a mis hijos y tampoco tengo carro", ["family_care", "transport"]),
 ])
 def test_a_choice_in_each_clause_is_said_back_with_the_others(reader, questionnaire, text, expected):
     reading = reader.read(questionnaire["worries"], text)
@@ -207,3 +210,30 @@ def test_words_like_no_longer_inside_a_yes_do_not_say_it_is_over(text):
     from bot.text.replies import says_it_is_over
 
     assert not says_it_is_over(text)
+
+
+@pytest.mark.parametrize(("qid", "text"), [
+    ("harm_others", "not me, my brother is the one saying hes gonna shoot somebody"),
+    ("seizure_history", "no, pero a mi papá sí le dio el delirium y se murió"),
+])
+def test_someone_elses_story_after_a_no_is_said_back_as_a_no(reader, questionnaire, qid, text):
+    reading = reader.read(questionnaire[qid], text)
+    assert (reading.value, reading.certainty) == ("no", "check"), reading
+
+
+@pytest.mark.parametrize("text", ["no, but my wife says i talk about it when im drunk",
+                                  "no pero mi esposa dice que hablo de eso cuando tomo", "my brother yes"])
+def test_what_someone_else_says_about_the_person_is_not_their_own_story(text):
+    from bot.text.replies import someone_elses_yes
+
+    assert not someone_elses_yes(text)
+
+
+@pytest.mark.parametrize(("qid", "text", "expected"), [
+    ("substances", "birra, clona y porro boludo, las tres", ["alcohol", "benzodiazepines", "cannabis"]),
+    ("worries", "q pierda su trabajo por faltar y cuanto va a costar", ["cost", "work_school"]),
+    ("use_frequency", "diaro", "daily"),
+])
+def test_spanish_street_names_costs_and_a_typo(reader, questionnaire, qid, text, expected):
+    value = reader.read(questionnaire[qid], text).value
+    assert (sorted(value) if isinstance(value, list) else value) == expected
