@@ -164,6 +164,10 @@ def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, f
             # the examples' reading is said back, not stored unasked (saying back the words' reading instead
             # stored fewer answers right on every set)
             return Reading(best, "check", "examples", confidence)
+        if confidence < CHECK:
+            # the examples cannot tell ("not that i know of, she seems ok mood wise its mostly the pills"): the
+            # reply's own words are said back rather than asked again
+            return Reading(parsed.value, "check", "rule", support)
     return _by_examples(best, confidence)
 
 

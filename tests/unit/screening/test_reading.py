@@ -25,6 +25,9 @@ def reader():
     ("opioid_medication", "no but id like to", "interested"),
     ("withdrawal", "me dan temblores y sudores cuando no tomo", "yes"),
     ("support", "nadie, estoy sola", "none"),
+    ("readiness", "PO says i gotta", "someone_else"),
+    ("relapse", "lost count", "yes"),
+    ("attend", "trabajo de noche asi q en el dia si", "yes_day"),
 ])
 def test_descriptions_relations_and_hedges_are_understood(reader, questionnaire, qid, text, expected):
     reading = reader.read(questionnaire[qid], text)
@@ -237,3 +240,9 @@ def test_what_someone_else_says_about_the_person_is_not_their_own_story(text):
 def test_spanish_street_names_costs_and_a_typo(reader, questionnaire, qid, text, expected):
     value = reader.read(questionnaire[qid], text).value
     assert (sorted(value) if isinstance(value, list) else value) == expected
+
+
+def test_the_replys_own_words_are_said_back_when_the_examples_cannot_tell(reader, questionnaire):
+    reading = reader.read(questionnaire["suicidal_thoughts"],
+                          "not that i know of, she seems ok mood wise its mostly the pills")
+    assert (reading.value, reading.certainty) == ("no", "check"), reading
