@@ -97,6 +97,7 @@ class AnswerReader:
             corrected = self.read(question, tail, today=today)
             if corrected.value is not None:
                 return corrected
+        words = without_limiters(words)
         parsed = parse_answer(question, words, today=today)
         model = self._model(question) if question.type in _EXAMPLE_TYPES else None
         if model is None:
@@ -125,6 +126,19 @@ class AnswerReader:
                     labels = {label for _, label in pairs}
                     self._models[question.id] = _QuestionModel(pairs, self.embed) if len(labels) > 1 else None
         return self._models[question.id]
+
+
+# "the shakes, nothing else", "nothing but the shakes", "nada mas la presion alta": words that limit what was
+# said, not a no (the "nothing" in them made a yes a sure no)
+_LIMITERS = re.compile(r"\b(?:nothing else|nothing more|not much else|nothing but|nothing major|nothing serious|"
+                       r"nothing crazy|nothing too (?:bad|crazy|serious|major)|(?:and )?that is (?:about )?it|"
+                       r"nada mas(?: que)?|nada grave|nada serio|eso es todo)\b")
+
+
+def without_limiters(words: str) -> str:
+    """The reply without its limiting words, or the reply itself when nothing else is left."""
+    rest = " ".join(_LIMITERS.sub(" ", words).split())
+    return rest if re.search(r"\w", rest) else words
 
 
 def _unheard_no(question: Question, parsed: ParsedAnswer, words: str) -> bool:

@@ -246,3 +246,18 @@ def test_the_replys_own_words_are_said_back_when_the_examples_cannot_tell(reader
     reading = reader.read(questionnaire["suicidal_thoughts"],
                           "not that i know of, she seems ok mood wise its mostly the pills")
     assert (reading.value, reading.certainty) == ("no", "check"), reading
+
+
+@pytest.mark.parametrize(("qid", "text"), [
+    ("withdrawal", "i get the shakes but nothing else"),
+    ("withdrawal", "nothing but the shakes"),
+    ("withdrawal", "nothing major, little shaky"),
+    ("withdrawal", "solo temblores, nada mas"),
+    ("medical", "diabetes, nothing else"),
+])
+def test_words_that_limit_a_yes_do_not_make_it_a_no(reader, questionnaire, qid, text):
+    assert reader.read(questionnaire[qid], text).value == "yes"
+
+
+def test_a_limiter_alone_is_still_a_no(reader, questionnaire):
+    assert reader.read(questionnaire["withdrawal"], "nothing else").value == "no"
