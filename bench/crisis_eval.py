@@ -10,6 +10,10 @@ Sets:
 * round-4 holdout (``bench/data/frozen/crisis_r4_holdout_*.yml``): the random half of a later outside set
   (with junk, markup and code strings), split off before anyone read it; the other half was trained on.
   Its misses were read and fixed in round 5, so since then it is a development number;
+* round-16 holdout (``bench/data/frozen/crisis_r16_holdout_*.yml``): the random half (seed 16, per label) of a
+  fourteenth outside set (2026-12-05, two non-crises per crisis, asked to weigh on non-crises that share words
+  with a crisis: negation, someone's past, reported speech, media, idioms, questions about help, everyday
+  mentions of pills, guns, bridges), split off before anyone read it; never tuned on;
 * round-15 holdout (``bench/data/frozen/crisis_r15_holdout_*.yml``): the random half (seed 15, per label) of a
   thirteenth outside set (2026-12-05, one non-crisis per crisis, asked for hard-to-catch crises: indirect,
   denied first, joked about, asked as a question, buried in a long message), split off before anyone read it;
@@ -75,6 +79,7 @@ DEV_CHECK = ROOT / "tests" / "data" / "crisis_holdout.yml"
 DEV = ROOT / "data" / "safety"
 # the later outside sets (bench/data/frozen/crisis_r<N>_holdout_*.yml), newest first, with their report titles
 HOLDOUTS = (
+    (16, "Round-16 holdout (random half of a fourteenth outside set, split off before anyone read it, never tuned on)"),
     (15, "Round-15 holdout (random half of a thirteenth outside set, split off before anyone read it, never tuned on)"),
     (14, "Round-14 holdout (random half of a twelfth outside set, split off before anyone read it, never tuned on)"),
     (13, "Round-13 holdout (random half of an eleventh outside set, split off before anyone read it, never tuned on)"),
