@@ -74,7 +74,13 @@ _STATED_SAFE = re.compile(
 # the writer says the person is out of danger now ("she's breathing fine", "poison control said i'll be fine"):
 # a model-only overdose or medical alarm gets the safety question instead (a rule's alarm stays)
 _REASSURED = re.compile(r"\b(?:is|am|are) breathing (?:fine|ok|okay|normally|normal)\b|"
-                        r"\b(?:said|says|told me) (?:i|she|he|they) (?:will|would) be (?:fine|ok|okay)\b")
+                        r"\b(?:said|says|told me) (?:i|she|he|they) (?:will|would) be (?:fine|ok|okay)\b|"
+                        r"\bawake(?: now)?,? (?:and )?talking (?:normal|normally|fine|ok)\b|"
+                        # "respira bien despacio" is breathing very slowly ("bien" as "very")
+                        r"\b(?:respira|esta respirando) (?:bien|normal)\b(?! (?:despacio|lento|poco|poquito|raro|feo|"
+                        r"dificil|cortito))|"
+                        r"\bya (?:se )?desperto\b.{0,60}\b(?:esta|anda) hablando (?:bien|normal)\b|"
+                        r"\b(?:dijeron|dijo|dice|dicen) que (?:va a estar|voy a estar|estara|estare) bien\b")
 _BODY_CATEGORIES = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
 # ... or that the person is now in care and stable: "hes admitted to detox now ... hes stable", "los paramedicos le
 # pusieron narcan y ya esta despierto en el hospital": even a rule's overdose or seizure alarm asks instead

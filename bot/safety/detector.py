@@ -221,7 +221,7 @@ def _framed(rule: Rule, sentence: str, before: str, after: str, text: str, *,  #
     if rule.category == "overdose" and rule.past == "recent" and _CLEAN_TIME.search(text) \
             and not _HAPPENING_NOW.search(_CLEAN_TIME.sub(" ", sentence)):
         return True
-    if len(_QUOTE_OPEN.findall(before)) > len(_QUOTE_CLOSE.findall(before)):
+    if not rule.quoted and len(_QUOTE_OPEN.findall(before)) > len(_QUOTE_CLOSE.findall(before)):
         return True  # inside quotes: reported words, a title, a lyric
     if rule.category in ("suicide", "harm_others", "weapon") and _PAST_AND_OVER.search(text) \
             and _OVER_NOW.search(text) and not _BACK_AGAIN.search(sentence):

@@ -92,6 +92,7 @@ class Rule:
     not_before: str | None = None
     not_after: str | None = None
     not_in_clause: str | None = None
+    quoted: bool = False  # counts inside quotes too (a goodbye text someone received is quoted by design)
 
 
 def _r(name: str, category: str, *patterns: str, **options) -> Rule:
@@ -189,7 +190,7 @@ SUICIDE_RULES = [
        "nobody would|will _? miss|care|notice",
        "no one would|will _? miss|care|notice",
        "=be not going to be alive", "=be around much longer", "not =be here tomorrow",
-       "not going to be a|an problem|burden|bother|issue for|to _ _? much? longer",
+       "i am not going to be a|an problem|burden|bother|issue for|to _ _? much? longer",
        "will not =be here|around _? _? tomorrow|longer|anymore", "will be gone", "not =trust myself",
        "sleep forever", "go to sleep forever", "way out except|but _? =die|=death",
        negatable=False,
@@ -197,6 +198,11 @@ SUICIDE_RULES = [
                  r"to (work|the)|"
                  r"until|till|from (work|school|home)|at)\b",
        requires_before=None),
+    # "wont be a problem for anybody much longer" said of oneself (not "that wont be a problem for us ...")
+    _r("not_a_problem_longer", "suicide", "not going to be a|an problem|burden|bother|issue for|to _ _? much? longer",
+       "will not =be a|an problem|burden|bother|issue for|to _ _? much? longer",
+       negatable=False,
+       requires_before=r"^((yes|yeah|yep|no|nope|nah|\d{1,2}|every day|daily)\W*\s*)?$|\bi\s+$|[.!?,;]\s*$"),
     _r("not_wake_desire", "suicide", "never =wake up", "not =wake up", "never woke up", negatable=False,
        requires_before=r"\b(want|wish|hope|hoping|pray|rather|easier|enough|sleep|asleep|pills|purpose|ready)\w*\b",
        not_after=_WAKE_TAIL_NOT_CRISIS),
@@ -243,7 +249,7 @@ SUICIDE_RULES = [
        requires=r"\b(voicemail|not (answering|picking up|responding)|(can not|cannot|could not) (reach|find|get "
                 r"(a hold of|ahold of|through to))|do not know where|phone (is )?(off|dead|died)|turned (his|her|"
                 r"their) phone off|no answer)\b",
-       negatable=False),
+       negatable=False, quoted=True),
     # "i don't think i'll make it through the night / to monday"
     _r("not_surviving", "suicide",
        "=make it through|to|till|until|past the? @horizon", "=last|=survive through|till|until|past the? @horizon",

@@ -201,6 +201,7 @@ _INTENT_NOW = re.compile(r"(?<!\bno )(?<!\bnunca )(?<!\bjamas )"
                          r"\b(?:venas|munecas)\b.{0,80}\b(?:(?:hay|sale|tengo|esta saliendo) (?:mucha|bastante|"
                          r"un chingo de) sangre|no (?:para|deja) de sangrar|sigo sangrando|me estoy desangrando)\b")
 _CLAUSE = re.compile(r"[.;!?\n]|,|\bpero\b|\baunque\b|\bsino\b|\by\b")
+NEGATION_REACH = 6  # words before a rule's words where a negation still cancels it
 _NEGATION = re.compile(r"\b(?:no|nunca|jamas|ni|tampoco|nadie|sin|nada)\b")
 _DISTANT_PAST = re.compile(r"\bhace (?:\d+|muchos|varios|unos|un par de) anos\b|\bhace anos\b|"
                            r"\bcuando (?:yo )?(?:era|tenia|estaba)\b|\ben (?:el )?(?:19|20)\d\d\b|\bel ano pasado\b|"
@@ -234,7 +235,8 @@ _WITHDRAWING_NOW = re.compile(r"(?<!\bsi )(?<!\bcuando )\b(?:deje|pare|corte|sus
                               r"\b(?:estoy temblando|tiemblo|me tiembla\w*|temblando (?:mucho|feo|horrible))\b")
 # Media, reports, other people's stories: the crisis words are the topic, not what is happening
 _MEDIA = re.compile(r"\b(?:rola|cancion|reggaeton|corrido|telenovela|novela|serie|pelicula|cuento|libro|historia|"
-                    r"podcast|video|tiktok|noticia|noticias|periodico|clase|maestra|maestro|junta|testimonio|"
+                    r"podcast|video|tiktok|noticia|noticias|noticiero|noticiario|periodico|clase|maestra|maestro|"
+                    r"junta|testimonio|"
                     r"presentacion|ensayo|programa de tv|la tele|tarea|estadisticas|investigacion|"
                     r"trabajo (?:para|pa|de) la (?:uni|universidad|escuela|clase|prepa))\b|"
                     r"\b(?:conto|platico|compartio|leimos|vimos)\b|"
@@ -264,7 +266,10 @@ _IDIOM = re.compile(r"\b(?:me voy a|te vas a|se va a) morir de tanto (?:tomar|be
                     r"\bme (?:mata|matan|esta matando) (?:el|la|los|las|este|esta)\b|\bmuerto de (?:risa|hambre|sueno|"
                     r"cansancio)\b|\bme quiero morir de (?:la )?(?:risa|verguenza|pena)\b|"
                     r"\bmor(?:ir|ia|i|iria|irme|irse)\w* de (?:la |tanta |puro |pura )?"
-                    r"(?:risa|verguenza|pena|hambre|sueno|aburrimiento|calor|frio|cansancio)\b")
+                    r"(?:risa|verguenza|pena|hambre|sueno|aburrimiento|calor|frio|cansancio)\b|"
+                    # "el trafico es un suicidio": something reckless, said of a thing (not "mi unica salida es ...")
+                    r"(?<!salida )(?<!opcion )(?<!solucion )(?<!plan )(?<!idea )(?<!camino )"
+                    r"\b(?:es|era|seria|fue) (?:un|una|puro|pura) suicidio\b")
 # a loss told of: "perdí a mi mejor amiga por suicidio", "... por una sobredosis" (grief, not danger now)
 _LOSS = re.compile(r"\bperdi a (?:mi|su|un|una|nuestro|nuestra)(?: \w+){1,3} "
                    r"(?:por|a causa de|por un|por una|en un|en una) (?:suicidio|sobredosis)\b")
@@ -302,7 +307,9 @@ def signals_es(text: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
 def _cancelled(rule: RuleEs, sentence: str, before: str, clause_before: str, text: str = "") -> bool:
     if _INTENT_NOW.search(text):
         return False  # "¿qué pasa si me tomo todas? lo voy a hacer ahorita": the question is not the frame
-    if rule.negatable and _NEGATION.search(_WITHOUT_USING.sub(" ", clause_before)):
+    # a negation close before the words ("no me quiero matar"), not one a long unpunctuated clause earlier ("ya no
+    # voy a ir mas al grupo hoy me voy a quitar la vida")
+    if rule.negatable and _NEGATION.search(" ".join(_WITHOUT_USING.sub(" ", clause_before).split()[-NEGATION_REACH:])):
         return True
     # a laugh does not make asking for a lethal amount a joke ("toy bien jaja, cuantas serian pa no despertar")
     if _MEDIA.search(before) or _JOKE.search(sentence) and not rule.asked_counts or _LOSS.search(sentence) or (
