@@ -166,7 +166,10 @@ def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, f
     if parsed.ok:
         support = probabilities.get(str(parsed.value), 0.0)
         if parsed.value == best:
-            return Reading(parsed.value, "sure", "rule+examples", confidence)
+            # a weak rule word the examples barely prefer ("not a seizure exactly, i blacked out and shook") is
+            # said back, not stored unasked
+            certainty = "sure" if parsed.strong or confidence >= CHECK else "check"
+            return Reading(parsed.value, certainty, "rule+examples", confidence)
         if parsed.strong:
             if support >= RULE_FLOOR:
                 return Reading(parsed.value, "sure", "rule", support)

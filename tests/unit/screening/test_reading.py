@@ -261,3 +261,8 @@ def test_words_that_limit_a_yes_do_not_make_it_a_no(reader, questionnaire, qid, 
 
 def test_a_limiter_alone_is_still_a_no(reader, questionnaire):
     assert reader.read(questionnaire["withdrawal"], "nothing else").value == "no"
+
+
+def test_a_weak_no_the_examples_barely_share_is_said_back_not_stored(reader, questionnaire):
+    reading = reader.read(questionnaire["seizure_history"], "not a seizure exactly, i blacked out and shook")
+    assert reading.certainty == "check", reading
