@@ -224,11 +224,15 @@ def _with_other_clauses(question: Question, model: _QuestionModel, words: str, r
     if len(clauses) < 2:
         return reading
     exclusive = {c.id for c in question.choices if c.exclusive}
+    kept = {c.id for c in question.choices if c.kept_when_named}
     found = set(reading.value)
     for clause in clauses:
         probabilities = model.probabilities(clause)
         best = max(probabilities, key=probabilities.get)
-        if best != NOT_ANSWER and best not in exclusive and probabilities[best] >= CLAUSE_SURE:
+        # beside a named risk, another kind of choice needs sure examples ("my bf and i live together, he uses
+        # too" is not also a stable home)
+        floor = SURE if found & kept and best not in kept else CLAUSE_SURE
+        if best != NOT_ANSWER and best not in exclusive and probabilities[best] >= floor:
             found.add(best)
     if found <= set(reading.value) or found & exclusive:
         return reading

@@ -266,3 +266,8 @@ def test_a_limiter_alone_is_still_a_no(reader, questionnaire):
 def test_a_weak_no_the_examples_barely_share_is_said_back_not_stored(reader, questionnaire):
     reading = reader.read(questionnaire["seizure_history"], "not a seizure exactly, i blacked out and shook")
     assert reading.certainty == "check", reading
+
+
+def test_a_clause_does_not_join_a_stable_home_to_a_named_risk(reader, questionnaire):
+    reading = reader.read(questionnaire["home"], "my bf and i live together, he uses too")
+    assert reading.value == ["someone_uses"], reading
