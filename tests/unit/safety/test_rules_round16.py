@@ -11,6 +11,9 @@ from bot.safety import assessment as module
 
 @pytest.mark.parametrize("text", [
     "wont be a problem for anybody much longer. tell my counselor im sorry",
+    "im not gonna be a problem for anyone much longer",
+    "i wont be a burden to anyone much longer",
+    "2. wont be a problem for anybody much longer",
     "my daughter is 19 and she just texted me 'i love you mom im sorry for everything' and now shes not picking up",
     "hola soy marisol del grupo de los jueves nomás les quería decir adiós a todas ya no voy a ir más al grupo "
     "hoy me voy a quitar la vida ya les dejé una carta a mis hijos",
