@@ -185,6 +185,16 @@ class Question:
         values = value if isinstance(value, list) else [value]
         return f" {words.formats['and']} ".join(f'"{self.display(v, lang)}"' for v in values)
 
+    @property
+    def exclusive_ids(self) -> frozenset[str]:
+        """Choices that cannot be combined with others ("none of these")."""
+        return frozenset(c.id for c in self.choices if c.exclusive)
+
+    @property
+    def kept_ids(self) -> frozenset[str]:
+        """Choices kept whenever named (a risk said in passing)."""
+        return frozenset(c.id for c in self.choices if c.kept_when_named)
+
     def get_choice(self, choice_id: str) -> Choice | None:
         for choice in self.choices:
             if choice.id == choice_id:
@@ -209,8 +219,7 @@ class Question:
                 return False
             if not all(isinstance(v, str) and v in ids for v in value):
                 return False
-            exclusive = {c.id for c in self.choices if c.exclusive}
-            return len(value) == len(set(value)) and (len(value) == 1 or not exclusive.intersection(value))
+            return len(value) == len(set(value)) and (len(value) == 1 or not self.exclusive_ids.intersection(value))
         if self.type in ("number", "last_use"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 return False

@@ -703,7 +703,6 @@ def _parse_multi(question: Question, words: str) -> ParsedAnswer:
 def _finish_multi(question: Question, ids: list[str], coverage: float = 1.0) -> ParsedAnswer:
     if not ids:
         return _unclear()
-    exclusive = {c.id for c in question.choices if c.exclusive}
     if len(ids) > 1:
-        ids = [i for i in ids if i not in exclusive]  # "alcohol, nothing else" -> alcohol
+        ids = [i for i in ids if i not in question.exclusive_ids]  # "alcohol, nothing else" -> alcohol
     return ParsedAnswer(OK, ids, strong=coverage >= 0.5)

@@ -191,13 +191,12 @@ def _decide(question: Question, parsed: ParsedAnswer, probabilities: dict[str, f
 def _decide_multi(question: Question, parsed: ParsedAnswer, best: str, confidence: float) -> Reading:
     if parsed.ok and (parsed.strong or best in parsed.value or confidence < CHECK):
         return Reading(parsed.value, "sure", "rule", 1.0)
-    kept = {c.id for c in question.choices if c.kept_when_named}
+    kept = question.kept_ids
     named = [choice for choice in parsed.value if choice in kept] if parsed.ok else []
     if named:
         # both when the examples' reading is itself a kept risk or sure; else the named risk, said back
         # ("lives with her husband and he's abusive": not "stable and not safe")
-        exclusive = {c.id for c in question.choices if c.exclusive}
-        if best not in exclusive and (best in kept or confidence >= SURE):
+        if best not in question.exclusive_ids and (best in kept or confidence >= SURE):
             return _by_examples([best, *named], confidence)
         return Reading(named, "check", "rule", confidence)
     if parsed.ok and len(parsed.value) > 1 and confidence < SURE:
@@ -223,8 +222,7 @@ def _with_other_clauses(question: Question, model: _QuestionModel, words: str, r
     clauses = [c for c in _CLAUSES.split(words) if len(c.split()) >= 2]
     if len(clauses) < 2:
         return reading
-    exclusive = {c.id for c in question.choices if c.exclusive}
-    kept = {c.id for c in question.choices if c.kept_when_named}
+    exclusive, kept = question.exclusive_ids, question.kept_ids
     found = set(reading.value)
     for clause in clauses:
         probabilities = model.probabilities(clause)
