@@ -34,7 +34,7 @@ from bot.screening.parsers import ParsedAnswer, parse_answer, parse_yes_no, whol
 from bot.screening.vocabulary import UNCLEAR as NOT_SURE
 from bot.text.canonical import canonical
 from bot.text.normalise import answer_form
-from bot.text.replies import corrected_tail, denies_the_act, says_it_is_over, someone_elses_yes
+from bot.text.replies import corrected_tail, denies_the_act, says_it_is_over, someone_elses_yes, without_limiters
 
 Certainty = Literal["sure", "check", "unclear"]
 Embed = Callable[[Sequence[str]], Any]
@@ -126,19 +126,6 @@ class AnswerReader:
                     labels = {label for _, label in pairs}
                     self._models[question.id] = _QuestionModel(pairs, self.embed) if len(labels) > 1 else None
         return self._models[question.id]
-
-
-# "the shakes, nothing else", "nothing but the shakes", "nada mas la presion alta": words that limit what was
-# said, not a no (the "nothing" in them made a yes a sure no)
-_LIMITERS = re.compile(r"\b(?:nothing else|nothing more|not much else|nothing but|nothing major|nothing serious|"
-                       r"nothing crazy|nothing too (?:bad|crazy|serious|major)|(?:and )?that is (?:about )?it|"
-                       r"nada mas(?: que)?|nada grave|nada serio|eso es todo)\b")
-
-
-def without_limiters(words: str) -> str:
-    """The reply without its limiting words, or the reply itself when nothing else is left."""
-    rest = " ".join(_LIMITERS.sub(" ", words).split())
-    return rest if re.search(r"\w", rest) else words
 
 
 def _unheard_no(question: Question, parsed: ParsedAnswer, words: str) -> bool:

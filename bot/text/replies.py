@@ -158,6 +158,19 @@ def denies_the_act(words: str) -> bool:
     return not (_STRONG_YES.search(rest) or any(_YES_TOKEN.match(t) for t in rest.split()))
 
 
+# "the shakes, nothing else", "nothing but the shakes", "nada mas la presion alta": words that limit what was
+# said, not a no (the "nothing" in them made a yes a sure no)
+_LIMITERS = re.compile(r"\b(?:nothing else|nothing more|not much else|nothing but|nothing major|nothing serious|"
+                       r"nothing crazy|nothing too (?:bad|crazy|serious|major)|(?:and )?that is (?:about )?it|"
+                       r"nada mas(?: que)?|nada grave|nada serio|eso es todo)\b")
+
+
+def without_limiters(words: str) -> str:
+    """The reply without its limiting words, or the reply itself when nothing else is left."""
+    rest = " ".join(_LIMITERS.sub(" ", words).split())
+    return rest if re.search(r"\w", rest) else words
+
+
 # "not me, my brother is the one saying it", "no, pero a mi papa si le dio": a no about the person asked, then
 # someone else's yes (not what someone else says about them: "no, but my wife says i ...")
 _SOMEONE_ELSE = re.compile(
