@@ -16,6 +16,8 @@ Importing this module imports Rasa; the console reads transcripts through :mod:`
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,8 +25,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, _create_sequence, create_engine_kwargs
-from rasa.shared.core.events import ActiveLoop, SessionStarted, UserUttered
+from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import declarative_base
 
 from bot.store import activity
@@ -49,6 +52,7 @@ class _Kept:
     followup: str | None  # the one piece of tracker state Rasa changes without an event (predicting clears it)
     rows: tuple[int, int | None]  # (rows of the conversation, highest row id) after the save
     domain: Any
+    session_start: float | None  # the timestamp Rasa's session query starts from (latest SessionStarted row)
 
 
 class EncryptedSQLTrackerStore(SQLTrackerStore):
@@ -119,38 +123,83 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             return kept.tracker
         return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
 
-    def _rows(self, sender_id: str) -> tuple[int, int | None]:
+    def _rows(self, sender_id: str, session: Any = None) -> tuple[int, int | None]:
         """(rows, highest id) of all the conversation's events: from the sender index alone, no row is read."""
         table = self.SQLEvent.__table__
         query = sa.select(sa.func.count(table.c.id), sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)
-        with self.engine.connect() as connection:
-            count, last = connection.execute(query).one()
+        if session is not None:
+            count, last = session.execute(query).one()
+        else:
+            with self.engine.connect() as connection:
+                count, last = connection.execute(query).one()
         return int(count), last
 
     def _keep(self, tracker: DialogueStateTracker) -> None:
         """Keep the saved tracker if it equals what Rasa would load; a failure here only means not keeping it
         (the events are saved: never an error for the turn)."""
-        self._kept.pop(tracker.sender_id, None)
         try:
             with self.session_scope() as session:  # what Rasa would load: its own session query
                 loaded = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-            if loaded != len(tracker.events):  # e.g. a new session: the next load reads the database
-                return
+                if loaded != len(tracker.events):  # e.g. a new session: the next load reads the database
+                    return
+                start = session.execute(self._session_start(tracker.sender_id)).scalar()
             rows = self._rows(tracker.sender_id)
         except sa.exc.SQLAlchemyError as error:
             logger.warning("conversation not kept in memory (%s)", type(error).__name__)
             return
-        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), tracker.followup_action, rows,
-                                               self.domain)
+        self._remember(_Kept(tracker, len(tracker.events), tracker.followup_action, rows, self.domain, start))
+
+    def _remember(self, kept: _Kept) -> None:
+        self._kept[kept.tracker.sender_id] = kept
         while len(self._kept) > KEPT_TRACKERS:
             self._kept.popitem(last=False)
+
+    def _session_start(self, sender_id: str) -> sa.sql.Select:
+        """Where Rasa's session query starts: the latest SessionStarted timestamp (None: the whole conversation)."""
+        table = self.SQLEvent.__table__
+        return sa.select(sa.func.max(table.c.timestamp)).where(
+            table.c.sender_id == sender_id, table.c.type_name == SessionStarted.type_name)
+
+    def _row(self, sender_id: str, event: Event) -> SQLEvent:
+        """The row Rasa's ``SQLTrackerStore.save`` writes for ``event``."""
+        data = event.as_dict()
+        return self.SQLEvent(sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                             intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                             action_name=data.get("name"), data=json.dumps(data))
+
+    async def _append(self, kept: _Kept, tracker: DialogueStateTracker) -> bool:
+        """Save a kept tracker's new events without Rasa's session count, which reads every row of the session
+        and so grows with the conversation: the database held exactly the kept events (checked when kept), and
+        one index-only query shows it still does. False (nothing written) when that cannot be known: the
+        caller then saves as Rasa does."""
+        if kept.tracker is not tracker or kept.domain is not self.domain or len(tracker.events) < kept.events:
+            return False
+        await self.stream_events(tracker)
+        new = list(itertools.islice(tracker.events, kept.events, None))
+        with self.session_scope() as session:
+            if self._rows(tracker.sender_id, session) != kept.rows:
+                return False
+            rows = [self._row(tracker.sender_id, event) for event in new]
+            session.add_all(rows)
+            session.flush()
+            last = max((row.id for row in rows), default=kept.rows[1])
+            session.commit()
+        still_one_session = not any(isinstance(event, SessionStarted) for event in new) and (
+            kept.session_start is None or all(event.timestamp >= kept.session_start for event in new))
+        if still_one_session:  # Rasa's session query would now return exactly the tracker's events
+            self._remember(_Kept(tracker, len(tracker.events), tracker.followup_action,
+                                 (kept.rows[0] + len(new), last), self.domain, kept.session_start))
+        else:
+            self._keep(tracker)
+        return True
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Save the new events, then the conversation's row in ``conversation_activity`` (for the Overview).
         A failure there is logged and never costs the conversation its events."""
-        self._kept.pop(tracker.sender_id, None)
-        await super().save(tracker)
-        self._keep(tracker)
+        kept = self._kept.pop(tracker.sender_id, None)
+        if kept is None or not await self._append(kept, tracker):
+            await super().save(tracker)
+            self._keep(tracker)
         facts = activity_of(tracker)
         if facts is None:
             return

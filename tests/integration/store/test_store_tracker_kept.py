@@ -112,3 +112,109 @@ async def test_a_failure_while_keeping_never_fails_the_save(process_settings, mo
     monkeypatch.undo()
     loaded = await store.retrieve("kept-9")
     assert loaded is not tracker and _as_saved(loaded) == _as_saved(tracker)
+
+
+def _count_session_queries(store, monkeypatch):
+    """How often Rasa's session query (the one that reads every row of the session) runs on ``store``."""
+    calls = []
+    rasa_query = store._event_query
+
+    def counted(*args, **kwargs):
+        calls.append(args[1:])
+        return rasa_query(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_event_query", counted)
+    return calls
+
+
+async def test_turns_of_a_kept_conversation_are_saved_without_the_session_query(process_settings, monkeypatch):
+    url = process_settings.database_url
+    store = _store(url)
+    tracker = await _started(store, "kept-10")
+    calls = _count_session_queries(store, monkeypatch)
+    for number in range(5):
+        assert await store.retrieve("kept-10") is tracker
+        _turn(tracker, f"turn {number}")
+        await store.save(tracker)
+    assert calls == []
+    assert await store.retrieve("kept-10") is tracker
+    assert _as_saved(await _store(url).retrieve("kept-10")) == _as_saved(tracker)
+
+
+async def test_rows_written_elsewhere_before_the_save_make_it_save_as_rasa_does(process_settings, monkeypatch):
+    url = process_settings.database_url
+    ours, other_node = _store(url), _store(url)
+    tracker = await _started(ours, "kept-11")
+    theirs = await other_node.retrieve("kept-11")
+    _turn(theirs, "from the other node")
+    await other_node.save(theirs)
+    calls = _count_session_queries(ours, monkeypatch)
+    _turn(tracker, "ours")
+    await ours.save(tracker)
+    assert calls  # Rasa's own save ran, not ours: it decides what is new by counting the session's rows
+    # (here it counts the other node's turn as ours and writes nothing: the conversation lock is there to
+    # prevent two nodes interleaving one conversation)
+    texts = [e.text for e in (await _store(url).retrieve("kept-11")).events if isinstance(e, UserUttered)]
+    assert texts == ["hello", "from the other node"]
+
+
+async def test_a_turn_timed_before_the_session_start_is_not_kept(process_settings):
+    url = process_settings.database_url
+    store = _store(url)
+    tracker = await _started(store, "kept-12")
+    session_start = next(e.timestamp for e in tracker.events if isinstance(e, SessionStarted))
+    _turn(tracker, "from a clock behind", timestamp=session_start - 60)
+    await store.save(tracker)
+    loaded = await store.retrieve("kept-12")
+    assert loaded is not tracker  # Rasa's session query leaves that turn out: ours loads what Rasa loads
+    assert _as_saved(loaded) == _as_saved(await _store(url).retrieve("kept-12"))
+
+
+async def test_saving_kept_trackers_writes_what_rasas_save_writes(process_settings, monkeypatch):
+    """Random histories (turns, new sessions, turns timed before the session start, failed turns, another
+    node's turns), each played on two conversations: one saved as Rasa saves, one with kept trackers. After
+    every step both load the same events, and the store with kept trackers hands back what a new store loads."""
+    import random
+
+    url = process_settings.database_url
+    store, other_node = _store(url), _store(url)
+    rasa_only = _store(url)
+    monkeypatch.setattr(rasa_only, "_append", lambda _kept, _tracker: _false())
+    clock = [1_700_000_000.0]
+
+    def tick():
+        clock[0] += 1
+        return clock[0]
+
+    for history in range(12):
+        rng = random.Random(history)
+        pair = {f"eq-{history}-rasa": rasa_only, f"eq-{history}-kept": store}
+        for sender, saver in pair.items():
+            tracker = DialogueStateTracker(sender, [TextSlot("language", mappings=[])])
+            tracker.update(SessionStarted(timestamp=clock[0]))
+            await saver.save(tracker)
+        for step in range(rng.randint(4, 12)):
+            kind = rng.choice(["turn", "turn", "turn", "session", "behind", "failed", "other"])
+            stamp = tick()
+            for sender, saver in pair.items():
+                tracker = await saver.retrieve(sender)
+                if kind == "session":
+                    tracker.update(SessionStarted(timestamp=stamp))
+                if kind == "failed":
+                    _turn(tracker, f"lost {step}", timestamp=stamp)
+                    continue
+                if kind == "other":
+                    tracker = await other_node.retrieve(sender)
+                    _turn(tracker, f"other {step}", timestamp=stamp)
+                    await other_node.save(tracker)
+                    continue
+                _turn(tracker, f"turn {step}", timestamp=stamp - 3600 if kind == "behind" else stamp)
+                await saver.save(tracker)
+            loaded = [[e.as_dict() for e in (await _store(url).retrieve(sender)).events] for sender in pair]
+            assert loaded[0] == loaded[1], (history, step, kind)
+            handed_back = await store.retrieve(f"eq-{history}-kept")
+            assert [e.as_dict() for e in handed_back.events] == loaded[1], (history, step, kind)
+
+
+async def _false():
+    return False
