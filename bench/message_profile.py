@@ -228,12 +228,13 @@ async def profile(args) -> dict:
     from rasa.core.utils import AvailableEndpoints
 
     from bot import services
-    from bot.nlu import action_payload, action_results, applied_events
+    from bot.nlu import action_payload, action_results, applied_events, tracker_copy
     from bot.runner import ProcessGroup
     from bot.training import latest_model
 
     action_results.install()  # as bot.serve does for the Rasa server
     applied_events.install()
+    tracker_copy.install()
     if not args.whole_session:
         action_payload.install()  # as bot.serve does; before instrument() wraps it
     tmp = Path(tempfile.mkdtemp(prefix="iopbot-profile-"))
@@ -310,11 +311,14 @@ def report(data: dict) -> str:
     lines += [f"Crisis assessment (channel guard, before Rasa; uncached, {len(crisis)} calls): median "
               f"{median(crisis):.1f} ms, mean {mean(crisis):.1f} ms."]
     if data["long"]:
-        lines += ["", "Long conversation (median over conversations, and over messages 3-7 vs the last 5):", "",
+        lines += ["", "Long conversation (median over conversations, and over messages 3-7, 20-25 and the last 6; the "
+                  "last two are the same six FAQs, asked while the form is open, each already checked for a crisis "
+                  "once):", "",
                   "| message | whole ms | tracker load ms | tracker save ms | decryptions | largest action request kB "
                   "| events in it |", "|---|---|---|---|---|---|---|"]
         length = len(data["long"][0])
-        for label, idx in (("3-7", range(2, 7)), (f"{length - 4}-{length}", range(length - 5, length))):
+        spans = long_spans(length)
+        for label, idx in spans:
             rows = [run[i] for run in data["long"] for i in idx]
             lines.append(f"| {label} | {median([r['total'] for r in rows]):.1f} | "
                          f"{median([r['load'] for r in rows]):.1f} | {median([r['save'] for r in rows]):.1f} | "
@@ -322,16 +326,24 @@ def report(data: dict) -> str:
                          f"{median([r.get('payload_kb', 0.0) for r in rows]):.1f} | "
                          f"{median([r.get('events_sent', 0) for r in rows]):.0f} |")
     if data["long"]:
-        lines += ["", "Steps that grow with history (median ms, messages 3-7 vs the last 5):", "",
+        first = spans[-2]
+        lines += ["", f"Steps that grow with history (median ms, messages {first[0]} vs the last 6):", "",
                   "| step | early | late |", "|---|---|---|"]
-        early = [run[i]["steps"] for run in data["long"] for i in range(2, 7)]
-        late = [run[i]["steps"] for run in data["long"] for i in range(length - 5, length)]
+        early = [run[i]["steps"] for run in data["long"] for i in first[1]]
+        late = [run[i]["steps"] for run in data["long"] for i in range(length - 6, length)]
         grown = sorted({k for s in late for k in s}, key=lambda k: -(median([s.get(k, 0.0) for s in late])
                                                                      - median([s.get(k, 0.0) for s in early])))
         for key in grown[:12]:
             lines.append(f"| {key} | {median([s.get(key, 0.0) for s in early]):.1f} | "
                          f"{median([s.get(key, 0.0) for s in late]):.1f} |")
     return "\n".join(lines)
+
+
+def long_spans(length: int) -> list[tuple[str, range]]:
+    """Messages of a long conversation compared: 3-7 (screening answers), then 20-25 and the last 6 (the same
+    six FAQs while the form is open, each already checked for a crisis once; growth with history shows there)."""
+    middle = [("20-25", range(19, 25))] if length >= 31 else []
+    return [("3-7", range(2, 7)), *middle, (f"{length - 5}-{length}", range(length - 6, length))]
 
 
 def compare(before: dict, after: dict) -> str:
@@ -346,11 +358,9 @@ def compare(before: dict, after: dict) -> str:
         runs = data["long"]
         if not runs:
             return {}
-        length = len(runs[0])
-        early = [run[i] for run in runs for i in range(2, 7)]
-        late = [run[i] for run in runs for i in range(length - 5, length)]
         rows = {}
-        for label, chosen in (("3-7", early), (f"{length - 4}-{length}", late)):
+        for label, idx in long_spans(len(runs[0])):
+            chosen = [run[i] for run in runs for i in idx]
             for key, name in (("total", "whole message"), ("load", "tracker load")):
                 rows[f"long conversation, messages {label}: {name}"] = median([r[key] for r in chosen])
         return rows

@@ -66,11 +66,12 @@ def main(argv: list[str] | None = None) -> None:
         import skops.io  # noqa: F401 - about 1 s before TensorFlow is loaded, 5 s after (bench/PROFILE.md)
         from rasa.__main__ import main as rasa_main
 
-        from bot.nlu import action_payload, action_results, applied_events
+        from bot.nlu import action_payload, action_results, applied_events, tracker_copy
 
         action_results.install()  # Rasa's per-message work made cheaper, same results (bench/PROFILE.md)
         applied_events.install()
         action_payload.install()  # action calls carry the events our actions read, not the whole session
+        tracker_copy.install()  # a form's temporary tracker copied, not replayed from the session's events
 
         sys.argv = rasa_argv(args)
         rasa_main()
