@@ -215,7 +215,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         it would fail, and Rasa's FailSafeTrackerStore would then answer from a blank conversation. Ping first."""
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True,
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **_pooled_sqlite(url),
                                        **create_engine_kwargs(url.render_as_string(hide_password=False)))
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
@@ -246,6 +246,15 @@ def activity_of(tracker: DialogueStateTracker) -> activity.Activity | None:
 def _slot(tracker: DialogueStateTracker, name: str) -> str | None:
     value = tracker.slots[name].value if name in tracker.slots else None
     return value if isinstance(value, str) and value else None
+
+
+def _pooled_sqlite(url: sa.engine.URL) -> dict[str, Any]:
+    """A SQLite file keeps its connections open between messages. SQLAlchemy 1.4 opens and closes one per
+    session there (NullPool), and each new connection reads the schema again before its first query: about a
+    third of a message's tracker save (bench/PROFILE.md section 9)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return {}
+    return {"poolclass": sa.pool.QueuePool, "connect_args": {"check_same_thread": False, "timeout": 30}}
 
 
 def _full_url(value: str | None) -> str | None:

@@ -159,3 +159,19 @@ async def test_saving_keeps_one_activity_row_per_conversation(process_settings):
     tracker.update(SessionStarted(timestamp=1_800_003_600))
     await store.save(tracker)
     assert len(rows()) == 2 and rows()[1][2] is None and rows()[1][5] is False
+
+
+async def test_one_database_connection_serves_message_after_message(process_settings):
+    """A SQLite file keeps its connection open (SQLAlchemy 1.4 would open one per session); PostgreSQL pools."""
+    store = EncryptedSQLTrackerStore(domain=Domain.empty(), url=process_settings.database_url)
+    opened = []
+    sa.event.listen(store.engine, "connect", lambda connection, _record: opened.append(connection))
+    for number in range(5):
+        await store.save(_tracker(f"pooled-{number}"))
+        assert await store.retrieve(f"pooled-{number}") is not None
+    assert len(opened) == 1
+
+
+def test_an_in_memory_sqlite_store_is_not_pooled(process_settings):  # noqa: ARG001 - its key
+    store = EncryptedSQLTrackerStore(domain=Domain.empty(), url="sqlite://")
+    assert not isinstance(store.engine.pool, sa.pool.QueuePool)  # each pooled connection would be another database
