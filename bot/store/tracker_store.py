@@ -170,11 +170,11 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     async def _append(self, kept: _Kept, tracker: DialogueStateTracker) -> bool:
         """Save a kept tracker's new events without Rasa's session count, which reads every row of the session
         and so grows with the conversation: the database held exactly the kept events (checked when kept), and
-        one index-only query shows it still does. False (nothing written) when that cannot be known: the
-        caller then saves as Rasa does."""
-        if kept.tracker is not tracker or kept.domain is not self.domain or len(tracker.events) < kept.events:
+        one index-only query shows it still does. False (nothing written) when that cannot be known, or an
+        event broker needs Rasa's own save (it streams the events first): the caller then saves as Rasa does."""
+        if (kept.tracker is not tracker or kept.domain is not self.domain or len(tracker.events) < kept.events
+                or self.event_broker is not None):
             return False
-        await self.stream_events(tracker)
         new = list(itertools.islice(tracker.events, kept.events, None))
         with self.session_scope() as session:
             if self._rows(tracker.sender_id, session) != kept.rows:

@@ -218,3 +218,20 @@ async def test_saving_kept_trackers_writes_what_rasas_save_writes(process_settin
 
 async def _false():
     return False
+
+
+async def test_with_an_event_broker_each_new_event_is_published_once(process_settings):
+    class Broker:
+        def __init__(self):
+            self.published = []
+
+        def publish(self, body):
+            self.published.append(body)
+
+    store = _store(process_settings.database_url)
+    store.event_broker = Broker()
+    tracker = await _started(store, "kept-13")
+    assert await store.retrieve("kept-13") is tracker
+    _turn(tracker, "published")
+    await store.save(tracker)
+    assert [body["event"] for body in store.event_broker.published] == [e.type_name for e in tracker.events]
