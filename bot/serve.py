@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         action_results.install()  # Rasa's per-message work made cheaper, same results (bench/PROFILE.md)
         applied_events.install()
         action_payload.install()  # action calls carry the events our actions read, not the whole session
-        tracker_copy.install()  # a form's temporary tracker copied, not replayed from the session's events
+        tracker_copy.install()  # trackers copied before each action and form step, not replayed from every event
 
         sys.argv = rasa_argv(args)
         rasa_main()

@@ -250,8 +250,8 @@ def _slot(tracker: DialogueStateTracker, name: str) -> str | None:
 
 def _pooled_sqlite(url: sa.engine.URL) -> dict[str, Any]:
     """A SQLite file keeps its connections open between messages. SQLAlchemy 1.4 opens and closes one per
-    session there (NullPool), and each new connection reads the schema again before its first query: about a
-    third of a message's tracker save (bench/PROFILE.md section 9)."""
+    session there (NullPool), and each new connection reads the schema again before its first query
+    (bench/PROFILE.md section 9)."""
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return {}
     return {"poolclass": sa.pool.QueuePool, "connect_args": {"check_same_thread": False, "timeout": 30}}
