@@ -92,6 +92,14 @@ class ValidateScreeningForm(FormValidationAction):
 
     async def validate_screen_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:
+        """Read the answer; when the form goes on, ask its next question here (Rasa then skips
+        ``action_ask_screen_answer``, which would say the same: bot/nlu/form_ask.py)."""
+        slots = self._read(value, dispatcher, tracker)
+        if slots.get("screen_answer") is None:
+            slots.update(ask_open_question(dispatcher, _AfterValidation(tracker, slots)), form_asked="screen_answer")
+        return slots
+
+    def _read(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         questionnaire, _ = screening_data()
         answers = answers_of(tracker)
         question = _current_question(tracker, answers)
@@ -162,22 +170,40 @@ class ValidateScreeningForm(FormValidationAction):
         return redo_answer(dispatcher, answers, target)
 
 
+def ask_open_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """Ask the open question (nothing while a confirm-back waits; ticked choices while selecting); the slot
+    naming it."""
+    question = _current_question(tracker, answers_of(tracker))
+    if question is None:
+        return {"screening_current": None}
+    if tracker.get_slot("screening_pending") is None:
+        selected = tuple(tracker.get_slot("screening_selected") or ())
+        dispatcher.utter_message(**question_message(question, for_whom(tracker), channel_of(tracker),
+                                                    selected=selected, lang=language_of(tracker)))
+    return {"screening_current": question.id}
+
+
+class _AfterValidation:
+    """The tracker as the form's next step sees it: with the slots this validation sets."""
+
+    def __init__(self, tracker: Tracker, slots: dict[str, Any]) -> None:
+        self._tracker, self._slots = tracker, slots
+
+    def get_slot(self, name: str) -> Any:
+        return self._slots[name] if name in self._slots else self._tracker.get_slot(name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tracker, name)
+
+
 class ActionAskScreenAnswer(Action):
-    """Asks the open question; nothing while a confirm-back waits; shows ticked choices while selecting."""
+    """Asks the open question when the form starts or comes back to it (after an answer the validator asks)."""
 
     def name(self) -> str:
         return "action_ask_screen_answer"
 
     async def run(self, dispatcher, tracker, domain):
-        answers = answers_of(tracker)
-        question = _current_question(tracker, answers)
-        if question is None:
-            return [SlotSet("screening_current", None)]
-        if tracker.get_slot("screening_pending") is None:
-            selected = tuple(tracker.get_slot("screening_selected") or ())
-            dispatcher.utter_message(**question_message(question, for_whom(tracker), channel_of(tracker),
-                                                        selected=selected, lang=language_of(tracker)))
-        return [SlotSet("screening_current", question.id)]
+        return [SlotSet(name, value) for name, value in ask_open_question(dispatcher, tracker).items()]
 
 
 class ActionScoreScreening(Action):

@@ -223,20 +223,27 @@ def mean(values) -> float:
     return statistics.fmean(values) if values else 0.0
 
 
+def install_rasa_patches(whole_session: bool) -> None:
+    """As bot.serve does for the Rasa server (before instrument() wraps Rasa's methods)."""
+    from bot.nlu import action_payload, action_results, applied_events, form_ask, tracker_copy
+
+    action_results.install()
+    applied_events.install()
+    tracker_copy.install()
+    form_ask.install()
+    if not whole_session:
+        action_payload.install()
+
+
 async def profile(args) -> dict:
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
 
     from bot import services
-    from bot.nlu import action_payload, action_results, applied_events, tracker_copy
     from bot.runner import ProcessGroup
     from bot.training import latest_model
 
-    action_results.install()  # as bot.serve does for the Rasa server
-    applied_events.install()
-    tracker_copy.install()
-    if not args.whole_session:
-        action_payload.install()  # as bot.serve does; before instrument() wraps it
+    install_rasa_patches(whole_session=args.whole_session)
     tmp = Path(tempfile.mkdtemp(prefix="iopbot-profile-"))
     settings, endpoints = prepare(tmp)
     group = ProcessGroup(services.child_env(settings), ROOT, log_dir=tmp / "logs")

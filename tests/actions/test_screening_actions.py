@@ -1,3 +1,4 @@
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intro import ValidateIntroForm
@@ -36,7 +37,9 @@ async def test_unclear_is_asked_again_once_then_recorded_as_unclear(dispatcher, 
                                  new_slots={"screen_answer": "purple"}), domain))
     assert first["screen_answer"] is None and first["screening_reasks"] == 1.0
     assert responses(dispatcher) == ["utter_answer_not_understood"]
-    assert '"my family"' in dispatcher.messages[-1]["hints"]  # example answers from the questionnaire data
+    not_understood, asked_again = dispatcher.messages
+    assert '"my family"' in not_understood["hints"]  # example answers from the questionnaire data
+    assert first["form_asked"] == "screen_answer" and asked_again["text"]  # then the question again
     second = _slots(await ValidateScreeningForm().run(
         dispatcher, make_tracker("purple", active_loop="screening_form",
                                  slots={**base, "screening_reasks": 1.0}, new_slots={"screen_answer": "purple"}),
@@ -278,3 +281,40 @@ async def test_a_correction_typed_as_an_answer_asks_that_earlier_question_again(
     assert slots["screening_current"] == "home" and "home" not in slots["screening_answers"]
     assert "support" not in slots["screening_answers"]  # not taken as the answer to the current question
     assert responses(dispatcher) == ["utter_redo_answer"]
+
+
+ASK_CASES = [  # (open question, what the person writes, slots before): every way a turn of the form can go
+    ("suicidal_thoughts", "nope", {}),
+    ("support", "purple", {}),
+    ("support", "purple", {"screening_reasks": 1.0}),
+    ("withdrawal", "maybe a lil", {"substances": ["alcohol"], "last_use": 1}),
+    ("home", "i live alone and its stable", {}),
+    ("withdrawal", "i said no drugs but i meant alcohol", {"substances": ["opioids"], "last_use": 1}),
+    ("support", "stop", {}),
+    ("suicidal_thoughts", "yes i want to kill myself", {}),
+    ("readiness", "i want to start now", {"substances": ["alcohol"], "last_use": 1}),
+]
+
+
+@pytest.mark.parametrize(("current", "text", "earlier"), ASK_CASES)
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_validator_asks_what_the_ask_action_would_after_it(domain, current, text, earlier, language):
+    """A turn of the form used to end with Rasa calling action_ask_screen_answer; the validator now asks in the
+    same call. Its messages and slots must be exactly the validator's own followed by what the ask action says
+    and sets given the validator's slots."""
+    base = {"screening_current": current, "screening_answers": {**NO_RISK, **earlier}, "language": language}
+    if current == "suicidal_thoughts":
+        base["screening_answers"] = {}
+    tracker = make_tracker(text, active_loop="screening_form", slots=base, new_slots={"screen_answer": text})
+    now = CollectingDispatcher()
+    slots = _slots(await ValidateScreeningForm().run(now, tracker, domain))
+
+    if slots.get("screen_answer") is not None:  # the form ends or pauses: Rasa asks nothing
+        assert "form_asked" not in slots
+        return
+    assert slots["form_asked"] == "screen_answer"
+    after = {k: v for k, v in slots.items() if k != "form_asked"}
+    ask = CollectingDispatcher()
+    asked = _slots(await ActionAskScreenAnswer().run(ask, make_tracker(slots={**base, **after}), domain))
+    assert now.messages[len(now.messages) - len(ask.messages):] == ask.messages
+    assert slots["screening_current"] == asked["screening_current"]
