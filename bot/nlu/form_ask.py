@@ -51,6 +51,7 @@ async def _ask_for_slot(self: Any, domain: Any, nlg: Any, output_channel: Any, s
 
 
 def install() -> None:
+    """Use :func:`request_next_slot` and :func:`_ask_for_slot` in ``FormAction`` (this process)."""
     from rasa.core.actions.forms import FormAction
 
     from bot.nlu.rasa_patch import patch_once
