@@ -36,6 +36,10 @@ def _settings(settings=None):
     return get_settings()
 
 
+# any thread may use a pooled connection; a locked database is waited for up to 30 s
+SQLITE_CONNECT_ARGS = {"check_same_thread": False, "timeout": 30}
+
+
 def normalise_url(url: str) -> str:
     """Accept ``postgres://`` (Heroku style) as PostgreSQL."""
     if url.startswith("postgres://"):
@@ -52,7 +56,7 @@ def make_engine(url: str | None = None, settings=None, encryption_key: str | Non
     parsed = make_url(url)
     kwargs: dict = {"future": True}
     if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = dict(SQLITE_CONNECT_ARGS)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     else:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import declarative_base
 
 from bot.store import activity
 from bot.store.crypto import CIPHER_ATTR, EncryptedText, cipher_for
-from bot.store.db import normalise_url
+from bot.store.db import SQLITE_CONNECT_ARGS, normalise_url
 
 logger = logging.getLogger(__name__)
 SCREENING_FORM = "screening_form"
@@ -118,20 +118,20 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         kept = None if fetch_events_from_all_sessions else self._kept.pop(sender_id, None)
         if (kept is not None and kept.domain is self.domain and len(kept.tracker.events) == kept.events
-                and kept.tracker.followup_action == kept.followup and self._rows(sender_id) == kept.rows):
-            self._kept[sender_id] = kept
-            return kept.tracker
+                and kept.tracker.followup_action == kept.followup):
+            with self.engine.connect() as connection:
+                unchanged = self._rows(connection, sender_id) == kept.rows
+            if unchanged:
+                self._kept[sender_id] = kept
+                return kept.tracker
         return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
 
-    def _rows(self, sender_id: str, session: Any = None) -> tuple[int, int | None]:
-        """(rows, highest id) of all the conversation's events: from the sender index alone, no row is read."""
+    def _rows(self, executor: Any, sender_id: str) -> tuple[int, int | None]:
+        """(rows, highest id) of all the conversation's events, on ``executor`` (a session or connection): from
+        the sender index alone, no row is read."""
         table = self.SQLEvent.__table__
         query = sa.select(sa.func.count(table.c.id), sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)
-        if session is not None:
-            count, last = session.execute(query).one()
-        else:
-            with self.engine.connect() as connection:
-                count, last = connection.execute(query).one()
+        count, last = executor.execute(query).one()
         return int(count), last
 
     def _keep(self, tracker: DialogueStateTracker) -> None:
@@ -143,7 +143,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                 if loaded != len(tracker.events):  # e.g. a new session: the next load reads the database
                     return
                 start = session.execute(self._session_start(tracker.sender_id)).scalar()
-            rows = self._rows(tracker.sender_id)
+                rows = self._rows(session, tracker.sender_id)
         except sa.exc.SQLAlchemyError as error:
             logger.warning("conversation not kept in memory (%s)", type(error).__name__)
             return
@@ -177,7 +177,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             return False
         new = list(itertools.islice(tracker.events, kept.events, None))
         with self.session_scope() as session:
-            if self._rows(tracker.sender_id, session) != kept.rows:
+            if self._rows(session, tracker.sender_id) != kept.rows:
                 return False
             rows = [self._row(tracker.sender_id, event) for event in new]
             session.add_all(rows)
@@ -254,7 +254,7 @@ def _pooled_sqlite(url: sa.engine.URL) -> dict[str, Any]:
     (bench/PROFILE.md section 9)."""
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return {}
-    return {"poolclass": sa.pool.QueuePool, "connect_args": {"check_same_thread": False, "timeout": 30}}
+    return {"poolclass": sa.pool.QueuePool, "connect_args": dict(SQLITE_CONNECT_ARGS)}
 
 
 def _full_url(value: str | None) -> str | None:

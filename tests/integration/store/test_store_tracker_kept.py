@@ -104,7 +104,7 @@ async def test_only_the_most_recent_conversations_are_kept(process_settings, mon
 async def test_a_failure_while_keeping_never_fails_the_save(process_settings, monkeypatch):
     store = _store(process_settings.database_url)
 
-    def broken(_sender_id):
+    def broken(_executor, _sender_id):
         raise sa.exc.OperationalError("SELECT", {}, Exception("database went away"))
 
     monkeypatch.setattr(store, "_rows", broken)
