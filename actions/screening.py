@@ -24,6 +24,7 @@ from actions.common import (
 from actions.crisis import respond_to_crisis
 from bot.conversation.answer_flow import State, Turn, decide
 from bot.conversation.navigation import is_correction, question_to_change
+from bot.nlu.form_ask import ASKED_SLOT
 from bot.store.gateway import store
 
 
@@ -96,7 +97,8 @@ class ValidateScreeningForm(FormValidationAction):
         ``action_ask_screen_answer``, which would say the same: bot/nlu/form_ask.py)."""
         slots = self._read(value, dispatcher, tracker)
         if slots.get("screen_answer") is None:
-            slots.update(ask_open_question(dispatcher, _AfterValidation(tracker, slots)), form_asked="screen_answer")
+            slots.update(ask_open_question(dispatcher, _AfterValidation(tracker, slots)))
+            slots[ASKED_SLOT] = "screen_answer"
         return slots
 
     def _read(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:

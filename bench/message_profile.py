@@ -223,27 +223,16 @@ def mean(values) -> float:
     return statistics.fmean(values) if values else 0.0
 
 
-def install_rasa_patches(whole_session: bool) -> None:
-    """As bot.serve does for the Rasa server (before instrument() wraps Rasa's methods)."""
-    from bot.nlu import action_payload, action_results, applied_events, form_ask, tracker_copy
-
-    action_results.install()
-    applied_events.install()
-    tracker_copy.install()
-    form_ask.install()
-    if not whole_session:
-        action_payload.install()
-
-
 async def profile(args) -> dict:
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
 
     from bot import services
+    from bot.nlu.rasa_patch import install_all
     from bot.runner import ProcessGroup
     from bot.training import latest_model
 
-    install_rasa_patches(whole_session=args.whole_session)
+    install_all(bounded_action_requests=not args.whole_session)  # as bot.serve does; before instrument() wraps
     tmp = Path(tempfile.mkdtemp(prefix="iopbot-profile-"))
     settings, endpoints = prepare(tmp)
     group = ProcessGroup(services.child_env(settings), ROOT, log_dir=tmp / "logs")
@@ -337,7 +326,7 @@ def report(data: dict) -> str:
         lines += ["", f"Steps that grow with history (median ms, messages {first[0]} vs the last 6):", "",
                   "| step | early | late |", "|---|---|---|"]
         early = [run[i]["steps"] for run in data["long"] for i in first[1]]
-        late = [run[i]["steps"] for run in data["long"] for i in range(length - 6, length)]
+        late = [run[i]["steps"] for run in data["long"] for i in spans[-1][1]]
         grown = sorted({k for s in late for k in s}, key=lambda k: -(median([s.get(k, 0.0) for s in late])
                                                                      - median([s.get(k, 0.0) for s in early])))
         for key in grown[:12]:

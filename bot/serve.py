@@ -66,13 +66,9 @@ def main(argv: list[str] | None = None) -> None:
         import skops.io  # noqa: F401 - about 1 s before TensorFlow is loaded, 5 s after (bench/PROFILE.md)
         from rasa.__main__ import main as rasa_main
 
-        from bot.nlu import action_payload, action_results, applied_events, form_ask, tracker_copy
+        from bot.nlu.rasa_patch import install_all
 
-        action_results.install()  # Rasa's per-message work made cheaper, same results (bench/PROFILE.md)
-        applied_events.install()
-        action_payload.install()  # action calls carry the events our actions read, not the whole session
-        tracker_copy.install()  # trackers copied before each action and form step, not replayed from every event
-        form_ask.install()  # no ask action for a slot the form's validation action has just asked for
+        install_all()
 
         sys.argv = rasa_argv(args)
         rasa_main()

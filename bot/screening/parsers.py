@@ -704,5 +704,6 @@ def _finish_multi(question: Question, ids: list[str], coverage: float = 1.0) -> 
     if not ids:
         return _unclear()
     if len(ids) > 1:
-        ids = [i for i in ids if i not in question.exclusive_ids]  # "alcohol, nothing else" -> alcohol
+        exclusive = question.exclusive_ids
+        ids = [i for i in ids if i not in exclusive]  # "alcohol, nothing else" -> alcohol
     return ParsedAnswer(OK, ids, strong=coverage >= 0.5)
