@@ -32,6 +32,13 @@ async def _started(store, sender):
     return tracker
 
 
+async def _turn_elsewhere(other_node, sender, text, timestamp=None):
+    """A turn another node loads, plays and saves."""
+    theirs = await other_node.retrieve(sender)
+    _turn(theirs, text, timestamp=timestamp)
+    await other_node.save(theirs)
+
+
 def _as_saved(tracker):
     return [event.as_dict() for event in tracker.events]
 
@@ -49,9 +56,7 @@ async def test_events_written_elsewhere_are_read_from_the_database(process_setti
     url = process_settings.database_url
     ours, other_node = _store(url), _store(url)
     tracker = await _started(ours, "kept-2")
-    theirs = await other_node.retrieve("kept-2")
-    _turn(theirs, "from the other node")
-    await other_node.save(theirs)
+    await _turn_elsewhere(other_node, "kept-2", "from the other node")
     loaded = await ours.retrieve("kept-2")
     assert loaded is not tracker
     assert [e.text for e in loaded.events if isinstance(e, UserUttered)] == ["hello", "from the other node"]
@@ -145,9 +150,7 @@ async def test_rows_written_elsewhere_before_the_save_make_it_save_as_rasa_does(
     url = process_settings.database_url
     ours, other_node = _store(url), _store(url)
     tracker = await _started(ours, "kept-11")
-    theirs = await other_node.retrieve("kept-11")
-    _turn(theirs, "from the other node")
-    await other_node.save(theirs)
+    await _turn_elsewhere(other_node, "kept-11", "from the other node")
     calls = _count_session_queries(ours, monkeypatch)
     _turn(tracker, "ours")
     await ours.save(tracker)
@@ -204,9 +207,7 @@ async def test_saving_kept_trackers_writes_what_rasas_save_writes(process_settin
                     _turn(tracker, f"lost {step}", timestamp=stamp)
                     continue
                 if kind == "other":
-                    tracker = await other_node.retrieve(sender)
-                    _turn(tracker, f"other {step}", timestamp=stamp)
-                    await other_node.save(tracker)
+                    await _turn_elsewhere(other_node, sender, f"other {step}", timestamp=stamp)
                     continue
                 _turn(tracker, f"turn {step}", timestamp=stamp - 3600 if kind == "behind" else stamp)
                 await saver.save(tracker)
